@@ -1,0 +1,95 @@
+"""The records that flow from capture to archive.
+
+Plain dataclasses, no Scrapy: spiders yield :class:`Capture` items (Scrapy accepts dataclass
+items), pipelines turn them into :class:`Article` and :class:`Link` records, and the archive
+stores all three. Re-extraction builds the same records from captures read back from the archive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: Where a capture came from in the site's structure; decides what the pipelines do with it.
+CaptureKind = Literal["article", "sitemap", "feed", "section", "page"]
+
+#: What an article-to-URL link means (see the links table).
+LinkKind = Literal["related", "inline-related", "translation", "inline"]
+
+
+@dataclass
+class Capture:
+    """One fetch, exactly as the server answered it. Never edited once archived.
+
+    ``url`` is the URL that was requested first, ``final_url`` the one that answered after
+    redirects. ``body`` is the raw bytes as received (after transfer decoding). A fetch that got
+    no answer at all has ``status`` 0, an empty body and ``error`` saying why.
+    """
+
+    url: str
+    final_url: str
+    status: int
+    headers: list[tuple[str, str]] = field(repr=False)
+    body: bytes = field(repr=False)
+    fetched_at: str
+    site: str
+    kind: CaptureKind = "page"
+    error: str | None = None
+    # Filled by the pipelines, not by spiders.
+    article: Article | None = None
+    not_article: str | None = None
+    capture_id: int | None = None
+
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name`` (case-insensitive), or None."""
+        lname = name.lower()
+        for key, value in self.headers:
+            if key.lower() == lname:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link from an article to a URL: what kind it is, where it stood, what it said."""
+
+    kind: LinkKind
+    url: str
+    anchor_text: str = ""
+    label: str = ""
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Article:
+    """The clean article extracted from one capture.
+
+    Dates are ISO 8601 with time and zone (``2026-03-24T15:41:34+01:00``); lists are never None.
+    """
+
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    teaser: str = ""
+    authors: list[str] = field(default_factory=list)
+    published_at: str | None = None
+    modified_at: str | None = None
+    language: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image_url: str | None = None
+    site: str = "generic"
+    links: list[Link] = field(default_factory=list)
+    extractor_version: str = ""
+
+
+@dataclass(frozen=True)
+class NotArticle:
+    """What extraction returns for a page that is not an article, saying why. It is falsy."""
+
+    url: str
+    reason: str
+
+    def __bool__(self) -> bool:
+        return False
