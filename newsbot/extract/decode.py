@@ -1,0 +1,70 @@
+"""Bytes to text: the page's own declaration when it holds, a safe guess when it lies."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def declared_charset(content_type: str | None) -> str | None:
+    """The charset of a Content-Type header value, if it names a known codec."""
+    if not content_type:
+        return None
+    match = _HEADER_CHARSET.search(content_type)
+    return _codec(match.group(1)) if match else None
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """Decode a page: BOM first, then the HTTP charset, then ``<meta charset>``, then UTF-8.
+
+    A declaration that does not decode cleanly is not trusted (pages labelled UTF-8 are often
+    Latin-1 in truth); the last resort is Windows-1252, which never fails.
+    """
+    for bom, bom_codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(bom_codec, errors="replace")
+    candidates = [declared_charset(content_type)]
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        candidates.append(_codec(match.group(1).decode("ascii", "replace")))
+    candidates.append("utf-8")
+    for name in candidates:
+        if name is None or name.startswith("utf-16") or name.startswith("utf-32"):
+            continue  # without a BOM these declarations are lies in practice
+        try:
+            return data.decode(name)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for content that is clearly not text (NUL bytes or mostly control bytes up front)."""
+    head = data[:2048]
+    if not head:
+        return False
+    if any(head.startswith(bom) for bom, _ in _BOMS):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > len(head) // 10

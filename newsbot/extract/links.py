@@ -1,0 +1,127 @@
+"""Article-to-article links a page offers: related blocks, inline boxes, translations, inline links.
+
+Read from the tree before the furniture is pruned (related blocks are furniture for the text but
+links for the graph). Every target is absolute and canonical; links that are not web URLs, point
+back at the page itself or at a non-article page are dropped here, counted by the caller.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsbot.extract.urls import canonicalize_url, same_site
+from newsbot.items import Link, LinkKind
+from newsbot.sites import Profile
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What deciding about a link needs: where the page is and how its site writes URLs."""
+
+    page_url: str
+    canonical_url: str
+    profile: Profile
+
+    def target(self, href: str) -> str | None:
+        return canonicalize_url(
+            href,
+            base=self.page_url,
+            strip_params=self.profile.strip_params,
+            https_hosts=self.profile.domains,
+        )
+
+    def is_article(self, url: str) -> bool:
+        return self.profile.is_article_path(urlsplit(url).path)
+
+
+class LinkCollector:
+    """Accumulates links per kind with 1-based positions, skipping repeats within a kind."""
+
+    def __init__(self, ctx: LinkContext) -> None:
+        self.ctx = ctx
+        self.links: list[Link] = []
+        self.dropped: Counter[str] = Counter()
+        self._seen: set[tuple[str, str]] = set()
+        self._count: Counter[str] = Counter()
+
+    def add(self, kind: LinkKind, href: str, anchor: str = "", label: str = "") -> None:
+        url = self.ctx.target(href)
+        if url is None:
+            self.dropped["bad_url"] += 1
+            return
+        if url == self.ctx.canonical_url:
+            self.dropped["self"] += 1
+            return
+        if (kind, url) in self._seen:
+            return
+        self._seen.add((kind, url))
+        self._count[kind] += 1
+        self.links.append(Link(kind, url, " ".join(anchor.split()), label, self._count[kind]))
+
+
+def anchor_text(a: Any) -> str:
+    """Visible text of a link, else its aria-label or title."""
+    text = " ".join(a.text_content().split())
+    return text or a.get("aria-label", "") or a.get("title", "")
+
+
+def related_links(container: Any, collector: LinkCollector) -> None:
+    """Links of the profile's related blocks under ``container``, in document order per block."""
+    for block_rule in collector.ctx.profile.related:
+        for block in block_rule.block.xpath(container):
+            label = ""
+            if block_rule.label is not None:
+                labels = block_rule.label.values(block)
+                label = labels[0] if labels else ""
+            by_url: dict[str, tuple[str, str]] = {}
+            for a in block.iter("a"):
+                href = a.get("href")
+                if not href:
+                    continue
+                url = collector.ctx.target(href)
+                if url is None or not collector.ctx.is_article(url):
+                    if url is None:
+                        collector.dropped["bad_url"] += 1
+                    continue
+                # A card links its picture, its label and its title to the same article: the
+                # longest anchor text (the title) names it.
+                text = anchor_text(a)
+                seen = by_url.get(url)
+                if seen is None:
+                    by_url[url] = (href, text)
+                elif len(text) > len(seen[1]):
+                    by_url[url] = (seen[0], text)
+            for href, text in by_url.values():
+                collector.add(block_rule.kind, href, text, label)
+
+
+def translation_links(alternates: list[tuple[str, str]], collector: LinkCollector) -> None:
+    """hreflang alternates that are articles: not x-default, not the page, not a home page."""
+    for lang, href in alternates:
+        if lang.lower() == "x-default":
+            continue
+        url = collector.ctx.target(href)
+        if url is None:
+            collector.dropped["bad_url"] += 1
+            continue
+        if not collector.ctx.is_article(url):
+            continue
+        collector.add("translation", href, "", lang)
+
+
+def inline_links(body: Any, collector: LinkCollector) -> None:
+    """Links inside the body text to other articles of the same site."""
+    ctx = collector.ctx
+    for a in body.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        url = ctx.target(href)
+        if url is None:
+            collector.dropped["bad_url"] += 1
+            continue
+        if same_site(url, ctx.page_url, ctx.profile.domains) and ctx.is_article(url):
+            collector.add("inline", href, anchor_text(a))

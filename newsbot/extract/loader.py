@@ -1,0 +1,86 @@
+"""ArticleLoader: merges every candidate value of a field through declared processors.
+
+Candidates are added in order of trust (site selectors, then JSON-LD, then meta tags, then
+trafilatura's metadata); scalar fields keep the first value that survives their input processor,
+list fields keep every distinct value of the most trusted source that had any.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from itemloaders import ItemLoader
+from itemloaders.processors import Compose, MapCompose, TakeFirst
+
+from newsbot.extract.dates import to_iso8601
+from newsbot.extract.urls import canonicalize_url
+
+_SPLIT_LIST = re.compile(r"\s*[,;]\s*")
+_BCP47 = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?\b")
+
+
+def clean_text(value: Any) -> str | None:
+    """Whitespace-normalised text; None for empty values (dropped by the loader)."""
+    if not isinstance(value, str):
+        return None
+    text = " ".join(value.split())
+    return text or None
+
+
+def language_tag(value: str) -> str | None:
+    """The primary language subtag of a BCP 47 / locale value: ``de-DE`` and ``de_DE`` → ``de``."""
+    match = _BCP47.match(value.strip())
+    return match.group(1).lower() if match else None
+
+
+def url_in(value: str, loader_context: dict[str, Any]) -> str | None:
+    """Resolve against the page URL and canonicalise with the site's rules."""
+    return canonicalize_url(
+        value,
+        base=loader_context.get("base_url"),
+        strip_params=loader_context.get("strip_params", ()),
+        https_hosts=loader_context.get("https_hosts", ()),
+    )
+
+
+def split_list(value: str) -> list[str]:
+    """Comma- or semicolon-separated values, as meta keywords are written."""
+    return [v for v in _SPLIT_LIST.split(value) if v]
+
+
+def distinct(values: Iterable[str]) -> list[str]:
+    """Values in first-seen order without case-insensitive repeats."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        key = value.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out
+
+
+def strip_byline_prefix(value: str) -> str | None:
+    """``By Jane Doe`` / ``Von Jane Doe`` → ``Jane Doe``: a byline's lead word is not a name."""
+    stripped = re.sub(r"^(?:by|von|par|di|por|de|от|από|tarafından)\s+", "", value, flags=re.I)
+    return stripped or None
+
+
+class ArticleLoader(ItemLoader):
+    """Loader of the article fields (a dict item); each field declares its processors."""
+
+    default_item_class = dict
+    default_input_processor = MapCompose(clean_text)
+    default_output_processor = TakeFirst()
+
+    authors_in = MapCompose(clean_text, strip_byline_prefix)
+    authors_out = Compose(distinct)
+    tags_in = MapCompose(clean_text)
+    tags_out = Compose(distinct)
+    published_at_in = MapCompose(clean_text, to_iso8601)
+    modified_at_in = MapCompose(clean_text, to_iso8601)
+    language_in = MapCompose(clean_text, language_tag)
+    canonical_url_in = MapCompose(clean_text, url_in)
+    image_url_in = MapCompose(clean_text, url_in)
