@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
@@ -58,6 +59,9 @@ def extract_article(
     does not raise for any page content (an unknown ``site`` slug does raise UnknownSiteError).
     """
     profile = load_profile(site) if site else profile_for_url(url)
+    path = urlsplit(url).path
+    if any(rx.search(path) for rx in profile.exclude_res):
+        return NotArticle(url, f"the {profile.slug} profile excludes {path}")
     try:
         return _extract(html, url, profile, content_type)
     except RecursionError:
@@ -99,8 +103,8 @@ def _extract(
 
     container = _first_match(doc, profile, "container")
     scope = container if container is not None else doc
-    canonical = _canonical(page, url, profile)
     loader = _load_fields(scope, page, url, profile)
+    canonical: str = loader.get_output_value("canonical_url") or url
 
     collector = LinkCollector(LinkContext(page_url=url, canonical_url=canonical, profile=profile))
     related_links(scope, collector)
@@ -113,6 +117,7 @@ def _extract(
         body if body is not None else scope, url, whole_page=body is None or profile.slug == GENERIC
     )
     fields = loader.load_item()
+    text = _without_leading_title(text, fields.get("title"))
     if len(text) < MIN_TEXT_CHARS:
         return NotArticle(url, "no article text")
     if not fields.get("title"):
@@ -134,6 +139,12 @@ def _extract(
         links=collector.links,
         extractor_version=extractor_version(profile),
     )
+
+
+def _without_leading_title(text: str, title: str | None) -> str:
+    """The title is a field of its own; a body that starts by repeating it loses that line."""
+    first, _, rest = text.partition("\n\n")
+    return rest if title and first.casefold() == title.casefold() else text
 
 
 def _first_match(root: Any, profile: Profile, name: str) -> Any | None:
@@ -176,20 +187,6 @@ def _ld_strings(page: PageMeta, key: str) -> list[str]:
     return values
 
 
-def _canonical(page: PageMeta, url: str, profile: Profile) -> str:
-    loader = ArticleLoader(
-        context={
-            "base_url": url,
-            "strip_params": profile.strip_params,
-            "https_hosts": profile.domains,
-        }
-    )
-    main = ld_urls(page.ld("mainEntityOfPage")) + ld_urls(page.ld("url"))
-    loader.add_value("canonical_url", [page.canonical, page.first("og:url"), *main, url])
-    canonical: str | None = loader.get_output_value("canonical_url")
-    return canonical or url
-
-
 def _title_from_head(page: PageMeta, profile: Profile) -> str | None:
     """The <title> without its " | Site" suffix."""
     if not page.title:
@@ -199,13 +196,12 @@ def _title_from_head(page: PageMeta, profile: Profile) -> str | None:
 
 
 def _load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> ArticleLoader:
+    # The loader context: how the site writes URLs, for the URL fields' processors.
     loader = ArticleLoader(
-        context={
-            "base_url": url,
-            "strip_params": profile.strip_params,
-            "https_hosts": profile.domains,
-        }
+        base_url=url, strip_params=profile.strip_params, https_hosts=profile.domains
     )
+    main = ld_urls(page.ld("mainEntityOfPage")) + ld_urls(page.ld("url"))
+    loader.add_value("canonical_url", [page.canonical, page.first("og:url"), *main, url])
     loader.add_value("title", _select(scope, profile, "title"))
     loader.add_value("title", _ld_strings(page, "headline"))
     loader.add_value(

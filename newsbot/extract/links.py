@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from newsbot.extract.urls import canonicalize_url, same_site
 from newsbot.items import Link, LinkKind
+from newsbot.normalize import normalize_space
 from newsbot.sites import Profile
 
 
@@ -59,13 +60,13 @@ class LinkCollector:
             return
         self._seen.add((kind, url))
         self._count[kind] += 1
-        self.links.append(Link(kind, url, " ".join(anchor.split()), label, self._count[kind]))
+        self.links.append(Link(kind, url, normalize_space(anchor), label, self._count[kind]))
 
 
 def anchor_text(a: Any) -> str:
     """Visible text of a link, else its aria-label or title."""
-    text = " ".join(a.text_content().split())
-    return text or a.get("aria-label", "") or a.get("title", "")
+    text = normalize_space(a.text_content())
+    return text or normalize_space(a.get("aria-label", "") or a.get("title", ""))
 
 
 def related_links(container: Any, collector: LinkCollector) -> None:

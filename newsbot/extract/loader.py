@@ -16,6 +16,7 @@ from itemloaders.processors import Compose, MapCompose, TakeFirst
 
 from newsbot.extract.dates import to_iso8601
 from newsbot.extract.urls import canonicalize_url
+from newsbot.normalize import normalize_space
 
 _SPLIT_LIST = re.compile(r"\s*[,;]\s*")
 _BCP47 = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z]{4}))?(?:[-_]([A-Za-z]{2}|\d{3}))?\b")
@@ -25,8 +26,7 @@ def clean_text(value: Any) -> str | None:
     """Whitespace-normalised text; None for empty values (dropped by the loader)."""
     if not isinstance(value, str):
         return None
-    text = " ".join(value.split())
-    return text or None
+    return normalize_space(value) or None
 
 
 def language_tag(value: str) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 import trafilatura
 from lxml import html as lxml_html
 
+from newsbot.normalize import normalize_space
 from newsbot.sites import Selector, furniture_phrases
 
 # Separators that glue furniture labels together on one line ("Teilen • Kommentare").
@@ -34,7 +35,7 @@ def is_furniture_line(line: str) -> bool:
 
 def filter_lines(text: str) -> str:
     """Paragraphs of ``text`` (one per line) without furniture lines, joined by blank lines."""
-    kept = [" ".join(line.split()) for line in text.splitlines()]
+    kept = [normalize_space(line) for line in text.splitlines()]
     return "\n\n".join(line for line in kept if line and not is_furniture_line(line))
 
 

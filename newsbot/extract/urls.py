@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 #: Schemes a link may have to be kept; everything else (javascript:, mailto:, data: …) is dropped.
 WEB_SCHEMES = frozenset({"http", "https"})
 #: Longer URLs are traps or garbage, never articles.
 MAX_URL_LENGTH = 2048
+_PATH_SAFE = "/%:@!$&'()*+,;=~"
+_QUERY_SAFE = "/?%:@!$&'()*+,;=~"
 
 
 def canonicalize_url(
@@ -45,8 +47,9 @@ def canonicalize_url(
     host = _idna(parts.hostname)
     if host is None:
         return None
-    if https_hosts and any(host == h or host.endswith("." + h) for h in https_hosts):
+    if scheme == "http" and any(host == h or host.endswith("." + h) for h in https_hosts):
         scheme = "https"
+        port = None if port == 80 else port
     netloc = host
     if port is not None and not (
         (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
@@ -55,13 +58,20 @@ def canonicalize_url(
     query = parts.query
     patterns = tuple(strip_params)
     if query and patterns:
-        kept = [
-            (k, v)
-            for k, v in parse_qsl(query, keep_blank_values=True)
-            if not any(fnmatch.fnmatchcase(k.lower(), p) for p in patterns)
-        ]
-        query = urlencode(kept)
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+        # Filter the raw name=value pairs: decoding and re-encoding would change the URL.
+        query = "&".join(
+            pair
+            for pair in query.split("&")
+            if pair
+            and not any(
+                fnmatch.fnmatchcase(unquote_plus(pair.split("=", 1)[0]).lower(), p)
+                for p in patterns
+            )
+        )
+    # Percent-encode what browsers (and Scrapy's requests) would, leaving existing escapes alone.
+    path = quote(parts.path or "/", safe=_PATH_SAFE)
+    query = quote(query, safe=_QUERY_SAFE)
+    return urlunsplit((scheme, netloc, path, query, ""))
 
 
 def _idna(host: str) -> str | None:

@@ -21,6 +21,7 @@ from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from newsbot.items import LinkKind
+from newsbot.normalize import normalize_space
 
 SITES_DIR = Path(__file__).parent
 GENERIC = "generic"
@@ -59,10 +60,9 @@ class Selector:
         out = []
         for el in self.xpath(root):
             raw = el.get(self.attr) if self.attr else el.text_content()
-            if raw:
-                value = " ".join(raw.split())
-                if value:
-                    out.append(value)
+            value = normalize_space(raw) if raw else ""
+            if value:
+                out.append(value)
         return out
 
 

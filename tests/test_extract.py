@@ -1,0 +1,172 @@
+"""Extraction as a pure function: demo pages (written by the project) and focused cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsbot.demo import DemoSite
+from newsbot.extract import (
+    Article,
+    NotArticle,
+    canonicalize_url,
+    extract_article,
+    filter_lines,
+    is_furniture_line,
+)
+from newsbot.extract.dates import to_iso8601
+from newsbot.normalize import normalize_space
+
+BASE = "http://127.0.0.1:8000"
+
+
+def page(site: DemoSite, path: str) -> bytes:
+    response = site.respond(path, BASE)
+    assert response.status == 200, path
+    return response.body
+
+
+def test_demo_articles_extract_to_their_truth(demo_site: DemoSite) -> None:
+    checked = 0
+    for truth in demo_site.articles:
+        result = extract_article(page(demo_site, truth.path), BASE + truth.path, "euronews")
+        assert isinstance(result, Article), (truth.path, result)
+        assert result.canonical_url == BASE + truth.path
+        assert result.title == normalize_space(truth.title)
+        assert result.teaser == normalize_space(truth.teaser)
+        assert result.authors == list(truth.authors)
+        assert result.tags == list(truth.tags)
+        assert result.published_at == truth.published_at
+        assert result.language == truth.language
+        assert result.image_url == truth.image_url
+        paragraphs = result.text.split("\n\n")
+        for paragraph in truth.paragraphs:
+            assert normalize_space(paragraph) in paragraphs, (truth.path, paragraph[:50])
+        related = [link.url for link in result.links if link.kind == "related"]
+        assert related == [BASE + p for p in truth.related], truth.path
+        checked += 1
+    assert checked >= 30
+
+
+def test_profile_is_chosen_by_host_without_a_site_argument(demo_site: DemoSite) -> None:
+    truth = demo_site.articles[0]
+    # On a euronews.com host the euronews profile applies by itself (and upgrades to https).
+    result = extract_article(page(demo_site, truth.path), "http://www.euronews.com" + truth.path)
+    assert isinstance(result, Article)
+    assert result.site == "euronews"
+    assert result.extractor_version.endswith(result.extractor_version.split()[-1])
+
+
+def test_section_pages_video_pages_and_404_are_not_articles(demo_site: DemoSite) -> None:
+    for path in ("/en/news/europe", "/de/culture", *demo_site.video_paths[:1]):
+        result = extract_article(page(demo_site, path), BASE + path, "euronews")
+        assert isinstance(result, NotArticle), path
+        assert not result
+        assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"", "empty page"),
+        (b"   \n\t ", "empty page"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "not HTML"),
+        (b"<html><head><title>x</title></head><body><p>Hi.</p></body></html>", "no article text"),
+    ],
+)
+def test_unreadable_pages_say_why(body: bytes, reason: str) -> None:
+    result = extract_article(body, "https://www.example.org/a", None)
+    assert isinstance(result, NotArticle)
+    assert result.reason.startswith(reason)
+
+
+def test_furniture_lines_go_sentences_about_sharing_stay() -> None:
+    for line in (
+        "Diesen Artikel teilen",
+        "Diesen Artikel teilenKommentare",
+        "Diesen Artikel teilenClose Button",
+        "Den Link zum Einbetten des Videos kopierenCopy to clipboardCopied",
+        "WERBUNG",
+        "Zum selben Thema",
+        "Share this article • Comments",
+        "ΔΙΑΦΉΜΙΣΗ",
+    ):
+        assert is_furniture_line(line), line
+    for line in (
+        "Viele Leser wollten diesen Artikel teilen, doch die Seite war überlastet.",
+        "Copy to clipboard is what the app asked users to do with their passwords.",
+        "Die Werbung für das Festival begann schon im Januar.",
+    ):
+        assert not is_furniture_line(line), line
+    text = "Erster Absatz.\nWERBUNG\n\nZweiter Absatz über das Teilen von Artikeln.\nKommentare"
+    assert filter_lines(text) == "Erster Absatz.\n\nZweiter Absatz über das Teilen von Artikeln."
+
+
+def test_a_generic_site_gets_trafilatura_with_the_phrase_filter() -> None:
+    paragraphs = [
+        "The harbour authority said on Tuesday that the new ferry terminal would open in May, "
+        "two months later than planned, because a crane collapsed during a storm in January.",
+        "Engineers spent six weeks checking the quay walls before work could resume, and the "
+        "contractor has since added a second crew to make up for lost time.",
+        "Local businesses welcomed the news but warned that another delay would cost them "
+        "much of the summer season, when most visitors arrive by boat from the islands.",
+    ]
+    html = (
+        "<html lang='en-GB'><head><title>Ferry terminal opens in May | Harbour News</title>"
+        "<meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2026-02-10T08:30:00Z'>"
+        "<link rel='canonical' href='http://www.example.org/news/ferry-terminal?utm_source=x#top'>"
+        "</head><body><nav><a href='/'>Home</a><a href='/news'>News</a></nav><article>"
+        "<h1>Ferry terminal opens in May</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "<p>Share this article</p><p>ADVERTISEMENT</p></article>"
+        "<footer>© Harbour News</footer></body></html>"
+    )
+    result = extract_article(html.encode(), "http://www.example.org/news/ferry-terminal")
+    assert isinstance(result, Article)
+    assert result.site == "generic"
+    assert result.title == "Ferry terminal opens in May"
+    assert result.canonical_url == "http://www.example.org/news/ferry-terminal"
+    assert result.published_at == "2026-02-10T08:30:00+00:00"
+    assert result.language == "en"
+    assert result.text == "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "http://WWW.Euronews.com:80/2026/03/02/a?utm_source=x&id=3#frag",
+            "https://www.euronews.com/2026/03/02/a?id=3",
+        ),
+        ("https://de.euronews.com/a?fbclid=1&gclid=2", "https://de.euronews.com/a"),
+        ("http://127.0.0.1:8000/de/a?p=2", "http://127.0.0.1:8000/de/a?p=2"),
+        ("javascript:void(0)", None),
+        ("mailto:news@example.org", None),
+        ("data:text/html,<b>x</b>", None),
+        ("", None),
+        ("http://[::1", None),
+        ("https://example.org/" + "a" * 3000, None),
+        ("https://bücher.example/ü", "https://xn--bcher-kva.example/%C3%BC"),
+    ],
+)
+def test_canonical_urls(url: str, expected: str | None) -> None:
+    got = canonicalize_url(
+        url, strip_params=("utm_*", "fbclid", "gclid"), https_hosts=("euronews.com",)
+    )
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-04-28 12:25:38 +02:00", "2024-04-28T12:25:38+02:00"),
+        ("2026-03-24T15:41:34+0100", "2026-03-24T15:41:34+01:00"),
+        ("2026-03-24T14:41:34Z", "2026-03-24T14:41:34+00:00"),
+        ("1774363294", "2026-03-24T14:41:34+00:00"),
+        ("2024-04-28", None),
+        ("2024-04-28 12:25:38", None),
+        ("yesterday", None),
+    ],
+)
+def test_dates_become_iso8601_with_zone_or_nothing(value: str, expected: str | None) -> None:
+    assert to_iso8601(value) == expected

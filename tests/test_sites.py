@@ -1,0 +1,102 @@
+"""Site profiles: which URLs are articles, where editions live, clear errors for broken files."""
+
+from pathlib import Path
+
+import pytest
+
+from newsbot.sites import (
+    ProfileError,
+    UnknownSiteError,
+    known_sites,
+    load_profile,
+    load_profile_file,
+    profile_for_url,
+    split_root,
+)
+
+
+def test_every_euronews_edition_host_reads_with_the_euronews_profile() -> None:
+    profile = load_profile("euronews")
+    assert len(profile.editions) >= 13
+    for edition in profile.editions.values():
+        assert profile_for_url(f"https://{edition.host}/2026/03/02/x").slug == "euronews"
+    assert profile_for_url("https://www.example.org/2026/03/02/x").slug == "generic"
+
+
+@pytest.mark.parametrize(
+    ("path", "is_article"),
+    [
+        ("/2024/04/28/ireland-seeks-emergency-law", True),
+        ("/my-europe/2026/03/24/us-ambassador-warns", True),
+        ("/culture/culture-series/2026/03/24/karaoke-scenes", True),
+        ("/video/2024/04/28/ireland-seeks-emergency-law", False),
+        ("/de/video/2026/03/03/hochwasser", False),
+        ("/news/europe", False),
+        ("/tag/migration-policy", False),
+        ("/2024/04/28/", False),
+    ],
+)
+def test_article_urls_follow_the_profile(path: str, is_article: bool) -> None:
+    assert load_profile("euronews").is_article_path(path) is is_article
+
+
+def test_editions_map_to_their_hosts_or_under_a_base_url() -> None:
+    profile = load_profile("euronews")
+    assert profile.edition_roots(["el", "en"]) == {
+        "el": "https://gr.euronews.com",
+        "en": "https://www.euronews.com",
+    }
+    roots = profile.edition_roots(["de", "fr"], "http://127.0.0.1:8080/")
+    assert roots == {"de": "http://127.0.0.1:8080/de", "fr": "http://127.0.0.1:8080/fr"}
+    assert split_root("http://127.0.0.1:8080/fr/2026/03/02/x", roots) == ("fr", "/2026/03/02/x")
+    assert split_root("http://127.0.0.1:8080/it/2026/03/02/x", roots) is None
+    assert split_root("http://de.euronews.com/2026/03/02/x", {"de": "https://de.euronews.com"}) == (
+        "de",
+        "/2026/03/02/x",
+    )
+
+
+def test_unknown_edition_and_site_say_what_is_known() -> None:
+    with pytest.raises(ProfileError, match=r"unknown edition 'xx' for euronews \(known: .*de.*\)"):
+        load_profile("euronews").edition_roots(["xx"])
+    with pytest.raises(UnknownSiteError, match=r"unknown site 'nosuch' \(known: .*euronews"):
+        load_profile("nosuch")
+    assert {"euronews", "generic"} <= set(known_sites())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("[selectors]\n", "[selectors]\ntitle = 'h1'\n"), "key 'selectors.title' must be list"),
+        (("title = [", "title = ['h1[[', "), r"key 'selectors.title': 'h1\[\[' is not a valid CSS"),
+        (
+            ("article = '", "article = '(?<"),
+            "key 'urls.article': .* is not a valid regular expression",
+        ),
+        (('kind = "related"', 'kind = "sideways"'), r"key 'related\[0\]\.kind' must be one of"),
+        (('slug = "euronews"\n', ""), "key 'slug' is missing"),
+        (
+            ("section_pages = 3", "section_pages = 'three'"),
+            "key 'discovery.section_pages' must be int",
+        ),
+    ],
+)
+def test_a_broken_profile_names_its_file_and_key(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    source = load_profile("euronews").source.read_text(encoding="utf-8")
+    old, new = change
+    assert old in source
+    if old == "[selectors]\n":  # replace the whole title line with a scalar
+        source = source.replace("title = [", "#title = [", 1)
+    broken = tmp_path / "broken.toml"
+    broken.write_text(source.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match=f"^broken.toml: {message}"):
+        load_profile_file(broken)
+
+
+def test_a_profile_that_is_not_toml_says_so(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("slug = \n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"^broken\.toml: not valid TOML"):
+        load_profile_file(broken)
