@@ -1,0 +1,43 @@
+"""The archive: one SQLite file holding every raw capture and every clean article.
+
+The only code in newsbot that reads or writes SQL. No Scrapy here: the crawler's pipelines,
+the CLI and offline re-extraction all go through :class:`Archive`.
+
+What a caller may rely on:
+
+- ``Archive.open(path)`` creates the file when missing, applies pending migrations (each in its
+  own transaction, recorded once in ``_sqlite_migrations``), and refuses anything that is not a
+  newsbot archive with an :class:`ArchiveError` whose message is one line for users.
+- Captures are immutable (the database aborts any UPDATE or DELETE on them). Bodies are stored
+  once per distinct sha256, zstd-compressed, and read back byte-identical.
+- ``save_capture`` writes a capture, its article, its links and its errors in one transaction.
+- The file is in WAL mode: any number of readers (``readonly=True``, Datasette, sqlite3) read
+  while one crawl writes, and never block it.
+- Timestamps the archive sets are ISO 8601 in UTC (:func:`utc_now`).
+"""
+
+from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL
+from newsbot.archive.db import Archive
+from newsbot.archive.migrations import ARCHIVE_MIGRATIONS
+from newsbot.archive.records import (
+    ArchiveError,
+    ArchiveStats,
+    ArticleOutcome,
+    SavedCapture,
+    SearchHit,
+    article_content_hash,
+    utc_now,
+)
+
+__all__ = [
+    "ARCHIVE_MIGRATIONS",
+    "DEFAULT_ZSTD_LEVEL",
+    "Archive",
+    "ArchiveError",
+    "ArchiveStats",
+    "ArticleOutcome",
+    "SavedCapture",
+    "SearchHit",
+    "article_content_hash",
+    "utc_now",
+]

@@ -1,0 +1,400 @@
+"""The :class:`Archive`: the one place where newsbot reads and writes its SQLite file."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlite_utils import Database
+
+from newsbot.archive import queries
+from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
+from newsbot.archive.connect import open_database
+from newsbot.archive.records import (
+    ArchiveError,
+    ArchiveStats,
+    ArticleOutcome,
+    SavedCapture,
+    SearchHit,
+    article_content_hash,
+    to_json,
+    unique_links,
+    utc_now,
+)
+from newsbot.items import Article, Capture
+
+_INSERT_BODY = """
+    INSERT OR IGNORE INTO bodies (sha256, size, stored_size, codec, data, first_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?)
+"""
+_INSERT_CAPTURE = """
+    INSERT INTO captures (run_id, site, kind, url, final_url, status, headers, sha256,
+                          fetched_at, error)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_ARTICLE_VALUES = """
+    url = ?, capture_id = ?, site = ?, language = ?, title = ?, teaser = ?, text = ?,
+    authors = ?, published_at = ?, modified_at = ?, section = ?, tags = ?, image_url = ?,
+    extractor_version = ?, content_hash = ?, extracted_at = ?
+"""
+_INSERT_ARTICLE = """
+    INSERT INTO articles (url, capture_id, site, language, title, teaser, text, authors,
+                          published_at, modified_at, section, tags, image_url,
+                          extractor_version, content_hash, extracted_at,
+                          canonical_url, first_seen_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+_UPDATE_ARTICLE = f"UPDATE articles SET {_ARTICLE_VALUES} WHERE id = ?"
+_INSERT_LINK = """
+    INSERT INTO links (source_url, target_url, kind, anchor_text, label, position, capture_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+_INSERT_ERROR = """
+    INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+class Archive:
+    """One newsbot archive file, open for reading (and writing unless opened ``readonly``).
+
+    Every write is one transaction: it is committed whole or not at all, and readers in other
+    processes see it only once committed. Write failures raise :class:`ArchiveError` with one
+    line for the user. Not safe for concurrent use from several threads; open one per thread
+    or process (any number may read while one writes).
+    """
+
+    path: Path
+
+    def __init__(
+        self,
+        path: Path,
+        db: Database,
+        *,
+        readonly: bool,
+        zstd_level: int = DEFAULT_ZSTD_LEVEL,
+        clock: Callable[[], str] = utc_now,
+    ) -> None:
+        """Wrap an already opened and migrated database; use :meth:`open` instead."""
+        self.path = path
+        self.readonly = readonly
+        self._db = db
+        self._conn = db.conn
+        self._compressor = make_compressor(zstd_level)
+        self._clock = clock
+        self._closed = False
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        readonly: bool = False,
+        zstd_level: int = DEFAULT_ZSTD_LEVEL,
+        clock: Callable[[], str] = utc_now,
+    ) -> Archive:
+        """Open the archive at ``path``, creating it (and its folder) when missing.
+
+        Refuses, with :class:`ArchiveError`: a file that is not SQLite, a SQLite file holding
+        other tables, an archive from a newer newsbot (for writing), a location that cannot be
+        written (unless ``readonly``), a missing file when ``readonly``. Pending migrations are
+        applied (never when ``readonly``), each in its own transaction. ``zstd_level`` is used
+        for new bodies. ``clock`` gives the times the archive sets itself (runs' ``started_at``
+        and ``finished_at``, ``extracted_at``, errors' ``at``); ``first_seen_at`` of bodies
+        and articles is the ``fetched_at`` of the capture they first came from.
+        """
+        path = Path(path)
+        db = open_database(path, readonly=readonly)
+        return cls(path, db, readonly=readonly, zstd_level=zstd_level, clock=clock)
+
+    def close(self) -> None:
+        """Close the file. Safe to call twice; the archive cannot be used afterwards."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self.readonly:
+            # Keeps the query planner's statistics fresh; cheap when nothing changed.
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA optimize")
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Archive {self.path}{' (read-only)' if self.readonly else ''}>"
+
+    # -- writing -----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; any sqlite error becomes ArchiveError("cannot {what}: …")."""
+        if self.readonly:
+            raise ArchiveError(f"cannot {what}: {self.path} is open read-only")
+        conn = self._conn
+        try:
+            # IMMEDIATE takes the write lock up front: a deferred transaction that reads first
+            # fails at once (SQLITE_BUSY_SNAPSHOT) if another writer commits meanwhile.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise ArchiveError(f"cannot {what} in {self.path}: {exc}") from exc
+
+    def start_run(self, *, spider: str, site: str, settings: Mapping[str, Any]) -> int:
+        """Record a crawl run as ``running`` and return its id (for captures and errors)."""
+        with self._transaction("start a crawl run") as conn:
+            cursor = conn.execute(
+                "INSERT INTO crawl_runs (spider, site, started_at, status, settings)"
+                " VALUES (?, ?, ?, 'running', ?)",
+                (spider, site, self._clock(), to_json(dict(settings))),
+            )
+            return _rowid(cursor)
+
+    def finish_run(
+        self, run_id: int, *, status: str, stats: Mapping[str, Any], counts: Mapping[str, int]
+    ) -> None:
+        """Close run ``run_id`` with its final status, Scrapy stats and counts.
+
+        ``status`` is 'finished', 'failed' or a Scrapy finish reason. Datetimes in ``stats`` are
+        stored as ISO 8601 with zone. Raises KeyError for an unknown run.
+        """
+        with self._transaction("finish a crawl run") as conn:
+            cursor = conn.execute(
+                "UPDATE crawl_runs SET finished_at = ?, status = ?, stats = ?, counts = ?"
+                " WHERE id = ?",
+                (self._clock(), status, to_json(dict(stats)), to_json(dict(counts)), run_id),
+            )
+            if cursor.rowcount == 0:
+                raise KeyError(run_id)
+
+    def save_capture(
+        self,
+        capture: Capture,
+        *,
+        run_id: int | None,
+        article: Article | None = None,
+        errors: Sequence[tuple[str, str, str]] = (),
+    ) -> SavedCapture:
+        """Store one fetch, and what was extracted from it, in one transaction.
+
+        The body is stored once per distinct sha256 (zstd); the capture row always. With an
+        ``article``: upserted by canonical URL ('new'; 'unchanged' when its content hash is the
+        stored one, and then neither the row nor its links are rewritten; else 'changed') and
+        its links replace that article's previous links. ``errors`` are ``(stage, kind,
+        message)`` rows tied to this capture. Either all of it is committed or, with an
+        :class:`ArchiveError`, none of it (an article without a canonical URL is refused so).
+        """
+        body = capture.body
+        sha = sha256_hex(body) if body else None
+        new_body: tuple[str, bytes] | None = None
+        if sha is not None and not queries.has_body(self._conn, sha):
+            # Compressed before taking the write lock, so other writers wait less.
+            new_body = compress(body, self._compressor)
+        with self._transaction(f"save capture of {capture.url}") as conn:
+            body_stored = False
+            if sha is not None and new_body is not None:
+                codec, stored = new_body
+                cursor = conn.execute(
+                    _INSERT_BODY, (sha, len(body), len(stored), codec, stored, capture.fetched_at)
+                )
+                # 0 when another writer stored the same body since _has_body looked.
+                body_stored = cursor.rowcount == 1
+            capture_id = _rowid(
+                conn.execute(
+                    _INSERT_CAPTURE,
+                    (
+                        run_id,
+                        capture.site,
+                        capture.kind,
+                        capture.url,
+                        capture.final_url,
+                        capture.status,
+                        to_json([list(pair) for pair in capture.headers]),
+                        sha,
+                        capture.fetched_at,
+                        capture.error,
+                    ),
+                )
+            )
+            outcome = None
+            if article is not None:
+                outcome = self._upsert_article(conn, article, capture_id, capture.fetched_at)
+            if errors:
+                at = self._clock()
+                conn.executemany(
+                    _INSERT_ERROR,
+                    [
+                        (run_id, capture_id, capture.url, stage, kind, message, at)
+                        for stage, kind, message in errors
+                    ],
+                )
+        return SavedCapture(capture_id=capture_id, body_stored=body_stored, article=outcome)
+
+    def save_article(self, article: Article, *, capture_id: int) -> ArticleOutcome:
+        """Upsert an article extracted again from stored capture ``capture_id`` (re-extraction).
+
+        Same rules as the article part of :meth:`save_capture`, in one transaction. Raises
+        KeyError for an unknown capture, :class:`ArchiveError` for an article it refuses.
+        """
+        with self._transaction(f"save article {article.canonical_url}") as conn:
+            row = conn.execute(
+                "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(capture_id)
+            return self._upsert_article(conn, article, capture_id, row[0])
+
+    def _upsert_article(
+        self, conn: sqlite3.Connection, article: Article, capture_id: int, seen_at: str
+    ) -> ArticleOutcome:
+        if not article.canonical_url.strip():
+            raise ArchiveError(f"cannot save article from {article.url}: it has no canonical URL")
+        content_hash = article_content_hash(article)
+        row = conn.execute(
+            "SELECT id, content_hash FROM articles WHERE canonical_url = ?",
+            (article.canonical_url,),
+        ).fetchone()
+        if row is not None and row[1] == content_hash:
+            return "unchanged"
+        values = (
+            article.url,
+            capture_id,
+            article.site,
+            article.language,
+            article.title,
+            article.teaser,
+            article.text,
+            to_json(list(article.authors)),
+            article.published_at,
+            article.modified_at,
+            article.section,
+            to_json(list(article.tags)),
+            article.image_url,
+            article.extractor_version,
+            content_hash,
+            self._clock(),
+        )
+        if row is None:
+            conn.execute(_INSERT_ARTICLE, (*values, article.canonical_url, seen_at))
+        else:
+            conn.execute(_UPDATE_ARTICLE, (*values, row[0]))
+        conn.execute("DELETE FROM links WHERE source_url = ?", (article.canonical_url,))
+        conn.executemany(
+            _INSERT_LINK,
+            [
+                (
+                    article.canonical_url,
+                    link.url,
+                    link.kind,
+                    link.anchor_text,
+                    link.label,
+                    link.position,
+                    capture_id,
+                )
+                for link in unique_links(article.links)
+            ],
+        )
+        return "new" if row is None else "changed"
+
+    def record_error(
+        self,
+        *,
+        run_id: int | None,
+        url: str,
+        stage: str,
+        kind: str,
+        message: str,
+        capture_id: int | None = None,
+    ) -> None:
+        """Record one failure ('fetch', 'extract', 'links' or 'archive' stage; short ``kind``
+        such as 'http_404', 'dns', 'timeout', 'not_article')."""
+        with self._transaction(f"record an error for {url}") as conn:
+            conn.execute(
+                _INSERT_ERROR, (run_id, capture_id, url, stage, kind, message, self._clock())
+            )
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def body(self, sha256: str) -> bytes:
+        """The raw bytes stored under ``sha256``, byte-identical to what was fetched.
+
+        KeyError if no body has that hash."""
+        return queries.body(self._conn, sha256)
+
+    def get_capture(self, capture_id: int) -> Capture:
+        """Capture ``capture_id`` as stored, body included and ``capture_id`` set.
+
+        KeyError if unknown."""
+        return queries.get_capture(self._conn, capture_id)
+
+    def iter_captures(
+        self, *, kind: str | None = None, site: str | None = None, status: int | None = None
+    ) -> Iterator[Capture]:
+        """Every capture matching the filters, oldest first, bodies included, streamed in
+        batches (captures saved while iterating may or may not be included)."""
+        return queries.iter_captures(self._conn, {"kind": kind, "site": site, "status": status})
+
+    def get_article(self, url: str) -> dict[str, Any] | None:
+        """The stored article whose canonical URL is ``url`` or, failing that, the latest one
+        extracted from a page at ``url``; every column, ``authors`` and ``tags`` as lists."""
+        return queries.get_article(self._conn, url)
+
+    def iter_articles(
+        self, *, language: str | None = None, site: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every stored article matching the filters, oldest first, as :meth:`get_article`
+        returns them, streamed in batches."""
+        return queries.iter_articles(self._conn, {"language": language, "site": site})
+
+    def links_from(self, source_url: str) -> list[dict[str, Any]]:
+        """The links of the article with canonical URL ``source_url``, by kind then position.
+
+        Each: source_url, target_url, kind, anchor_text, label, position, capture_id."""
+        return queries.links_from(self._conn, source_url)
+
+    def links_to(self, target_url: str) -> list[dict[str, Any]]:
+        """Every link pointing at ``target_url`` (backlinks), by source, kind and position."""
+        return queries.links_to(self._conn, target_url)
+
+    def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
+        """Articles whose title or text match ``query``, best first, at most ``limit``.
+
+        FTS5 syntax works (``climate AND NOT football``, ``"exact phrase"``, ``elect*``); a
+        query that is not valid FTS5 is searched as plain words instead of failing. Accents
+        and case are ignored both ways ("elections" finds "élections" and the reverse).
+        """
+        return queries.search(self._conn, query, limit)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every crawl run, newest first: its columns (``settings``, ``stats`` and ``counts``
+        decoded) plus the ``capture_count`` and ``error_count`` recorded for it."""
+        return queries.runs(self._conn)
+
+    def stats(self) -> ArchiveStats:
+        """Counts over the whole archive, read in one snapshot so they agree with each other."""
+        return queries.stats(self._conn, self.path)
+
+
+def _rowid(cursor: sqlite3.Cursor) -> int:
+    rowid = cursor.lastrowid
+    if rowid is None:  # only for statements that insert nothing; ours always insert
+        raise sqlite3.OperationalError("insert returned no row id")
+    return rowid

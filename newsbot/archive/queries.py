@@ -1,0 +1,221 @@
+"""Read queries over an archive connection; :class:`~newsbot.archive.db.Archive` exposes them.
+
+Functions of a ``sqlite3.Connection`` that never write. The iterators read in short batches
+(keyset pagination on ``id``), so a long export or re-extraction never pins one snapshot, which
+would keep the write-ahead log from being checkpointed while a crawl writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from newsbot.archive.bodies import decompress
+from newsbot.archive.records import (
+    SNIPPET_MARK,
+    UNKNOWN_LANGUAGE,
+    ArchiveStats,
+    SearchHit,
+    decode_row,
+    from_json,
+)
+from newsbot.archive.search import as_terms
+from newsbot.items import Capture, CaptureKind
+
+# Rows per batch: captures carry compressed bodies (tens of KB each), articles only text.
+CAPTURE_BATCH = 64
+ARTICLE_BATCH = 500
+
+_ARTICLE_JSON = ("authors", "tags")
+_RUN_JSON = ("settings", "stats", "counts")
+_LINK_COLUMNS = "source_url, target_url, kind, anchor_text, label, position, capture_id"
+_CAPTURE_SELECT = """
+    SELECT c.id, c.url, c.final_url, c.status, c.headers, c.fetched_at, c.site, c.kind,
+           c.error, c.sha256, b.codec, b.data, b.size
+    FROM captures c LEFT JOIN bodies b ON b.sha256 = c.sha256
+"""
+_SEARCH = """
+    SELECT a.canonical_url, a.title, a.language,
+           snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet
+    FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+    WHERE articles_fts MATCH ?
+    ORDER BY articles_fts.rank
+    LIMIT ?
+"""
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    """All rows of ``sql``, addressable by column name."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(sql, params).fetchall()
+
+
+def has_body(conn: sqlite3.Connection, sha256: str) -> bool:
+    query = "SELECT 1 FROM bodies WHERE sha256 = ?"
+    return conn.execute(query, (sha256,)).fetchone() is not None
+
+
+def body(conn: sqlite3.Connection, sha256: str) -> bytes:
+    row = conn.execute(
+        "SELECT codec, data, size FROM bodies WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    if row is None:
+        raise KeyError(sha256)
+    return decompress(row[1], row[0], row[2])
+
+
+def get_capture(conn: sqlite3.Connection, capture_id: int) -> Capture:
+    found = rows(conn, f"{_CAPTURE_SELECT} WHERE c.id = ?", (capture_id,))
+    if not found:
+        raise KeyError(capture_id)
+    return _capture_from_row(found[0])
+
+
+def iter_captures(conn: sqlite3.Connection, filters: Mapping[str, Any]) -> Iterator[Capture]:
+    """Captures matching ``filters`` (column -> value; None values ignored), oldest first."""
+    where, values = _where(filters, prefix="c.")
+    sql = f"{_CAPTURE_SELECT} WHERE c.id > ?{where} ORDER BY c.id LIMIT {CAPTURE_BATCH}"
+    last_id = 0
+    while batch := rows(conn, sql, (last_id, *values)):
+        for row in batch:
+            yield _capture_from_row(row)
+        last_id = batch[-1]["id"]
+
+
+def get_article(conn: sqlite3.Connection, url: str) -> dict[str, Any] | None:
+    found = rows(conn, "SELECT * FROM articles WHERE canonical_url = ?", (url,)) or rows(
+        conn,
+        "SELECT * FROM articles WHERE url = ? ORDER BY extracted_at DESC, id DESC LIMIT 1",
+        (url,),
+    )
+    return decode_row(dict(found[0]), _ARTICLE_JSON) if found else None
+
+
+def iter_articles(conn: sqlite3.Connection, filters: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Articles matching ``filters`` (column -> value; None values ignored), oldest first."""
+    where, values = _where(filters, prefix="")
+    sql = f"SELECT * FROM articles WHERE id > ?{where} ORDER BY id LIMIT {ARTICLE_BATCH}"
+    last_id = 0
+    while batch := rows(conn, sql, (last_id, *values)):
+        for row in batch:
+            yield decode_row(dict(row), _ARTICLE_JSON)
+        last_id = batch[-1]["id"]
+
+
+def links_from(conn: sqlite3.Connection, source_url: str) -> list[dict[str, Any]]:
+    sql = f"SELECT {_LINK_COLUMNS} FROM links WHERE source_url = ? ORDER BY kind, position, id"
+    return [dict(row) for row in rows(conn, sql, (source_url,))]
+
+
+def links_to(conn: sqlite3.Connection, target_url: str) -> list[dict[str, Any]]:
+    sql = (
+        f"SELECT {_LINK_COLUMNS} FROM links WHERE target_url = ?"
+        " ORDER BY source_url, kind, position, id"
+    )
+    return [dict(row) for row in rows(conn, sql, (target_url,))]
+
+
+def search(conn: sqlite3.Connection, query: str, limit: int) -> list[SearchHit]:
+    """FTS5 search; a query SQLite rejects is retried as plain quoted words."""
+    if not query.strip():
+        return []
+    try:
+        found = conn.execute(_SEARCH, (SNIPPET_MARK, SNIPPET_MARK, query, limit)).fetchall()
+    except sqlite3.OperationalError:
+        # FTS5 syntax errors ("unterminated string", "syntax error near …", "no such column")
+        # are the user's typing, not a failure: search for the words instead.
+        terms = as_terms(query)
+        if not terms:
+            return []
+        found = conn.execute(_SEARCH, (SNIPPET_MARK, SNIPPET_MARK, terms, limit)).fetchall()
+    return [SearchHit(url=r[0], title=r[1], language=r[2], snippet=r[3]) for r in found]
+
+
+def runs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    found = rows(
+        conn,
+        """
+        SELECT r.*,
+               (SELECT COUNT(*) FROM captures c WHERE c.run_id = r.id) AS capture_count,
+               (SELECT COUNT(*) FROM errors e WHERE e.run_id = r.id) AS error_count
+        FROM crawl_runs r ORDER BY r.id DESC
+        """,
+    )
+    return [decode_row(dict(row), _RUN_JSON) for row in found]
+
+
+def stats(conn: sqlite3.Connection, path: Path) -> ArchiveStats:
+    """Counts over the whole archive, read in one snapshot so they agree with each other."""
+    conn.execute("BEGIN")
+    try:
+        captures = _count(conn, "SELECT COUNT(*) FROM captures")
+        bodies, body_bytes, stored_bytes = conn.execute(
+            "SELECT COUNT(*), TOTAL(size), TOTAL(stored_size) FROM bodies"
+        ).fetchone()
+        by_language = _grouped(
+            conn, f"SELECT COALESCE(language, '{UNKNOWN_LANGUAGE}'), COUNT(*) FROM articles"
+        )
+        by_link_kind = _grouped(conn, "SELECT kind, COUNT(*) FROM links")
+        by_error_kind = _grouped(conn, "SELECT kind, COUNT(*) FROM errors")
+        all_runs = runs(conn)
+    finally:
+        conn.execute("COMMIT")
+    return ArchiveStats(
+        captures=captures,
+        bodies=int(bodies),
+        body_bytes=int(body_bytes),
+        stored_bytes=int(stored_bytes),
+        articles=sum(by_language.values()),
+        articles_by_language=by_language,
+        links=sum(by_link_kind.values()),
+        links_by_kind=by_link_kind,
+        errors=sum(by_error_kind.values()),
+        errors_by_kind=by_error_kind,
+        runs=len(all_runs),
+        file_bytes=_file_bytes(path),
+        last_run=all_runs[0] if all_runs else None,
+    )
+
+
+def _where(filters: Mapping[str, Any], prefix: str) -> tuple[str, list[Any]]:
+    # Column names come from the Archive's own keyword arguments, never from user input.
+    given = {name: value for name, value in filters.items() if value is not None}
+    return "".join(f" AND {prefix}{name} = ?" for name in given), list(given.values())
+
+
+def _count(conn: sqlite3.Connection, sql: str) -> int:
+    return int(conn.execute(sql).fetchone()[0])
+
+
+def _grouped(conn: sqlite3.Connection, sql: str) -> dict[str, int]:
+    """``{key: count}`` for a ``SELECT key, COUNT(*) FROM …`` query, largest first."""
+    found = conn.execute(f"{sql} GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    return {str(key): int(count) for key, count in found}
+
+
+def _file_bytes(path: Path) -> int:
+    total = 0
+    for file in (path, path.with_name(path.name + "-wal")):
+        with contextlib.suppress(OSError):
+            total += file.stat().st_size
+    return total
+
+
+def _capture_from_row(row: sqlite3.Row) -> Capture:
+    body = b"" if row["sha256"] is None else decompress(row["data"], row["codec"], row["size"])
+    return Capture(
+        url=row["url"],
+        final_url=row["final_url"],
+        status=row["status"],
+        headers=[(name, value) for name, value in from_json(row["headers"])],
+        body=body,
+        fetched_at=row["fetched_at"],
+        site=row["site"],
+        kind=cast(CaptureKind, row["kind"]),
+        error=row["error"],
+        capture_id=row["id"],
+    )

@@ -1,0 +1,173 @@
+"""What the archive hands back to callers, and the pure helpers that shape stored values.
+
+No database here: the result records of :class:`~newsbot.archive.db.Archive` methods, the one
+exception type, timestamps, JSON encoding of list and mapping columns, and the content hash that
+tells a changed extraction from an unchanged one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any, Literal
+
+from newsbot.items import Article, Link
+
+#: What ``save_capture`` did with the article it was given.
+ArticleOutcome = Literal["new", "changed", "unchanged"]
+
+#: Key of ``articles_by_language`` for articles whose language is unknown (BCP 47 "undetermined").
+UNKNOWN_LANGUAGE = "und"
+
+
+class ArchiveError(Exception):
+    """A problem with the archive a user can act on; ``str()`` is one line meant for them.
+
+    For example ``cannot create archive at /x/y.db: Permission denied`` or
+    ``/x/y.db is not a newsbot archive (file is not a database)``. Whatever raised it, nothing
+    already committed to the archive was lost or half-written.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(one_line(message))
+
+
+@dataclass(frozen=True)
+class SavedCapture:
+    """What :meth:`Archive.save_capture` stored.
+
+    ``body_stored`` is False when the body was already in the archive (or there was no body):
+    the capture then reuses the stored copy. ``article`` is None when no article was given.
+    """
+
+    capture_id: int
+    body_stored: bool
+    article: ArticleOutcome | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One full-text search result. ``url`` is the article's canonical URL; ``snippet`` is a
+    short excerpt with the matched terms wrapped in ``**`` (see :data:`SNIPPET_MARK`)."""
+
+    url: str
+    title: str
+    language: str | None
+    snippet: str
+
+
+#: Marker put on both sides of each matched term in :attr:`SearchHit.snippet`.
+SNIPPET_MARK = "**"
+
+
+@dataclass(frozen=True)
+class ArchiveStats:
+    """Counts over the whole archive at one moment.
+
+    ``body_bytes`` is the raw size of the distinct bodies, ``stored_bytes`` their compressed size.
+    ``articles_by_language`` uses ``"und"`` for articles without a language. ``file_bytes`` is the
+    size on disk of the database plus its write-ahead log. ``last_run`` is the newest crawl run as
+    :meth:`Archive.runs` returns it, or None before the first run.
+    """
+
+    captures: int
+    bodies: int
+    body_bytes: int
+    stored_bytes: int
+    articles: int
+    articles_by_language: dict[str, int]
+    links: int
+    links_by_kind: dict[str, int]
+    errors: int
+    errors_by_kind: dict[str, int]
+    runs: int
+    file_bytes: int
+    last_run: dict[str, Any] | None
+
+
+def utc_now() -> str:
+    """The current time as ISO 8601 in UTC to the second, e.g. ``2026-11-25T10:00:00+00:00``."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def one_line(message: str) -> str:
+    """``message`` with every run of whitespace (newlines included) collapsed to one space."""
+    return " ".join(message.split())
+
+
+def _json_default(value: object) -> Any:
+    # Scrapy stats hold datetimes (naive ones in older Scrapy releases, meant as UTC).
+    if isinstance(value, dt.datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+        return aware.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, PurePath):
+        return str(value)
+    # Settings can hold classes and other objects; their repr is what a reader can use.
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    """JSON text for a list or mapping column: UTF-8 kept readable, datetimes as ISO 8601 with
+    zone, anything else JSON cannot hold as its string form. Never raises for odd values."""
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def from_json(text: str | None) -> Any:
+    """The value :func:`to_json` stored, or None for a NULL column."""
+    return None if text is None else json.loads(text)
+
+
+def _link_record(link: Link) -> list[Any]:
+    return [link.kind, link.url, link.anchor_text, link.label, link.position]
+
+
+def unique_links(links: list[Link]) -> list[Link]:
+    """``links`` in order without exact repeats: a link listed twice is stored once."""
+    return list(dict.fromkeys(links))
+
+
+def article_content_hash(article: Article) -> str:
+    """sha256 over what extraction produced: the article's fields and its links.
+
+    Left out on purpose: ``url`` (the page it was read from, not what it says) and
+    ``extractor_version`` (a new extractor that yields the same article is not a change).
+    Stable across runs and Python versions, so re-extraction can compare it with the stored one.
+    """
+    payload = {
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "teaser": article.teaser,
+        "text": article.text,
+        "authors": list(article.authors),
+        "published_at": article.published_at,
+        "modified_at": article.modified_at,
+        "language": article.language,
+        "section": article.section,
+        "tags": list(article.tags),
+        "image_url": article.image_url,
+        "site": article.site,
+        "links": [_link_record(link) for link in unique_links(article.links)],
+    }
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def decode_row(row: Mapping[str, Any], json_columns: tuple[str, ...]) -> dict[str, Any]:
+    """A plain dict of ``row`` with its JSON columns decoded."""
+    out = dict(row)
+    for column in json_columns:
+        if column in out:
+            out[column] = from_json(out[column])
+    return out
