@@ -1,0 +1,370 @@
+"""Shared page chrome: <head> blocks, site headers with mega menu and language switcher,
+the aside (top stories, most read), footer and hamburger menu.
+
+Every link of the chrome points at a page the demo serves (edition homes, sections, tag pages,
+articles) or at a fragment of the edition home.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from newsbot.demo.filler import (
+    ICONS,
+    PRECONNECT,
+    SCRIPTS,
+    STYLESHEETS_2024,
+    STYLESHEETS_2026,
+    asset,
+    breakpoints_config,
+    feature_store_b64,
+    utility_css,
+)
+from newsbot.demo.labels import LABELS, labels, section_label
+from newsbot.demo.model import Card, EditionView, attr_json, esc, js_json, url
+
+EDITIONS = ("en", "de", "fr")
+_ICON_SIZES = ("57x57", "60x60", "72x72", "76x76", "114x114", "120x120", "144x144", "152x152")
+
+
+def section_path(edition: str, vertical: str) -> str:
+    """Where a vertical's menu entry leads: a section listing or an anchor of the home page."""
+    if vertical in ("", "news", "my-europe"):
+        return f"/{edition}/news/europe"
+    if vertical == "culture":
+        return f"/{edition}/culture"
+    return f"/{edition}/#section-{vertical}"
+
+
+def document(language: str, head: str, body_class: str, body: str) -> str:
+    return (
+        f'<!DOCTYPE html>\n<html lang="{language}" dir="ltr">\n<head>\n'
+        f'<meta charset="UTF-8">\n{head}\n</head>\n<body class="{body_class}">\n{body}\n'
+        "</body>\n</html>\n"
+    )
+
+
+def head_assets(template: int) -> str:
+    """Icons, app metas, preconnects, stylesheets, preloads and the inline critical CSS."""
+    out = [
+        f'<link rel="apple-touch-icon" sizes="{s}" href="/apple-touch-icon-{s}.png">'
+        for s in _ICON_SIZES
+    ]
+    out += [
+        '<link rel="icon" type="image/png" sizes="32x32" href="/favicon-32x32.png">',
+        '<link rel="icon" href="/favicon.ico">',
+        '<link rel="manifest" href="/manifest.json">',
+        '<meta name="theme-color" content="#ffffff">',
+        '<meta name="application-name" content="Euronews.com">',
+        '<meta name="viewport" content="width=device-width, minimum-scale=1, initial-scale=1">',
+    ]
+    out += [f'<link rel="preconnect" href="{h}">' for h in PRECONNECT]
+    sheets = STYLESHEETS_2024 if template == 2024 else STYLESHEETS_2026
+    out += [f'<link rel="preload" as="style" href="{asset(s)}">' for s in sheets[:4]]
+    out += [f'<link rel="stylesheet" href="{asset(s)}">' for s in sheets]
+    out += [f'<link rel="preload" as="script" href="{asset(s)}">' for s in SCRIPTS]
+    out.append(f'<style id="critical-css">\n{utility_css()}\n</style>')
+    return "\n".join(out)
+
+
+def head_data(ev: EditionView, pagetype: str, entity: dict[str, object]) -> str:
+    """The global store meta and the large inline state and config scripts."""
+    lab = labels(ev.language)
+    menus = [
+        {
+            "vertical": v,
+            "label": label,
+            "url": url(section_path(ev.code, v)),
+            "items": [_card_state(c) for c in ev.by_vertical.get(v, ())[:4]],
+        }
+        for v, label in lab.sections
+    ]
+    state = {
+        "context": {"website": "euronews", "pagetype": pagetype, "locale": ev.language},
+        "menus": menus,
+        "trending": [{"label": t, "url": url(p)} for t, p in ev.trending],
+        "latest": [_card_state(c) for c in ev.latest],
+        "entities": entity,
+    }
+    config = {
+        "edition": ev.code,
+        "locale": lab.locale,
+        "home": url(f"/{ev.code}/"),
+        "editions": {e: url(f"/{e}/") for e in EDITIONS},
+        "assets": {s: asset(s) for s in SCRIPTS},
+        **breakpoints_config(),
+    }
+    return "\n".join(
+        (
+            f'<meta name="global-store-data" content="{feature_store_b64(ev.language)}">',
+            f'<script id="euronews-initial-server-data">window.getInitialServerData = () => '
+            f"({js_json(state)});</script>",
+            f"<script>window.euronewsConfig = {js_json(config)};</script>",
+        )
+    )
+
+
+def _card_state(c: Card) -> dict[str, object]:
+    return {
+        "id": c.story,
+        "type": c.kind,
+        "title": c.title,
+        "leadin": c.teaser,
+        "url": url(c.path),
+        "image": c.image,
+        "program": c.program,
+        "vertical": c.vertical or "news",
+        "publishedAt": int(c.published.timestamp()),
+        "isVideo": c.video,
+    }
+
+
+def language_switcher(current: str, alternates: Sequence[tuple[str, str]]) -> str:
+    items = []
+    for i, (lang, path) in enumerate(alternates, 1):
+        active = " c-language-switcher__list__item--active" if lang == current else ""
+        items.append(
+            f'<li id="menu-item-{i}" class="u-position-relative">'
+            f'<a class="js-alternateLink c-language-switcher__list__item{active}" '
+            f'hreflang="{lang}" href="{url(path)}">'
+            f"<b>{esc(LABELS[lang].language_name)}</b></a></li>"
+        )
+    return (
+        '<div id="adb-header-language-switcher" class="c-language-switcher">'
+        '<input id="c-language-switcher-list-open" class="u-display-none" type="checkbox">'
+        f'<label id="btn-language-switcher" class="c-language-switcher__btn">{ICONS["language"]}'
+        f"<span>{esc(LABELS[current].language_name)}</span></label>"
+        f'<ul id="menu-language-switcher" class="c-language-switcher__list">{"".join(items)}</ul>'
+        "</div>"
+    )
+
+
+def media_object(c: Card, block: str, pos: int, title_tag: str = "div") -> str:
+    """A ``the-media-object`` card: picture, programme label, title link."""
+    icon = '<span class="c-icon-video the-media-object__icon"></span>' if c.video else ""
+    aid = f"abe-{c.story}-{c.language}-pos{pos}-{block}"
+    return (
+        f'<article id="{aid}" class="the-media-object m-modeMobile-1 m-modeDesktop-1 m-modeXL-1">'
+        f'<figure class="the-media-object__figure"><a href="{url(c.path)}" tabindex="-1">'
+        f'<img class="the-media-object__image" src="{esc(c.image)}" alt="{esc(c.title)}" '
+        f'width="384" height="216" loading="lazy"></a>{icon}</figure>'
+        '<div class="the-media-object__content">'
+        f'<a class="the-media-object__metas" data-event="article-label" '
+        f'href="{url(c.section_path)}">{esc(c.program)}</a>'
+        f'<a class="the-media-object__link" href="{url(c.path)}" aria-label="{esc(c.title)}">'
+        f'<{title_tag} class="the-media-object__title">{esc(c.title)}</{title_tag}></a>'
+        "</div></article>"
+    )
+
+
+def _dropdown(ev: EditionView, vertical: str, n: int) -> str:
+    lab = labels(ev.language)
+    cards = list(ev.by_vertical.get(vertical, ()))
+    cards += [c for c in ev.latest if c not in cards]
+    cats = ev.vertical_tags.get(vertical) or ev.trending
+    cat_items = "".join(
+        f'<li id="adb-header-subnav-{n}_1_{i}"><a class="c-links-list__link" '
+        f'href="{url(p)}">{esc(t)}</a></li>'
+        for i, (t, p) in enumerate(cats[:8], 1)
+    )
+    prog_items = "".join(
+        f'<li id="adb-header-subnav-{n}_2_{i}"><a class="c-links-list__link" '
+        f'href="{url(f"/{ev.code}/")}#programme-{slug}">{esc(label)}</a></li>'
+        for i, (label, slug) in enumerate(ev.programmes, 1)
+    )
+    featured = "".join(
+        f'<li id="adb-header-subnav-featured-{n}_3_{i}" class="c-featured-nav__item">'
+        f'<a class="c-featured-nav__item__link" href="{url(c.path)}">'
+        f'<img class="c-featured-nav__item__image" src="{esc(c.image)}" alt="" loading="lazy">'
+        f'<p class="c-featured-nav__item__title">{esc(c.title)}</p>'
+        f'<p class="c-featured-nav__item__content">{esc(c.teaser)}</p></a></li>'
+        for i, c in enumerate(cards[:2], 1)
+    )
+    stories = "".join(media_object(c, f"nav-{vertical}", i) for i, c in enumerate(cards[:4], 1))
+    return (
+        '<div class="helper-site-row o-site-hr__second-level__dropdown">'
+        '<div class="helper-site-container o-site-hr__second-level__dropdown__container">'
+        '<div class="c-navigation-bar__subitem c-links-list">'
+        f'<div class="c-navigation-bar__subitem__title">{esc(lab.categories)}</div>'
+        f'<ul class="c-links-list__items">{cat_items}</ul></div>'
+        '<hr class="c-navigation-bar__dropdown__separator">'
+        '<div class="c-navigation-bar__subitem c-links-list">'
+        f'<div class="c-navigation-bar__subitem__title">{esc(lab.programmes)}</div>'
+        f'<ul class="c-links-list__items">{prog_items}</ul></div>'
+        '<hr class="c-navigation-bar__dropdown__separator">'
+        '<div class="c-navigation-bar__subitem c-latest-stories">'
+        f'<div class="c-navigation-bar__subitem__title">{esc(lab.latest_stories)}</div>'
+        f'<div class="c-latest-stories__body">{stories}</div></div>'
+        '<div class="c-navigation-bar__subitem c-featured-nav">'
+        f'<ul class="c-featured-nav__list">{featured}</ul></div>'
+        '</div></div><div class="o-site-hr__second-level__dropdown-mask"></div>'
+    )
+
+
+def header_2026(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
+    lab = labels(ev.language)
+    home = url(f"/{ev.code}/")
+    trending = "".join(
+        f'<li><a id="adb-header-subnav-trending-tag-1_{i}" class="c-cta" href="{url(p)}">'
+        f"{esc(t)}</a></li>"
+        for i, (t, p) in enumerate(ev.trending[:6], 1)
+    )
+    latest = "".join(media_object(c, "c-latest-stories", i) for i, c in enumerate(ev.latest[:4], 1))
+    items = [
+        '<li id="adb-header-mainnav-1" '
+        'class="c-navigation-bar__item c-navigation-bar__item--latest">'
+        f'<a class="c-navigation-bar__link" href="{home}">{esc(lab.latest)}</a>'
+        '<div class="helper-site-row o-site-hr__second-level__dropdown">'
+        '<div class="helper-site-container o-site-hr__second-level__dropdown__container">'
+        '<div class="c-navigation-bar__subitem c-trending-tags">'
+        f'<div class="c-navigation-bar__subitem__title">{esc(lab.trending)}</div>'
+        f'<ul class="c-trending-tags__list">{trending}</ul></div>'
+        '<hr class="c-navigation-bar__dropdown__separator">'
+        '<div class="c-navigation-bar__subitem c-latest-stories">'
+        f'<div class="c-navigation-bar__subitem__title">{esc(lab.latest_stories)}</div>'
+        f'<div class="c-latest-stories__body">{latest}</div></div></div></div></li>'
+    ]
+    for n, (vertical, label) in enumerate(lab.sections, 2):
+        items.append(
+            f'<li id="adb-header-mainnav-{n}" class="c-navigation-bar__item '
+            f'c-navigation-bar__item--{vertical}"><a class="c-navigation-bar__link" '
+            f'href="{url(section_path(ev.code, vertical))}">{esc(label)}</a>'
+            f"{_dropdown(ev, vertical, n)}</li>"
+        )
+    return (
+        '<nav id="accessibility-bar"><ul id="accessibility-bar__menu">'
+        f'<li><a class="accessibility-bar__link" href="#enw-navigation-bar">Navigation</a></li>'
+        f'<li><a class="accessibility-bar__link" href="#enw-main-content">Content</a></li>'
+        "</ul></nav>"
+        '<header class="o-site-hr"><div class="helper-site-row o-site-hr__first-level">'
+        '<div class="helper-site-container o-site-hr__first-level__container">'
+        f"{language_switcher(ev.language, alternates)}"
+        f'<a class="c-header-nav-secondary-link" href="{home}#newsletters">{ICONS["newsletter"]}'
+        f'<span class="c-header-nav-secondary-link__text">{esc(lab.newsletters)}</span></a>'
+        f'<a class="c-header-nav-secondary-link" href="{url(f"/{ev.code}/news/europe")}">'
+        f'{ICONS["video"]}<span class="c-header-nav-secondary-link__text">'
+        f"{esc(lab.video)}</span></a>"
+        "</div></div>"
+        '<input id="c-burger-button-checkbox" class="u-display-none" type="checkbox">'
+        '<div class="helper-site-row o-site-hr__second-level">'
+        '<div class="helper-site-container o-site-hr__second-level__container">'
+        '<div class="o-site-hr__second-level__burger-logo"><label class="c-burger-button" '
+        'for="c-burger-button-checkbox"><div class="c-burger-button__bar"></div>'
+        '<div class="c-burger-button__bar"></div><div class="c-burger-button__bar"></div></label>'
+        f'<div id="adb-header-logo" class="c-logo"><a class="c-logo__link" href="{home}">'
+        f"{ICONS['logo']}</a></div></div>"
+        '<nav id="enw-navigation-bar" class="c-navigation-bar u-hide-for-mobile-only">'
+        f'<ul class="c-navigation-bar__wrappable-list">{"".join(items)}</ul></nav>'
+        f'<button class="c-search-button" type="button" aria-label="{esc(lab.search)}">'
+        f"{ICONS['search']}</button></div></div></header>"
+    )
+
+
+def aside(ev: EditionView, top: Sequence[Card], most_read: Sequence[Card]) -> str:
+    lab = labels(ev.language)
+    ad = (
+        '<div class="c-ad c-ad-halfpage u-show-for-desktop"><div class="c-ad__adzone advertising '
+        'js-adzone"></div><div class="c-ad__placeholder"><span>'
+        f"{esc(lab.ad)}</span></div></div>"
+    )
+    tops = "".join(
+        f'<div class="c-top-stories__item">{media_object(c, "top-stories", i, "h3")}</div>'
+        for i, c in enumerate(top, 1)
+    )
+    reads = "".join(
+        f'<div class="c-most-read__item"><span class="c-most-read__rank">{i}</span>'
+        f'<a class="c-most-read__link" href="{url(c.path)}">{esc(c.title)}</a></div>'
+        for i, c in enumerate(most_read, 1)
+    )
+    return (
+        '<aside class="o-article-newsy__aside">'
+        f'<div class="c-ad-wrapper o-article-newsy__aside__content-1">{ad}</div>'
+        '<div id="adb-article-top-stories" class="c-top-stories">'
+        f'<h2 class="c-top-stories__title"><a href="{url(f"/{ev.code}/")}">'
+        f"{esc(lab.top_stories)}</a></h2>{tops}</div>"
+        f'<div class="c-ad-wrapper o-article-newsy__aside__content-2">{ad}</div>'
+        f'<section class="c-most-read"><h2 class="c-most-read__title">{esc(lab.most_read)}</h2>'
+        f"{reads}</section></aside>"
+    )
+
+
+def footer(ev: EditionView) -> str:
+    lab = labels(ev.language)
+    themes = "".join(
+        f'<li><a class="c-footer-sitemap__list-item" href="{url(section_path(ev.code, v))}">'
+        f"{esc(label)}</a></li>"
+        for v, label in lab.sections
+    )
+    tags = "".join(
+        f'<li><a class="c-footer-sitemap__list-item" href="{url(p)}">{esc(t)}</a></li>'
+        for t, p in ev.trending
+    )
+    editions = "".join(
+        f'<li><a class="c-footer-sitemap__list-item" hreflang="{e}" href="{url(f"/{e}/")}">'
+        f"{esc(LABELS[e].language_name)}</a></li>"
+        for e in EDITIONS
+    )
+    year = max((c.published.year for c in ev.latest), default=2026)
+    columns = "".join(
+        f'<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
+        f'{esc(section_label(ev.language, v))}</span><ul class="c-footer-sitemap__list-fold">'
+        + "".join(
+            f'<li><a class="c-footer-sitemap__list-item" href="{url(c.path)}">'
+            f"{esc(c.title)}</a></li>"
+            for c in cards
+        )
+        + "</ul></div>"
+        for v, cards in ev.by_vertical.items()
+    )
+    return (
+        '<footer class="c-footer enw-site-footer" id="enw-footer">'
+        '<section class="c-footer-sitemap"><div class="o-template-footer">'
+        f'<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
+        f'{esc(lab.categories)}</span><ul class="c-footer-sitemap__list-fold">{themes}</ul></div>'
+        f'<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
+        f'{esc(lab.trending)}</span><ul class="c-footer-sitemap__list-fold">{tags}</ul></div>'
+        '<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
+        f'Editions</span><ul class="c-footer-sitemap__list-fold">{editions}</ul></div>'
+        f"{columns}</div>"
+        '<div class="c-footer-sitemap__copyright"><div class="c-footer-sitemap__copyright__text">'
+        f"© euronews demo {year}</div></div></section></footer>"
+    )
+
+
+def hamburger(ev: EditionView) -> str:
+    lab = labels(ev.language)
+    main = "".join(
+        f'<a class="c-menu-mobile-list__item" href="{url(section_path(ev.code, v))}">'
+        f"{esc(label)}</a>"
+        for v, label in lab.sections
+    )
+    tags = "".join(
+        f'<a class="c-tag u-font-size-14" href="{url(p)}">{esc(t)}</a>' for t, p in ev.trending
+    )
+    options = "".join(
+        f'<option value="{url(f"/{e}/")}"{" selected" if e == ev.code else ""}>'
+        f"{esc(LABELS[e].language_name)}</option>"
+        for e in EDITIONS
+    )
+    latest = "".join(
+        f'<a class="c-menu-mobile-list__item" href="{url(c.path)}">{esc(c.title)}</a>'
+        for c in ev.latest
+    )
+    content = {
+        "mainItems": [
+            {"url": url(section_path(ev.code, v)), "label": label} for v, label in lab.sections
+        ],
+        "latest": [_card_state(c) for c in ev.latest],
+        "tags": [{"url": url(p), "label": t} for t, p in ev.trending],
+    }
+    return (
+        '<aside id="hamburger-menu" class="enw-menu u-hide-for-large">'
+        '<div id="hamburger-menu-content" class="enw-hamburger-menu-content" '
+        f'data-content="{attr_json(content)}">'
+        f'<div class="c-barre-now--mobile"><strong>{esc(lab.trending)}</strong>'
+        f'<div class="u-flex-container">{tags}</div></div>'
+        f'<div class="c-menu-mobile-list c-menu-mobile-list-main">{main}</div>'
+        f'<div class="c-menu-mobile-list c-menu-mobile-list-latest">{latest}</div>'
+        '<div class="c-languages__select"><select class="c-languages__select__options '
+        f'js-languageSelect">{options}</select></div></div></aside>'
+    )

@@ -1,0 +1,205 @@
+"""Deterministic bulk of the demo pages: utility CSS, icons, feature flags, asset names.
+
+Real article pages are 150-400 KB, mostly of this kind of thing; the demo pages carry their own,
+generated from fixed tables so that every render is byte-identical.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import cache
+
+from newsbot.demo.model import digest
+
+BREAKPOINTS = (
+    ("", ""),
+    ("small", "(max-width: 767px)"),
+    ("medium", "(min-width: 768px)"),
+    ("large", "(min-width: 1024px)"),
+    ("xlarge", "(min-width: 1280px)"),
+)
+_SIDES = (
+    ("top", ("top",)),
+    ("bottom", ("bottom",)),
+    ("start", ("inline-start",)),
+    ("end", ("inline-end",)),
+    ("x", ("inline-start", "inline-end")),
+    ("y", ("top", "bottom")),
+)
+_COLOURS = (
+    ("blue", "#0172f0"),
+    ("navy", "#1b2a4e"),
+    ("grey", "#6b7280"),
+    ("light", "#f3f4f6"),
+    ("white", "#ffffff"),
+    ("black", "#111111"),
+    ("red", "#d7263d"),
+    ("green", "#1f9d55"),
+)
+
+ICONS: dict[str, str] = {
+    "home": '<svg class="icon-home" width="16" height="16" viewBox="0 0 24 24" aria-hidden="true">'
+    '<path d="M3 11.5 12 4l9 7.5V20h-6v-5H9v5H3z"/></svg>',
+    "share": '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" aria-hidden="true">'
+    '<circle cx="18" cy="5" r="3"/><circle cx="6" cy="12" r="3"/><circle cx="18" cy="19" r="3"/>'
+    '<path d="m8.6 13.5 6.8 4M15.4 6.5l-6.8 4" stroke="currentColor"/></svg>',
+    "comment": '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" aria-hidden="true">'
+    '<path d="M4 5h16v11H9l-5 4z" stroke="currentColor"/></svg>',
+    "search": '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">'
+    '<circle cx="10" cy="10" r="6" fill="none" stroke="currentColor"/>'
+    '<path d="m15 15 6 6" stroke="currentColor"/></svg>',
+    "language": '<svg class="c-language-switcher__icon" width="20" height="20" viewBox="0 0 24 24" '
+    'aria-hidden="true"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor"/>'
+    '<path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18" fill="none" '
+    'stroke="currentColor"/></svg>',
+    "newsletter": '<svg class="c-header-nav-secondary-link__icon" width="20" height="20" '
+    'viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6h18v12H3z M3 6l9 7 9-7" fill="none" '
+    'stroke="currentColor"/></svg>',
+    "video": '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">'
+    '<rect x="3" y="6" width="13" height="12" rx="2"/><path d="m16 10 5-3v10l-5-3z"/></svg>',
+    "play": '<svg width="64" height="64" viewBox="0 0 64 64" aria-hidden="true">'
+    '<circle cx="32" cy="32" r="30" fill="rgba(0,0,0,.5)"/><path d="M26 20v24l20-12z" '
+    'fill="#fff"/></svg>',
+    "info": '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">'
+    '<circle cx="12" cy="12" r="9" fill="none" stroke="currentColor"/>'
+    '<path d="M12 10v7M12 7v1" stroke="currentColor"/></svg>',
+    "close": '<svg class="c-button--cross" width="16" height="16" viewBox="0 0 24 24" '
+    'aria-hidden="true"><path d="m5 5 14 14M19 5 5 19" stroke="currentColor"/></svg>',
+    "logo": '<svg width="160" height="28" viewBox="0 0 160 28" role="img" aria-label="Euronews">'
+    '<circle cx="14" cy="14" r="12" fill="#0172f0"/><path d="M8 14h12M14 8v12" stroke="#fff" '
+    'stroke-width="2"/><text x="32" y="20" font-family="Arial, sans-serif" font-size="18" '
+    'font-weight="700" fill="#1b2a4e">euronews.</text></svg>',
+}
+
+
+def asset(name: str) -> str:
+    """Root-relative path of a build asset with a content-hash-like prefix."""
+    return f"/build/{digest('asset:' + name)}-{name}"
+
+
+STYLESHEETS_2024 = ("article_base.css", "article_newsy.css", "article_immersive.css", "fonts.css")
+STYLESHEETS_2026 = (
+    "reduce-cls.css",
+    "common.css",
+    "trumps.css",
+    "header.css",
+    "consent.css",
+    "swiper_bundle.css",
+    "article_newsy.css",
+    "article-video.css",
+    "article_vertical.css",
+    "article_base.css",
+    "fonts.css",
+)
+SCRIPTS = ("runtime.js", "vendors.js", "main.js", "article.js", "video-player.js")
+PRECONNECT = (
+    "https://static.newsbot-demo.invalid/",
+    "https://ads.newsbot-demo.invalid/",
+    "https://consent.newsbot-demo.invalid/",
+    "https://comments.newsbot-demo.invalid/",
+    "https://recommend.newsbot-demo.invalid/",
+    "https://metrics.newsbot-demo.invalid/",
+)
+
+
+@cache
+def utility_css() -> str:
+    """A block of utility classes like the critical CSS real sites inline (about 40 KB)."""
+    rules: list[str] = []
+    for bp, media in BREAKPOINTS:
+        block: list[str] = []
+        infix = f"{bp}-" if bp else ""
+        for prop in ("margin", "padding"):
+            for side, logical in _SIDES:
+                for step in range(0, 9):
+                    decl = ";".join(f"{prop}-{p}:{step * 8}px" for p in logical)
+                    block.append(f".u-{prop}-{side}-{infix}{step}{{{decl}}}")
+        for name, value in _COLOURS:
+            block.append(f".u-color-{infix}{name}{{color:{value}}}")
+            block.append(f".u-background-{infix}{name}{{background-color:{value}}}")
+        for size in range(10, 41, 2):
+            block.append(f".u-font-size-{infix}{size}{{font-size:{size / 16:.4g}rem}}")
+        for display in ("none", "block", "flex", "grid", "inline-block", "inline-flex"):
+            block.append(f".u-display-{infix}{display}{{display:{display}}}")
+        if media:
+            rules.append(f"@media {media}{{{''.join(block)}}}")
+        else:
+            rules.extend(block)
+    rules.append(
+        ".c-article-redesign-title{font-size:2rem;line-height:1.2;margin:0 0 16px}"
+        ".c-article-summary{font-weight:700;font-size:1.125rem}"
+        ".c-article-content p{font-size:1.0625rem;line-height:1.6;margin:0 0 20px}"
+        ".c-ad{min-height:250px;background:#f3f4f6;text-align:center}"
+        ".c-ad__placeholder span{font-size:.625rem;letter-spacing:.1em;color:#6b7280}"
+        ".c-widget-related{border-left:4px solid #0172f0;padding:8px 16px;margin:24px 0}"
+        ".widget--type-related{border-top:1px solid #d1d5db;padding:12px 0}"
+        ".the-media-object{display:grid;grid-template-columns:120px 1fr;gap:12px}"
+        ".c-article-sources{font-size:.875rem;color:#6b7280;margin-top:24px}"
+    )
+    return "\n".join(rules)
+
+
+_FEATURES = (
+    "StickyFloor",
+    "Outstream",
+    "NativeAds",
+    "Vuukle",
+    "Outbrain",
+    "VideoPreroll",
+    "VideoAutoplay",
+    "PlaylistNext",
+    "BreakingNewsBar",
+    "LiveTicker",
+    "WeatherWidget",
+    "NewsletterPopup",
+    "LoginWall",
+    "PaywallMeter",
+    "ConsentBanner",
+    "GeoBlocking",
+    "LazyImages",
+    "WebVitals",
+    "InfiniteSwipe",
+    "SmartBanner",
+    "PushNotifications",
+    "DarkMode",
+    "AudioArticles",
+    "ReadingTime",
+    "ShareCounter",
+    "CommentsCounter",
+    "RelatedWidget",
+    "TopStoriesAside",
+    "MostReadAside",
+    "EmbedLinkCopy",
+)
+_ALL_LANGS = ("en", "fr", "de", "it", "es", "pt", "ru", "tr", "el", "hu", "pl", "ar", "fa")
+
+
+@cache
+def feature_store_b64(language: str) -> str:
+    """Base64 JSON of feature switches per edition, like a global store meta (about 30 KB)."""
+    flags: dict[str, object] = {}
+    for i, feature in enumerate(_FEATURES):
+        per_lang = {}
+        for j, lang in enumerate(_ALL_LANGS):
+            per_lang[lang] = {
+                "enabled": (i * 7 + j * 3) % 5 != 0,
+                "rollout": (i * 13 + j * 29) % 101,
+                "variant": "abcd"[(i + j) % 4],
+                "since": f"2023-{(i % 12) + 1:02d}-{(j % 27) + 1:02d}",
+            }
+        flags[feature] = {"languages": per_lang, "default": i % 3 != 0, "owner": f"team-{i % 6}"}
+    store = {"keyValues": {"feature_flipping": flags}, "context": {"language": language}}
+    raw = json.dumps(store, separators=(",", ":"), sort_keys=True).encode("ascii")
+    return base64.b64encode(raw).decode("ascii")
+
+
+def breakpoints_config() -> dict[str, object]:
+    return {
+        "breakpoints": {bp or "base": media for bp, media in BREAKPOINTS},
+        "lazyLoadingOffset": 200,
+        "fetchMarginPercent": 30,
+        "renderMarginPercent": 25,
+        "mobileScaling": 1,
+        "players": {"default": "demo-player", "muted": True, "autoplay": False},
+    }

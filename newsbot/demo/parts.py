@@ -1,0 +1,365 @@
+"""Pieces both article templates share: head metas, share bars and popup, embed-link widget,
+lead image with caption, ad slots, in-body picture, paragraphs with inline links, sources line.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from newsbot.demo.chrome import section_path
+from newsbot.demo.filler import ICONS
+from newsbot.demo.labels import CLOSE_BUTTON, COPY_BUTTON, Labels, labels
+from newsbot.demo.model import (
+    ArticleView,
+    Segment,
+    attr_json,
+    esc,
+    image_url,
+    meta_date,
+    qurl,
+    timestamp,
+    url,
+)
+
+_NETWORKS_2024 = (
+    ("facebook", "https://www.facebook.com/share.php?u={u}"),
+    ("twitter", "https://twitter.com/intent/tweet?text={t}&url={u}"),
+    ("flipboard", "https://share.flipboard.com/bookmarklet/popout?v=2&url={u}"),
+    ("email", "mailto:?subject={t}&body={u}"),
+    ("reddit", "https://www.reddit.com/submit?url={u}&title={t}"),
+    ("linkedin", "https://www.linkedin.com/shareArticle?mini=true&url={u}"),
+)
+_NETWORKS_2026 = (
+    *_NETWORKS_2024,
+    ("telegram", "https://t.me/share/url?url={u}&text={t}"),
+    ("bluesky", "https://bsky.app/intent/compose?text={u}"),
+    ("whatsapp", "whatsapp://send?text={u}"),
+)
+
+
+def article_head_metas(v: ArticleView) -> str:
+    """Metas, links and data blobs of an article's <head> (title and charset excluded)."""
+    s, ver, lab = v.story, v.version, labels(v.language)
+    tpl = s.template
+    keywords = esc(",".join(ver.tags))
+    section = s.vertical or "news"
+    out = [
+        f'<meta name="description" content="{esc(ver.teaser[:160])}">',
+        f'<meta name="keywords" content="{keywords}">',
+        '<meta name="robots" content="max-snippet:-1, max-image-preview:large">',
+    ]
+    for name, when in (
+        ("date.created", s.published_at),
+        ("date.available", s.published_at),
+        ("date.updated", s.modified_at),
+        ("date.modified", s.modified_at),
+    ):
+        out.append(f'<meta name="{name}" content="{meta_date(when)}">')
+    out.append(f'<meta name="program.url" content="{s.program}">')
+    if tpl == 2026:
+        out.append(f'<meta name="article:published_time" content="{meta_date(s.published_at)}">')
+        out.append(f'<meta name="article:modified_time" content="{meta_date(s.modified_at)}">')
+        out += [f'<meta name="article:tag" content="{esc(t)}">' for t in ver.tags]
+        out += [f'<meta name="article:author" content="{esc(a)}">' for a in ver.authors]
+        out.append(f'<meta name="article:section" content="{esc(v.program_label)}">')
+    out.append(f'<meta name="article:theme" content="{s.theme}">')
+    out.append(f'<meta name="article:vertical" content="{section}">')
+    out.append(f'<meta name="news_keywords" content="{keywords}">')
+    out += [f'<meta name="{k}" content="no">' for k in ("sponsored", "adv:branded", "wire")]
+    out.append(f'<link rel="canonical" href="{url(v.path)}">')
+    out += [f'<link rel="alternate" hreflang="{lg}" href="{url(p)}">' for lg, p in v.hreflang]
+    out.append(f'<link rel="alternate" hreflang="x-default" href="{url(v.x_default)}">')
+    og_title = ver.social_title if tpl == 2026 else ver.title
+    out += [
+        f'<meta property="og:locale" content="{lab.locale}">',
+        f'<meta property="og:url" content="{url(v.path)}">',
+        '<meta property="og:site_name" content="euronews">',
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:title" content="{esc(og_title)}">',
+        f'<meta property="og:description" content="{esc(ver.teaser)}">',
+        f'<meta property="og:image" content="{esc(v.card.image)}">',
+        '<meta property="og:image:width" content="1200">',
+        '<meta property="og:image:height" content="675">',
+        '<meta property="og:image:type" content="image/jpeg">',
+        f'<meta property="og:image:alt" content="{esc(ver.image_caption)}">',
+    ]
+    for lg, p in v.hreflang:
+        if lg != v.language:
+            out.append(f'<meta property="og:locale:alternate" content="{labels(lg).locale}">')
+            out.append(f'<meta property="og:locale:alternate:url" content="{url(p)}">')
+    out += [
+        '<meta name="twitter:site" content="@euronews">',
+        f'<meta name="twitter:title" content="{esc(og_title)}">',
+        f'<meta name="twitter:description" content="{esc(ver.teaser)}">',
+        '<meta name="twitter:card" content="summary_large_image">',
+        f'<meta name="twitter:image" content="{esc(v.card.image)}">',
+        f'<meta name="twitter:image:alt" content="{esc(ver.image_caption)}">',
+    ]
+    ed = v.edition
+    for q in (f"level=program&amp;name={s.program}", f"level=vertical&amp;name={section}"):
+        out.append(
+            f'<link rel="alternate" type="application/rss+xml" href="{url(f"/{ed}/rss")}?{q}">'
+        )
+    tags = [t.lower().replace(" ", "-") for t in ver.tags]
+    key_values = {
+        "lng": v.language,
+        "page": "article",
+        "tags": tags,
+        "nws_id": str(s.event_id),
+        "nwsctr_id": str(s.story_id),
+        "themes": s.theme,
+        "video": str(s.video).lower(),
+        "vertical": section,
+        "program": s.program,
+        "source": "euronews",
+    }
+    unit = f"{v.language}_euronews_demo/{section}/{s.theme}/{s.program}"
+    dfp = {"rootId": "6458", "adUnit": unit, "keyValues": key_values, "lazyLoadingOffset": 200}
+    adv = {"fullAdUnit": f"/6458/{unit}", "keyValues": key_values, "fetchMarginPercent": 30}
+    analytics = {
+        "site": {"language": v.language, "environment": "demo", "brand": "euronews"},
+        "page": {
+            "pagename": f"euronews.{section}.{s.theme}.{s.program}.{s.event_id}.{ver.slug}",
+            "pagetype": "article",
+            "vertical": section,
+            "theme": s.theme,
+            "program": s.program,
+            "contenttype": "vid" if s.video else "txt",
+        },
+        "article": {
+            "eventid": str(s.event_id),
+            "storyid": str(s.story_id),
+            "title": ver.title.lower(),
+            "author": ", ".join(ver.authors),
+            "tags": ",".join(ver.tags),
+            "updatedate": s.modified_at.strftime("%d/%m/%Y"),
+        },
+    }
+    out += [
+        f'<meta name="dfp-data" content="{attr_json(dfp)}">',
+        f'<meta name="advertising-data" content="{attr_json(adv)}">',
+        f'<meta name="adobe-analytics-data" content="{attr_json(analytics)}">',
+        f'<meta id="metaEventId" name="eventId" content="{s.event_id}">',
+        f'<meta id="metaStoryId" name="storyId" content="{s.story_id}">',
+        '<meta name="app-contexts" content="[&quot;main&quot;,&quot;article&quot;]">',
+    ]
+    return "\n".join(out)
+
+
+def breadcrumbs(v: ArticleView, absolute: bool) -> str:
+    def link(path: str) -> str:
+        return url(path) if absolute else path
+
+    crumbs = [
+        f'<a class="c-article-breadcrumbs__link" href="{link(f"/{v.edition}/")}">'
+        f"{ICONS['home']}</a>"
+    ]
+    for i, (label, path) in enumerate(v.breadcrumbs):
+        active = " active" if i == len(v.breadcrumbs) - 1 else ""
+        crumbs.append('<span class="c-article-breadcrumbs__separator"></span>')
+        crumbs.append(
+            f'<a class="c-article-breadcrumbs__link{active}" href="{link(path)}">{esc(label)}</a>'
+        )
+    return (
+        '<nav class="c-article-breadcrumbs"><div id="adb-article-breadcrumb" '
+        f'class="c-article-breadcrumbs__list">{"".join(crumbs)}</div></nav>'
+    )
+
+
+def lead_media(v: ArticleView) -> str:
+    """Lead picture (with a player over it for video stories), caption and copyright line."""
+    ver, lab = v.version, labels(v.language)
+    player = ""
+    if v.story.video:
+        data = {"id": f"demo{v.story.event_id}", "articleId": v.story.event_id, "title": ver.title}
+        player = (
+            f'<div class="js-playercontrols c-video-player" data-video="{attr_json(data)}">'
+            f'<button class="js-playtrigger c-playtrigger" type="button" aria-label="Play">'
+            f"{ICONS['play']}</button></div>"
+        )
+    novideo = "" if v.story.video else " c-article-image-copyright--novideo"
+    return (
+        '<div class="c-article-image-video u-position-relative">'
+        f'<div class="js-superdiv u-aspect-ratio-16x9 u-position-relative">{player}'
+        f'<img class="js-poster-img c-article-media__img" src="{esc(v.card.image)}" '
+        f'alt="{esc(ver.image_caption)}" width="1200" height="675"></div>'
+        '<div class="c-article-caption u-position-absolute">'
+        f'<span class="c-article-caption__svg">{ICONS["info"]}</span>'
+        '<i class="c-article-caption__content">'
+        f'<span class="c-article-caption__text">{esc(ver.image_caption)} '
+        '<span class="u-color-white">-</span> '
+        f'<span class="c-article-caption__copyright">{esc(lab.copyright)}</span> '
+        f'<span class="c-article-caption__credit">{esc(ver.image_credit)}</span></span>'
+        f'<button class="c-article-caption__close-button" type="button">{ICONS["close"]}</button>'
+        "</i></div>"
+        f'<div class="c-article-image-copyright{novideo}">{esc(lab.copyright)}\u00a0'
+        f"{esc(ver.image_credit)}</div></div>"
+    )
+
+
+def share_bar(v: ArticleView, label: str, absolute: bool) -> str:
+    anchor = f"#vuukle-comments-{v.story.event_id}"
+    href = url(v.path) + anchor if absolute else anchor
+    return (
+        '<div class="c-article-partage-commentaire u-align-items-center u-display-flex">'
+        '<span class="c-article-partage-commentaire__links '
+        f'js-c-article-partage-commentaire-share">{ICONS["share"]}<span>{esc(label)}</span></span>'
+        '<a class="c-article-partage-commentaire__links c-article-partage-commentaire__comments" '
+        f'data-event="comments-link-social-share" href="{href}">{ICONS["comment"]}'
+        f"<span>{esc(labels(v.language).comments)}</span></a></div>"
+    )
+
+
+def share_popup(v: ArticleView, label: str) -> str:
+    lab = labels(v.language)
+    title = quote(v.version.title, safe="")
+    networks = _NETWORKS_2026 if v.story.template == 2026 else _NETWORKS_2024
+    links = "".join(
+        '<a class="js-adb-social-share c-article-partage-commentaire-popup__content__link" '
+        f'rel="noopener" href="{esc(pattern.format(u=qurl(v.path), t=title))}" '
+        f'aria-label="{name}"><img src="/images/social/{name}.svg" width="48" height="48" '
+        f'alt="{name}" loading="lazy"></a>'
+        for name, pattern in networks
+    )
+    embed = ""
+    if v.story.video:
+        embed = (
+            '<div class="c-article-partage-commentaire-popup__content__embed_container">'
+            '<span class="c-article-partage-commentaire-popup__content__embed__tooltip">'
+            f"{esc(lab.embed_tooltip)}</span>"
+            '<span class="c-article-partage-commentaire-popup__content__embed u-display-flex">'
+            '<input class="c-article-partage-commentaire-popup__content__embed__text '
+            'js-c-article-partage-commentaire-video-embed-input" readonly '
+            f'value="{url(f"/{v.edition}/embed/{v.story.event_id}")}">'
+            '<button class="c-article-partage-commentaire-popup__content__embed__copy '
+            f'js-c-article-partage-commentaire-copy" type="button">{COPY_BUTTON}</button>'
+            '<span class="c-article-partage-commentaire-popup__content__embed--success-copied '
+            f'js-c-article-partage-commentaire-video-embed-success-link-copied">'
+            f"{esc(lab.copied)}</span></span></div>"
+        )
+    return (
+        '<div class="c-article-partage-commentaire-popup-overlay '
+        'js-c-article-partage-commentaire-popup-overlay u-display-none">'
+        '<div id="js-c-article-partage-commentaire-popup" '
+        'class="c-article-partage-commentaire-popup js-c-article-partage-commentaire-popup">'
+        '<div class="c-article-partage-commentaire-popup__header u-display-flex">'
+        f'<span>{esc(label)}</span><img class="u-cursor-pointer js-c-article-partage-commentaire-'
+        f'close" src="/images/close.svg" width="24" height="24" alt="{CLOSE_BUTTON}"></div>'
+        '<div class="c-article-partage-commentaire-popup__content u-display-flex">'
+        '<div class="c-article-partage-commentaire-popup__content__container u-display-flex">'
+        f"{links}</div>{embed}</div></div></div>"
+    )
+
+
+def contributors(v: ArticleView, absolute: bool) -> str:
+    lab = labels(v.language)
+    names = ", ".join(
+        f'<a href="{url(f"/{v.edition}/") if absolute else f"/{v.edition}/"}#author-'
+        f'{i}">{esc(a)}</a>'
+        for i, a in enumerate(v.version.authors, 1)
+    )
+    return f'<div class="c-article-contributors">{esc(lab.by)}\u00a0{names}</div>'
+
+
+def paragraph(segments: tuple[Segment, ...], absolute: bool) -> str:
+    out = []
+    for seg in segments:
+        if seg.href is None:
+            out.append(esc(seg.text))
+        elif seg.external:
+            out.append(
+                f'<a href="{esc(seg.href)}" rel="noopener" target="_blank">{esc(seg.text)}</a>'
+            )
+        else:
+            href = url(seg.href) if absolute else seg.href
+            out.append(f'<a href="{href}">{esc(seg.text)}</a>')
+    return f"<p>{''.join(out)}</p>"
+
+
+def picture(v: ArticleView, index: int, caption: str) -> str:
+    src = image_url(v.story.id, v.language, f"body-{index}")
+    return (
+        '<div class="widget widget--type-image widget--size-fullwidth widget--align-center">'
+        '<div class="widget__wrapper"><div class="widget__ratio widget__ratio--auto">'
+        '<div class="widget__contents"><figure class="widget__figure">'
+        f'<img class="widgetImage__image" src="{esc(src)}" alt="{esc(caption)}" width="1200" '
+        'height="675" loading="lazy"><figcaption class="widget__caption">'
+        '<span class="widget__captionWrap"><span class="widget__captionText">'
+        f"{esc(caption)}</span></span></figcaption></figure></div></div></div></div>"
+    )
+
+
+def ad_2024(lab: Labels, n: int, small_only: bool) -> str:
+    vis = " u-show-for-small-only" if small_only else ""
+    return (
+        f'<div class="c-ad c-ad-halfpage{vis}"><div class="c-ad__adzone advertising js-adzone '
+        f'content-{n}"></div><div class="c-ad__placeholder"><img class="c-ad__placeholder__logo" '
+        f'src="/images/logo-grey.svg" alt="" width="72" height="12"><span>{esc(lab.ad)}</span>'
+        "</div></div>"
+    )
+
+
+def ad_2026(lab: Labels, n: int) -> str:
+    def one(cls: str, zone: str) -> str:
+        return (
+            f'<div class="c-ad {cls}"><div class="c-ad__adzone advertising {zone}"></div>'
+            '<div class="c-ad__placeholder"><img class="c-ad__placeholder__logo" '
+            f'src="/images/logo-grey.svg" alt="" width="72" height="12"><span>{esc(lab.ad)}'
+            "</span></div></div>"
+        )
+
+    return (
+        f"<div>{one('u-show-for-mobile-only', f'mobile-content-{n}')}"
+        f"{one('u-show-for-desktop', f'adzone-block content-{n}')}</div>"
+    )
+
+
+def sources_line(v: ArticleView) -> str:
+    if not v.version.sources:
+        return ""
+    return (
+        f'<div class="c-article-sources">{esc(labels(v.language).sources)} • '
+        f"{esc(', '.join(v.version.sources))}</div>"
+    )
+
+
+def tags_2024(v: ArticleView) -> str:
+    links = "".join(
+        f'<a class="c-article-tags__item u-font-size-14" href="{p}">{esc(t)}</a>' for t, p in v.tags
+    )
+    return (
+        '<div class="o-article-newsy__tag"><div id="adb-article-tags" class="c-article-tags">'
+        f'<div class="u-flex-container u-flex--wrap">{links}</div></div></div>'
+    )
+
+
+def comments_containers(v: ArticleView) -> str:
+    e = v.story.event_id
+    return (
+        '<div class="tp-outbrain"><div class="tp-article-outbrain OUTBRAIN" '
+        f'data-src="{url(v.path)}" data-widget-id="AR_1"></div></div>'
+        f'<div class="tp-vuukle"><div id="vuukle-comments-{e}" class="js-vuukle-container"></div>'
+        f'<div id="vuukle-newsfeed-{e}"></div></div>'
+    )
+
+
+def program_link(v: ArticleView, absolute: bool) -> str:
+    path = section_path(v.edition, v.story.vertical)
+    return url(path) if absolute else path
+
+
+def article_entity(v: ArticleView) -> dict[str, object]:
+    s, ver = v.story, v.version
+    return {
+        "id": s.event_id,
+        "cid": str(s.story_id),
+        "path": v.path,
+        "title": ver.title,
+        "leadin": ver.teaser,
+        "publishedAt": timestamp(s.published_at),
+        "lastModified": timestamp(s.modified_at),
+        "canonical": url(v.path),
+        "tags": list(ver.tags),
+        "authors": list(ver.authors),
+        "versions": [{"locale": lg, "url": url(p)} for lg, p in v.hreflang],
+    }

@@ -1,0 +1,286 @@
+"""Story files of the demo site: load ``stories/*.toml`` and validate them into frozen records.
+
+One file holds one story in one to three languages (see ``stories/README`` in the story plan).
+Every problem is reported as :class:`StoryError` naming the file and the dotted key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+STORIES_DIR = Path(__file__).parent / "stories"
+LANGUAGES = ("en", "de", "fr")
+TEMPLATES = (2024, 2026)
+LINK_RE = re.compile(r"\[([^\]\[]+)\]\(([^()\s]+)\)")
+STORY_ID_RE = re.compile(r"s\d\d")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_TOP_KEYS = {
+    "id",
+    "published_at",
+    "modified_at",
+    "vertical",
+    "theme",
+    "program",
+    "video",
+    "template",
+    "related",
+    "inline_related",
+    "story_id",
+    "event_id",
+    *LANGUAGES,
+}
+_VERSION_KEYS = {
+    "slug",
+    "title",
+    "social_title",
+    "teaser",
+    "authors",
+    "tags",
+    "image_caption",
+    "image_credit",
+    "sources",
+    "paragraphs",
+    "subheads",
+    "captions",
+}
+
+
+class StoryError(ValueError):
+    """A story file is missing or malformed; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class StoryVersion:
+    """One language version of a story, as written (paragraphs keep their Markdown links)."""
+
+    language: str
+    slug: str
+    title: str
+    social_title: str
+    teaser: str
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+    image_caption: str
+    image_credit: str
+    sources: tuple[str, ...]
+    paragraphs: tuple[str, ...]
+    subheads: tuple[tuple[int, str], ...]  # (index of the paragraph it precedes, text)
+    captions: tuple[tuple[int, str], ...]  # (index of the paragraph it follows, caption)
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story and its language versions, in the order the file lists them."""
+
+    id: str
+    published_at: datetime
+    modified_at: datetime
+    vertical: str
+    theme: str
+    program: str
+    video: bool
+    template: int
+    related: tuple[str, ...]
+    inline_related: tuple[int, str] | None  # (after paragraph N, 1-based; target story)
+    story_id: int
+    event_id: int
+    versions: tuple[StoryVersion, ...]
+    source: str = ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(v.language for v in self.versions)
+
+    def version(self, language: str) -> StoryVersion | None:
+        for v in self.versions:
+            if v.language == language:
+                return v
+        return None
+
+
+def strip_links(text: str) -> str:
+    """Paragraph text with ``[anchor](target)`` reduced to ``anchor``."""
+    return LINK_RE.sub(lambda m: m.group(1), text)
+
+
+class _Reader:
+    """Typed access to one TOML table; errors name the file and the dotted key."""
+
+    def __init__(self, file: str, data: Mapping[str, Any], prefix: str = "") -> None:
+        self.file, self.data, self.prefix = file, data, prefix
+
+    def where(self, key: str) -> str:
+        return f"{self.file}: key '{self.prefix}{key}'"
+
+    def fail(self, key: str, message: str) -> StoryError:
+        return StoryError(f"{self.where(key)} {message}")
+
+    def get(self, key: str, kind: type, default: Any = ...) -> Any:
+        if key not in self.data:
+            if default is ...:
+                raise self.fail(key, "is missing")
+            return default
+        value = self.data[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(key, f"must be {kind.__name__}, not {value!r}")
+        return value
+
+    def text(self, key: str, default: Any = ..., allow_empty: bool = False) -> str:
+        value: str = self.get(key, str, default)
+        if not allow_empty and not value.strip():
+            raise self.fail(key, "must not be empty")
+        return value
+
+    def strings(self, key: str, default: Any = ..., non_empty: bool = True) -> tuple[str, ...]:
+        value = self.get(key, list, default)
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(key, "must be a list of non-empty strings")
+        if non_empty and not value:
+            raise self.fail(key, "must not be empty")
+        return tuple(value)
+
+    def when(self, key: str) -> datetime:
+        raw = self.text(key)
+        try:
+            value = datetime.fromisoformat(raw)
+        except ValueError:
+            raise self.fail(key, f"is not an ISO 8601 date-time: {raw!r}") from None
+        if value.tzinfo is None:
+            raise self.fail(key, f"needs a UTC offset: {raw!r}")
+        return value
+
+    def indexed(self, key: str, count: int) -> tuple[tuple[int, str], ...]:
+        table = self.get(key, dict, {})
+        out = []
+        for k, v in table.items():
+            if not k.isdigit() or not 0 <= int(k) < count:
+                raise self.fail(f"{key}.{k}", f"must be a paragraph index 0..{count - 1}")
+            if not isinstance(v, str) or not v.strip():
+                raise self.fail(f"{key}.{k}", "must be a non-empty string")
+            out.append((int(k), v))
+        return tuple(sorted(out))
+
+
+def _version(top: _Reader, language: str, template: int) -> StoryVersion:
+    r = _Reader(top.file, top.get(language, dict), f"{language}.")
+    unknown = sorted(set(r.data) - _VERSION_KEYS)
+    if unknown:
+        raise r.fail(unknown[0], "is not a known key")
+    slug = r.text("slug")
+    if not SLUG_RE.fullmatch(slug):
+        raise r.fail("slug", f"must be lowercase ascii words joined by hyphens: {slug!r}")
+    title = r.text("title")
+    social = r.text("social_title") if template == 2026 else r.text("social_title", title)
+    paragraphs = r.strings("paragraphs")
+    for i, p in enumerate(paragraphs):
+        for m in LINK_RE.finditer(p):
+            target = m.group(2)
+            if not (STORY_ID_RE.fullmatch(target) or target.startswith(("https://", "http://"))):
+                raise r.fail(f"paragraphs[{i}]", f"links to {target!r} (want sNN or a URL)")
+        if "](" in LINK_RE.sub("", p):
+            raise r.fail(f"paragraphs[{i}]", "has a malformed Markdown link")
+    return StoryVersion(
+        language=language,
+        slug=slug,
+        title=title,
+        social_title=social,
+        teaser=r.text("teaser"),
+        authors=r.strings("authors"),
+        tags=r.strings("tags"),
+        image_caption=r.text("image_caption"),
+        image_credit=r.text("image_credit"),
+        sources=r.strings("sources", [], non_empty=False),
+        paragraphs=paragraphs,
+        subheads=r.indexed("subheads", len(paragraphs)),
+        captions=r.indexed("captions", len(paragraphs)),
+    )
+
+
+def load_story_file(path: Path) -> Story:
+    """Load and validate one story file (links to other stories are checked by load_stories)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StoryError(f"{path}: cannot read ({exc.strerror})") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StoryError(f"{path.name}: not valid TOML ({exc})") from None
+    top = _Reader(path.name, data)
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise top.fail(unknown[0], "is not a known key")
+    sid = top.text("id")
+    if not STORY_ID_RE.fullmatch(sid) or sid != path.stem:
+        raise top.fail("id", f"must be sNN and match the file name, not {sid!r}")
+    template = top.get("template", int)
+    if template not in TEMPLATES:
+        raise top.fail("template", f"must be one of {TEMPLATES}, not {template}")
+    vertical = top.text("vertical", allow_empty=True)
+    if vertical and not SLUG_RE.fullmatch(vertical):
+        raise top.fail("vertical", f"must be empty or a lowercase slug: {vertical!r}")
+    program = top.text("program")
+    if not SLUG_RE.fullmatch(program):
+        raise top.fail("program", f"must be a lowercase slug: {program!r}")
+    published, modified = top.when("published_at"), top.when("modified_at")
+    if modified < published:
+        raise top.fail("modified_at", "is earlier than published_at")
+    inline = None
+    if "inline_related" in data:
+        ir = _Reader(path.name, top.get("inline_related", dict), "inline_related.")
+        after, target = ir.get("after", int), ir.text("story")
+        if after < 1:
+            raise ir.fail("after", "must be a paragraph number >= 1")
+        inline = (after, target)
+    versions = tuple(_version(top, lang, template) for lang in data if lang in LANGUAGES)
+    if not versions:
+        raise StoryError(f"{path.name}: no language table (want one of {', '.join(LANGUAGES)})")
+    if inline and any(inline[0] > len(v.paragraphs) for v in versions):
+        raise top.fail("inline_related.after", "is past the last paragraph of a version")
+    return Story(
+        id=sid,
+        published_at=published,
+        modified_at=modified,
+        vertical=vertical,
+        theme=top.text("theme"),
+        program=program,
+        video=top.get("video", bool),
+        template=template,
+        related=top.strings("related", [], non_empty=False),
+        inline_related=inline,
+        story_id=top.get("story_id", int),
+        event_id=top.get("event_id", int),
+        versions=versions,
+        source=path.name,
+    )
+
+
+def load_stories(directory: Path = STORIES_DIR) -> tuple[Story, ...]:
+    """Every story of ``directory``, sorted by id, with cross-story references checked."""
+    files = sorted(directory.glob("s*.toml"))
+    if not files:
+        raise StoryError(f"{directory}: no story files (s01.toml ...)")
+    stories = tuple(load_story_file(f) for f in files)
+    by_id = {s.id: s for s in stories}
+    for s in stories:
+        for i, target in enumerate(s.related):
+            if target not in by_id or target == s.id:
+                raise StoryError(f"{s.source}: key 'related[{i}]' names unknown story {target!r}")
+        if s.inline_related and s.inline_related[1] not in by_id:
+            raise StoryError(
+                f"{s.source}: key 'inline_related.story' names unknown story "
+                f"{s.inline_related[1]!r}"
+            )
+        for v in s.versions:
+            for i, p in enumerate(v.paragraphs):
+                for m in LINK_RE.finditer(p):
+                    if STORY_ID_RE.fullmatch(m.group(2)) and m.group(2) not in by_id:
+                        raise StoryError(
+                            f"{s.source}: key '{v.language}.paragraphs[{i}]' links to unknown "
+                            f"story {m.group(2)!r}"
+                        )
+    return stories

@@ -1,0 +1,332 @@
+"""The bundled demo site, served for real on 127.0.0.1 and read with plain urllib and lxml."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree, html
+
+from newsbot.demo import DemoServer, DemoSite
+from newsbot.demo.stories import STORIES_DIR, StoryError
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+_PLAIN = urllib.request.build_opener(_NoRedirect)
+
+
+class Fetched:
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+    def tree(self) -> html.HtmlElement:
+        return html.fromstring(self.body)
+
+    def xml(self) -> etree._Element:
+        return etree.fromstring(self.body)
+
+
+@pytest.fixture(scope="module")
+def site() -> DemoSite:
+    return DemoSite()
+
+
+@pytest.fixture(scope="module")
+def server(site: DemoSite) -> Iterator[DemoServer]:
+    with DemoServer(site) as srv:
+        yield srv
+
+
+def fetch(server: DemoServer, target: str, follow: bool = False, **headers: str) -> Fetched:
+    url = target if target.startswith("http") else server.base_url + target
+    req = urllib.request.Request(url, headers={k.replace("_", "-"): v for k, v in headers.items()})
+    opener = urllib.request.build_opener() if follow else _PLAIN
+    try:
+        with opener.open(req, timeout=10) as resp:
+            return Fetched(resp.status, dict(resp.headers.items()), resp.read())
+    except urllib.error.HTTPError as err:
+        return Fetched(err.code, dict(err.headers.items()), err.read())
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def sitemap_locs(server: DemoServer, edition: str) -> set[str]:
+    index = fetch(server, f"/{edition}/sitemaps/{edition}/articles.xml").xml()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    locs: set[str] = set()
+    for child in index.iter(f"{SITEMAP}loc"):
+        urlset = fetch(server, child.text or "").xml()
+        for entry in urlset.iter(f"{SITEMAP}url"):
+            lastmod = entry.findtext(f"{SITEMAP}lastmod") or ""
+            assert lastmod[-6] in "+-" and "T" in lastmod, lastmod
+            locs.add(path_of(entry.findtext(f"{SITEMAP}loc") or ""))
+    return locs
+
+
+def test_site_has_enough_articles_editions_templates_and_videos(site: DemoSite) -> None:
+    assert len(site.articles) >= 30
+    assert site.editions == ("de", "en", "fr")
+    assert {a.edition for a in site.articles} == set(site.editions)
+    assert {a.template for a in site.articles} == {2024, 2026}
+    assert site.video_paths and all("/video/" in p for p in site.video_paths)
+    assert any(a.video for a in site.articles)
+    assert len({a.path for a in site.articles}) == len(site.articles)
+
+
+def test_building_the_site_is_fast_and_every_page_renders_identically_twice(
+    site: DemoSite, server: DemoServer
+) -> None:
+    start = time.perf_counter()
+    again = DemoSite()
+    assert time.perf_counter() - start < 2
+    for a in site.articles:
+        page = fetch(server, a.path)
+        assert page.status == 200
+        assert 150_000 <= len(page.body) <= 400_000, (a.path, len(page.body))
+        assert again.respond(a.path, server.base_url).body == page.body, a.path
+
+
+def test_every_article_is_in_its_editions_sitemaps(site: DemoSite, server: DemoServer) -> None:
+    for edition in site.editions:
+        locs = sitemap_locs(server, edition)
+        expected = {a.path for a in site.articles if a.edition == edition}
+        expected |= {p for p in site.video_paths if p.startswith(f"/{edition}/")}
+        assert expected <= locs, expected - locs
+        if edition == "en":
+            assert set(site.disallowed_paths) <= locs
+            assert set(site.missing_paths) <= locs
+
+
+def test_news_sitemap_and_feeds_parse_and_point_at_real_pages(
+    site: DemoSite, server: DemoServer
+) -> None:
+    for edition in site.editions:
+        news = fetch(server, f"/{edition}/sitemaps/{edition}/latest-news.xml").xml()
+        entries = list(news.iter(f"{SITEMAP}url"))
+        assert entries
+        for entry in entries:
+            article = site.article(path_of(entry.findtext(f"{SITEMAP}loc") or ""))
+            assert article.template == 2026
+            assert entry.findtext(f".//{NEWS}title") == article.title
+            assert entry.findtext(f".//{NEWS}publication_date") == article.published_at
+        for query in ("level=theme&name=news", "level=vertical&name=culture"):
+            feed = fetch(server, f"/{edition}/rss?{query}")
+            assert feed.headers["Content-Type"].startswith("application/rss+xml")
+            items = feed.xml().findall("./channel/item")
+            assert items
+            for item in items:
+                assert item.findtext("title") and item.findtext("pubDate")
+                assert item.findtext("guid") == item.findtext("link")
+                landed = fetch(server, item.findtext("link") or "", follow=True)
+                assert landed.status == 200
+                assert landed.tree().findtext(".//h1").strip() == item.findtext("title")
+
+
+def test_de_news_feed_keeps_the_old_url_that_redirects(site: DemoSite, server: DemoServer) -> None:
+    feed = fetch(server, "/de/rss?level=theme&name=news").xml()
+    links = {path_of(x.text or "") for x in feed.iter("link")}
+    ((old, new),) = site.redirects.items()
+    assert old in links and new not in links
+    moved = fetch(server, old)
+    assert moved.status == 301
+    assert moved.headers["Location"] == server.base_url + new
+    assert site.article(new).story == "s05" and site.article(new).edition == "de"
+
+
+def test_robots_disallows_the_internal_page_which_still_exists(
+    site: DemoSite, server: DemoServer
+) -> None:
+    robots = fetch(server, "/robots.txt").body.decode()
+    assert "User-agent: *" in robots and "Disallow: /en/internal/" in robots
+    sitemaps = [
+        line.split(" ", 1)[1] for line in robots.splitlines() if line.startswith("Sitemap:")
+    ]
+    assert len(sitemaps) == len(site.editions)
+    (internal,) = site.disallowed_paths
+    assert internal.startswith("/en/internal/")
+    page = fetch(server, internal)
+    assert (
+        page.status == 200
+        and len(page.tree().xpath("//div[@class and contains(@class, 'c-article-content')]/p")) == 3
+    )
+    assert internal not in {a.path for a in site.articles}
+
+
+def test_missing_and_unknown_paths_answer_404_in_the_site_chrome(
+    site: DemoSite, server: DemoServer
+) -> None:
+    for target in (*site.missing_paths, "/de/no/such/page", "/fr/news/europe?p=99"):
+        page = fetch(server, target)
+        assert page.status == 404, target
+        tree = page.tree()
+        assert tree.xpath("//header[contains(@class, 'o-site-hr')]")
+        assert tree.xpath("//footer")
+    assert "Page not found" in fetch(server, site.missing_paths[0]).body.decode()
+
+
+def _texts(nodes: list[html.HtmlElement]) -> list[str]:
+    return [n.text_content() for n in nodes]
+
+
+def test_article_pages_show_their_truth(site: DemoSite, server: DemoServer) -> None:
+    for a in site.articles:
+        tree = fetch(server, a.path).tree()
+        assert tree.findtext(".//title") == f"{a.title} | Euronews"
+        (h1,) = tree.cssselect("h1.c-article-redesign-title")
+        assert h1.text_content() == a.title
+        summary = "p.c-article-summary" if a.template == 2024 else "h2.c-article-summary"
+        assert [s.text_content() for s in tree.cssselect(summary)] == [a.teaser]
+        (content,) = tree.cssselect("div.c-article-content")
+        assert _texts(content.findall("p")) == list(a.paragraphs), a.path
+        assert _texts(content.findall("h2")) == list(a.subheads)
+        assert _texts(content.cssselect("figcaption")) == list(a.captions)
+        if a.template == 2024:
+            related = tree.cssselect(".c-article-you-might-also-like__item h3 a")
+            inline = tree.cssselect(".widget--type-related a")
+        else:
+            related = tree.cssselect(".c-article-you-might-also-like a.the-media-object__link")
+            inline = tree.cssselect(".c-widget-related a.c-widget-related__article")
+        assert [path_of(x.get("href")) for x in related] == list(a.related), a.path
+        assert [path_of(x.get("href")) for x in inline] == list(a.inline_related), a.path
+        links = [
+            (
+                path_of(x.get("href"))
+                if x.get("href").startswith(("/", server.base_url))
+                else x.get("href"),
+                x.text_content(),
+            )
+            for x in content.xpath("./p/a")
+        ]
+        assert links == list(a.inline_links)
+        hreflang = [
+            (x.get("hreflang"), path_of(x.get("href")))
+            for x in tree.xpath("//head/link[@rel='alternate'][@hreflang]")
+            if x.get("hreflang") != "x-default"
+        ]
+        assert hreflang == list(a.hreflang), a.path
+        og_image = tree.xpath("//meta[@property='og:image']/@content")
+        assert og_image == [a.image_url]
+        canonical = tree.xpath("//link[@rel='canonical']/@href")
+        assert canonical == [server.base_url + a.path]
+
+
+def test_translations_form_clusters_and_one_page_lists_too_few(site: DemoSite) -> None:
+    partial = [a for a in site.articles if len(a.hreflang) < len(a.translations) + 1]
+    assert [(a.story, a.language) for a in partial] == [("s13", "fr")]
+    for a in site.articles:
+        for language, path in a.translations:
+            other = site.article(path)
+            assert other.story == a.story and other.language == language
+
+
+def test_video_stories_carry_the_embed_widget_and_have_video_pages(
+    site: DemoSite, server: DemoServer
+) -> None:
+    for a in (a for a in site.articles if a.video):
+        tree = fetch(server, a.path).tree()
+        (embed,) = tree.cssselect(".c-article-partage-commentaire-popup__content__embed_container")
+        text = embed.text_content()
+        assert "Copy to clipboard" in text
+        furniture = site.furniture_strings(a.language)
+        assert sum(1 for f in furniture if f in text) >= 3
+    for path in site.video_paths:
+        assert fetch(server, path).status == 200
+
+
+def test_furniture_labels_appear_on_pages_but_never_in_truth_text(
+    site: DemoSite, server: DemoServer
+) -> None:
+    for language in ("en", "de", "fr"):
+        furniture = set(site.furniture_strings(language))
+        shown: set[str] = set()
+        for a in (a for a in site.articles if a.language == language):
+            tree = fetch(server, a.path).tree()
+            visible = tree.text_content() + " ".join(tree.xpath("//img/@alt"))
+            shown |= {f for f in furniture if f in visible}
+            for text in (*a.paragraphs, a.title, a.teaser, *a.captions):
+                assert text.strip() not in furniture
+        assert shown == furniture
+
+
+def test_sections_paginate_with_rel_next_and_list_everything(
+    site: DemoSite, server: DemoServer
+) -> None:
+    for edition in site.editions:
+        target: str | None = f"/{edition}/news/europe"
+        seen: list[str] = []
+        pages = 0
+        while target:
+            tree = fetch(server, target).tree()
+            pages += 1
+            cards = tree.cssselect(".c-listing__list a.the-media-object__link")
+            assert 0 < len(cards) <= 8
+            seen += [path_of(c.get("href")) for c in cards]
+            nxt = tree.cssselect("a.c-pagination__link[rel=next]")
+            head_next = tree.xpath("//head/link[@rel='next']/@href")
+            assert [n.get("href") for n in nxt] == head_next
+            target = nxt[0].get("href") if nxt else None
+        expected = [a.path for a in site.articles if a.edition == edition]
+        expected += [p for p in site.video_paths if p.startswith(f"/{edition}/")]
+        assert sorted(seen) == sorted(expected)
+        assert pages >= 2
+        culture = fetch(server, f"/{edition}/culture").tree()
+        listed = {
+            path_of(c.get("href"))
+            for c in culture.cssselect(".c-listing__list a.the-media-object__link")
+        }
+        assert listed and all(site.article(p).section == "culture" for p in listed)
+
+
+def test_tag_pages_exist_for_every_tag_link(site: DemoSite, server: DemoServer) -> None:
+    a = site.articles[0]
+    tree = fetch(server, a.path).tree()
+    tags = tree.cssselect(".c-article-tags a, ul.c-tags-list a")
+    assert [t.text_content() for t in tags] == list(a.tags)
+    for t in tags:
+        page = fetch(server, t.get("href"))
+        assert page.status == 200
+        assert a.title in page.body.decode()
+
+
+def test_conditional_get_and_gzip(site: DemoSite, server: DemoServer) -> None:
+    a = site.articles[-1]
+    first = fetch(server, a.path)
+    etag, last = first.headers["ETag"], first.headers["Last-Modified"]
+    assert etag.startswith('"') and etag.endswith('"')
+    assert fetch(server, a.path, If_None_Match=etag).status == 304
+    assert fetch(server, a.path, If_Modified_Since=last).status == 304
+    assert fetch(server, a.path, If_None_Match='"other"').status == 200
+    zipped = fetch(server, a.path, Accept_Encoding="gzip")
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert len(zipped.body) < len(first.body) / 3
+    assert gzip.decompress(zipped.body) == first.body
+    head = urllib.request.Request(server.base_url + a.path, method="HEAD")
+    with urllib.request.urlopen(head, timeout=10) as resp:
+        assert resp.status == 200 and resp.read() == b""
+        assert int(resp.headers["Content-Length"]) == len(first.body)
+    assert ("HEAD", a.path) in server.requests
+
+
+def test_a_malformed_story_file_is_named_with_its_key(tmp_path: Path) -> None:
+    for f in STORIES_DIR.glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    broken = tmp_path / "s01.toml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("template = ", "template = 1", 1))
+    with pytest.raises(StoryError, match=r"s01\.toml: key 'template'"):
+        DemoSite(tmp_path)
