@@ -1,0 +1,231 @@
+"""Item pipelines, in order: extract → related links → archive.
+
+Spiders only fetch; these turn each capture into an article and its links and keep all of it.
+Offline re-extraction runs the same extraction function over captures read from the archive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections import Counter
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import replace
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.spiders import Spider
+
+from newsbot.archive import Archive, ArchiveError
+from newsbot.extract import extract_article
+from newsbot.items import Article, Capture, NotArticle
+
+logger = logging.getLogger(__name__)
+
+#: Settings (and their stats) that describe a run; recorded with it in the archive.
+RUN_SETTINGS = (
+    "BOT_NAME",
+    "USER_AGENT",
+    "ROBOTSTXT_OBEY",
+    "AUTOTHROTTLE_ENABLED",
+    "DOWNLOAD_DELAY",
+    "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "DOWNLOAD_MAXSIZE",
+    "NEWSBOT_ARCHIVE",
+    "NEWSBOT_EXTRACT_WORKERS",
+)
+
+
+def is_html(capture: Capture) -> bool:
+    content_type = (capture.header("Content-Type") or "").lower()
+    return not content_type or "html" in content_type
+
+
+def extract_capture(capture: Capture) -> Article | NotArticle:
+    """The extraction a capture gets, in a worker process or in this one (same code either way)."""
+    return extract_article(
+        capture.body,
+        capture.final_url,
+        capture.site,
+        content_type=capture.header("Content-Type"),
+    )
+
+
+def _worker_pool(workers: int) -> Executor:
+    # forkserver: forking the crawler process itself (threads, reactor) is unsafe; the server
+    # process imports the extraction code once and forks clean workers from it.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["newsbot.extract"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+class ExtractPipeline:
+    """Extracts the article of every fetched article page, off the reactor thread.
+
+    ``NEWSBOT_EXTRACT_WORKERS``: size of the process pool (0 = one per core; -1 = extract in the
+    crawler process itself, for debugging). Extraction is CPU-bound Python, so threads would not
+    help. Captures that are not article pages pass through untouched.
+    """
+
+    def __init__(self, crawler: Crawler, workers: int) -> None:
+        self.crawler = crawler
+        self.workers = workers
+        self.pool: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        workers = crawler.settings.getint("NEWSBOT_EXTRACT_WORKERS", 0)
+        return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers)
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            self.pool = _worker_pool(self.workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Capture) or item.kind != "article" or item.status != 200:
+            return item
+        stats = self.crawler.stats
+        assert stats is not None
+        if not is_html(item):
+            item.not_article = f"not HTML ({item.header('Content-Type')})"
+        else:
+            if self.pool is None:
+                result = extract_capture(item)
+            else:
+                result = await asyncio.wrap_future(self.pool.submit(extract_capture, item))
+            if isinstance(result, Article):
+                item.article = result
+            else:
+                item.not_article = result.reason
+        stats.inc_value(
+            "newsbot/extract/article" if item.article else "newsbot/extract/not_article"
+        )
+        return item
+
+
+class RelatedLinksPipeline:
+    """Applies the crawl's link policy to each article's links and counts them per kind.
+
+    ``NEWSBOT_LINK_KINDS``: which kinds of links to keep (default: all four).
+    """
+
+    def __init__(self, crawler: Crawler, kinds: set[str]) -> None:
+        self.crawler = crawler
+        self.kinds = kinds
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RelatedLinksPipeline:
+        kinds = crawler.settings.getlist(
+            "NEWSBOT_LINK_KINDS", ["related", "inline-related", "translation", "inline"]
+        )
+        return cls(crawler, set(kinds))
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Capture) or item.article is None:
+            return item
+        stats = self.crawler.stats
+        assert stats is not None
+        links = [link for link in item.article.links if link.kind in self.kinds]
+        for kind, count in Counter(link.kind for link in links).items():
+            stats.inc_value(f"newsbot/links/{kind}", count)
+        if len(links) != len(item.article.links):
+            item.article = replace(item.article, links=links)
+        return item
+
+
+class ArchivePipeline:
+    """Keeps every capture, article and link in the SQLite archive (``NEWSBOT_ARCHIVE``).
+
+    Each item is one transaction: the capture, its body (stored once per sha256), the article
+    and its links, and any error rows land together or not at all. The crawl run is recorded
+    when the spider opens and finished, with Scrapy's stats, when it closes.
+    """
+
+    def __init__(self, crawler: Crawler, path: str) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+        self.counts: Counter[str] = Counter()
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler, crawler.settings.get("NEWSBOT_ARCHIVE", "archive/newsbot.db"))
+
+    def open_spider(self) -> None:
+        spider = self.crawler.spider
+        assert spider is not None
+        self.archive = Archive.open(self.path)
+        settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
+        settings["roots"] = getattr(spider, "roots", {})
+        self.run_id = self.archive.start_run(
+            spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
+        )
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Capture) or self.archive is None:
+            return item
+        stats = self.crawler.stats
+        assert stats is not None
+        errors = capture_errors(item)
+        try:
+            saved = self.archive.save_capture(
+                item, run_id=self.run_id, article=item.article, errors=errors
+            )
+        except ArchiveError as exc:
+            logger.error("%s", exc)
+            stats.inc_value("newsbot/archive/refused")
+            if item.article is None:
+                raise DropItem(str(exc)) from None
+            # Keep the page even when its article is refused: the capture is what matters.
+            item.not_article, item.article = f"archive refused the article: {exc}", None
+            return self.process_item(item)
+        item.capture_id = saved.capture_id
+        self.counts["captures"] += 1
+        self.counts["bodies_stored" if saved.body_stored else "bodies_deduplicated"] += 1
+        if saved.article:
+            self.counts[f"articles_{saved.article}"] += 1
+            stats.inc_value(f"newsbot/archive/articles_{saved.article}")
+        if errors:
+            self.counts["errors"] += len(errors)
+        return item
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.archive is None or self.run_id is None:
+            return
+        stats = self.crawler.stats
+        assert stats is not None
+        status = "finished" if reason == "finished" else reason
+        self.archive.finish_run(
+            self.run_id, status=status, stats=stats.get_stats(), counts=dict(self.counts)
+        )
+        self.archive.close()
+        self.archive = None
+
+
+def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:
+    """The error rows a capture deserves: (stage, kind, message)."""
+    errors = []
+    if capture.error:
+        kind = capture.error.split(":", 1)[0].strip() or "fetch_error"
+        errors.append(("fetch", kind, capture.error))
+    elif capture.status >= 400:
+        errors.append(
+            ("fetch", f"http_{capture.status}", f"HTTP {capture.status} for {capture.url}")
+        )
+    if capture.not_article and capture.kind == "article":
+        errors.append(("extract", "not_article", capture.not_article))
+    return errors

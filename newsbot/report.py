@@ -1,0 +1,53 @@
+"""Plain-text summaries of an archive, shared by `newsbot stats`, `crawl` and `demo`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from newsbot.archive import ArchiveStats, SearchHit
+
+
+def human_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def breakdown(counts: Mapping[str, int]) -> str:
+    """``de 13, en 13, fr 12`` — largest first, then by name."""
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{key} {value}" for key, value in items)
+
+
+def format_stats(path: str, stats: ArchiveStats) -> str:
+    """What an archive holds, one fact per line."""
+    lines = [
+        f"archive:   {path} ({human_bytes(stats.file_bytes)})",
+        f"articles:  {stats.articles}"
+        + (f" ({breakdown(stats.articles_by_language)})" if stats.articles else ""),
+        f"links:     {stats.links}"
+        + (f" ({breakdown(stats.links_by_kind)})" if stats.links else ""),
+        f"captures:  {stats.captures} fetches, {stats.bodies} distinct bodies, "
+        f"{human_bytes(stats.body_bytes)} stored in {human_bytes(stats.stored_bytes)}",
+        f"errors:    {stats.errors}"
+        + (f" ({breakdown(stats.errors_by_kind)})" if stats.errors else ""),
+        f"runs:      {stats.runs}",
+    ]
+    if stats.last_run:
+        run = stats.last_run
+        lines.append(
+            f"last run:  #{run.get('id')} {run.get('spider')} {run.get('status')}, "
+            f"started {run.get('started_at')}, finished {run.get('finished_at') or '-'}"
+        )
+    return "\n".join(lines)
+
+
+def format_hits(query: str, hits: list[SearchHit]) -> str:
+    lines = [f'search "{query}": {len(hits)} hit{"s" if len(hits) != 1 else ""}']
+    for hit in hits:
+        lang = f"[{hit.language}] " if hit.language else ""
+        lines.append(f"  {lang}{hit.title}\n    {hit.url}\n    {hit.snippet}")
+    return "\n".join(lines)

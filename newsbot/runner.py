@@ -1,0 +1,146 @@
+"""Running a crawl from Python: settings from newsbot.settings plus overrides, checked inputs.
+
+Bad inputs (unknown site or edition, unusable archive, malformed base URL) raise
+:class:`CrawlSetupError` before Scrapy starts, so the command line can say so in one line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newsbot import settings as default_settings
+from newsbot.archive import Archive, ArchiveError
+from newsbot.sites import ProfileError, load_profile
+
+#: Settings for crawling a server on this machine: politeness delays are for real sites.
+LOCAL_SETTINGS: dict[str, Any] = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "RETRY_TIMES": 1,
+}
+# (run_crawl applies these by itself when the base URL is on this machine.)
+
+
+def is_loopback(url: str) -> bool:
+    """True for URLs on this machine (127.0.0.0/8, ::1, localhost)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class CrawlSetupError(ValueError):
+    """The crawl cannot start; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    finish_reason: str
+    seconds: float
+    stats: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return self.finish_reason == "finished"
+
+
+def build_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
+    """newsbot's settings module, then ``overrides`` (command-line priority)."""
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.update(dict(overrides or {}), priority="cmdline")
+    return settings
+
+
+def check_crawl(site: str, *, archive: str, editions: Sequence[str], base_url: str | None) -> None:
+    """Raise CrawlSetupError unless the site, editions, base URL and archive are all usable."""
+    try:
+        profile = load_profile(site)
+        if base_url is not None:
+            parts = urlsplit(base_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise CrawlSetupError(f"--base-url must be an http(s) URL, not {base_url!r}")
+        if profile.editions:
+            profile.edition_roots(editions, base_url)
+        elif not base_url:
+            raise CrawlSetupError(f"site {site!r} has no editions of its own: give --base-url")
+        with Archive.open(archive):
+            pass
+    except (ProfileError, ArchiveError) as exc:
+        raise CrawlSetupError(str(exc)) from None
+
+
+def run_crawl(
+    site: str,
+    *,
+    archive: str,
+    editions: Sequence[str] = (),
+    base_url: str | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> CrawlOutcome:
+    """Crawl ``site`` into ``archive`` in this process (starts and stops the reactor: once per
+    process, as always with Scrapy)."""
+    check_crawl(site, archive=archive, editions=editions, base_url=base_url)
+    local = LOCAL_SETTINGS if base_url and is_loopback(base_url) else {}
+    merged = build_settings({**local, **(settings or {}), "NEWSBOT_ARCHIVE": archive})
+    process = CrawlerProcess(merged)
+    crawler = process.create_crawler(site)
+    started = time.monotonic()
+    process.crawl(crawler, editions=",".join(editions), base_url=base_url or "")
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return CrawlOutcome(
+        finish_reason=str(stats.get("finish_reason", "failed")),
+        seconds=time.monotonic() - started,
+        stats=stats,
+    )
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    ok: bool
+    text: str
+
+
+#: A word every edition of the demo site uses, for the summary's sample search.
+DEMO_QUERY = "Europe"
+
+
+def run_demo(archive: str, *, port: int = 0) -> DemoSummary:
+    """Serve the demo site on 127.0.0.1, crawl every edition of it into ``archive``, stop the
+    server, and summarise what the archive now holds."""
+    from newsbot.demo import DemoServer
+    from newsbot.report import format_hits, format_stats
+
+    with DemoServer(port=port) as server:
+        outcome = run_crawl(
+            "euronews",
+            archive=archive,
+            editions=server.site.editions,
+            base_url=server.base_url,
+            settings={"LOG_LEVEL": "WARNING"},
+        )
+    with Archive.open(archive, readonly=True) as db:
+        stats = db.stats()
+        hits = db.search(DEMO_QUERY, limit=3)
+    text = "\n".join(
+        [
+            f"demo crawl of {server.base_url}/ {outcome.finish_reason} in {outcome.seconds:.1f} s",
+            format_stats(archive, stats),
+            format_hits(DEMO_QUERY, hits),
+        ]
+    )
+    return DemoSummary(ok=outcome.ok, text=text)

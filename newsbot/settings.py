@@ -1,0 +1,48 @@
+"""Scrapy settings of newsbot: polite defaults for real sites. Each value says why it is set.
+
+Everything newsbot adds is prefixed ``NEWSBOT_``; the command line maps its flags onto these.
+"""
+
+from newsbot import __version__
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["newsbot.spiders"]
+NEWSPIDER_MODULE = "newsbot.spiders"
+
+# Say who we are; set USER_AGENT to include a contact address for the sites you crawl.
+USER_AGENT = f"newsbot/{__version__} (news archive crawler; Scrapy)"
+# Sites say what they do not want crawled; we listen.
+ROBOTSTXT_OBEY = True
+# Adapt the pace to the server's latency, never faster than one request per second per site.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# A news page is a few hundred KB; anything near Scrapy's 1 GiB default is a trap or an accident.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+# Articles need no session; cookies would only carry consent and tracking state between pages.
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# asyncio reactor: extraction runs in a process pool awaited from async pipelines.
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "newsbot.pipelines.ExtractPipeline": 300,
+    "newsbot.pipelines.RelatedLinksPipeline": 400,
+    "newsbot.pipelines.ArchivePipeline": 900,
+}
+
+# The SQLite archive every crawl writes to.
+NEWSBOT_ARCHIVE = "archive/newsbot.db"
+# Extraction processes: 0 = one per core, -1 = in the crawler process (debugging).
+NEWSBOT_EXTRACT_WORKERS = 0
+# Link kinds recorded in the links table.
+NEWSBOT_LINK_KINDS = ["related", "inline-related", "translation", "inline"]

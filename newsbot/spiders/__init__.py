@@ -1,0 +1,1 @@
+"""Spiders: discover and fetch only. One spider per site profile, named by the profile's slug."""

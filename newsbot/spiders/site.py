@@ -1,0 +1,217 @@
+"""SiteSpider: discovers a site's articles from its profile and fetches them. Nothing else.
+
+Every response becomes one :class:`~newsbot.items.Capture` item, whatever its status; parsing
+article fields is the pipelines' job. Sitemaps, feeds and section pages are read only to find
+article URLs; article pages are not followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from newsbot.discover import Entry, gunzip_capped, parse_feed, parse_section, parse_sitemap
+from newsbot.extract.urls import canonicalize_url
+from newsbot.items import Capture, CaptureKind
+from newsbot.sites import Profile, load_profile, split_root
+
+#: Statuses handed to callbacks instead of being dropped: an error page is still a capture.
+ERROR_STATUSES = list(range(400, 600))
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def failure_name(failure: Failure) -> str:
+    """Short name of what went wrong (DNSLookupError, TimeoutError, …): the error row's kind."""
+    return failure.type.__name__ if failure.type else "Error"
+
+
+def capture_from_response(response: Response, kind: CaptureKind, site: str) -> Capture:
+    """The raw capture of a response: first requested URL, final URL, status, headers, body."""
+    first_url = (
+        response.request.meta.get("redirect_urls", [response.url])[0]
+        if response.request
+        else response.url
+    )
+    headers = [
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in response.headers.items()
+        for value in values
+    ]
+    return Capture(
+        url=first_url,
+        final_url=response.url,
+        status=response.status,
+        headers=headers,
+        body=response.body,
+        fetched_at=utc_now(),
+        site=site,
+        kind=kind,
+    )
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawl the editions of one profiled site: ``-a editions=de,en -a base_url=URL``.
+
+    Subclasses name the spider and its profile (``site``); this base class has no name, so
+    Scrapy does not list it as a spider of its own.
+    """
+
+    site = "generic"
+
+    def __init__(self, *args: Any, editions: str = "", base_url: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.profile: Profile = load_profile(self.site)
+        codes = [c.strip() for c in editions.split(",") if c.strip()]
+        if self.profile.editions:
+            self.roots = self.profile.edition_roots(codes, base_url or None)
+        elif base_url:
+            self.roots = {"site": base_url.rstrip("/")}
+        else:
+            raise ValueError(f"the {self.site} profile has no editions: give a base URL")
+        self.allowed_domains = sorted(
+            {urlsplit(root).hostname or "" for root in self.roots.values()}
+        )
+        self.section_pages = self.profile.discovery.section_pages
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider: SiteSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.section_pages = crawler.settings.getint(
+            "NEWSBOT_SECTION_PAGES", spider.profile.discovery.section_pages
+        )
+        return spider
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def _request(self, url: str, kind: CaptureKind, callback: Any, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={"newsbot_kind": kind, "handle_httpstatus_list": ERROR_STATUSES, **meta},
+        )
+
+    async def start(self) -> AsyncIterator[Any]:
+        disc = self.profile.discovery
+        for code, root in self.roots.items():
+            language = self.profile.editions[code].language if code in self.profile.editions else ""
+            for path in (*disc.sitemap_indexes, *disc.news_sitemaps):
+                yield self._request(
+                    root + path.format(language=language), "sitemap", self.parse_sitemap
+                )
+            for path in disc.feeds:
+                yield self._request(root + path.format(language=language), "feed", self.parse_feed)
+            for path in disc.sections:
+                yield self._request(
+                    root + path.format(language=language), "section", self.parse_section, page=1
+                )
+
+    def article_request(self, url: str, entry: Entry | None = None) -> scrapy.Request | None:
+        """A request for ``url`` if it is an article of this site, else None (counted)."""
+        canonical = canonicalize_url(url, strip_params=self.profile.strip_params)
+        where = split_root(canonical, self.roots) if canonical else None
+        if canonical is None or where is None:
+            self.crawler.stats.inc_value("newsbot/skipped/offsite_or_bad_url")
+            return None
+        if not self.profile.is_article_path(where[1]):
+            self.crawler.stats.inc_value("newsbot/skipped/not_article_url")
+            return None
+        meta: dict[str, Any] = {"newsbot_edition": where[0]}
+        if entry is not None:
+            meta["newsbot_listed"] = {"lastmod": entry.lastmod, "published_at": entry.published_at}
+        return self._request(canonical, "article", self.parse_article, **meta)
+
+    # --- callbacks -----------------------------------------------------------------------------
+
+    def _capture(self, response: Response) -> Capture:
+        kind: CaptureKind = response.meta.get("newsbot_kind", "page")
+        return capture_from_response(response, kind, self.profile.slug)
+
+    def _body(self, response: Response) -> bytes:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not as an encoding
+            body = gunzip_capped(body, self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
+        return body
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        yield self._capture(response)
+        if response.status != 200:
+            return
+        try:
+            listing = parse_sitemap(self._body(response))
+        except ValueError as exc:
+            self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
+            listing = None
+        if listing is None:
+            self.crawler.stats.inc_value("newsbot/discovery/unreadable_sitemap")
+            return
+        for entry in listing.entries:
+            if listing.kind == "index":
+                child = canonicalize_url(entry.url, base=response.url)
+                if child and split_root(child, self.roots):
+                    yield self._request(child, "sitemap", self.parse_sitemap)
+            elif (request := self.article_request(entry.url, entry)) is not None:
+                yield request
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        yield self._capture(response)
+        if response.status != 200:
+            return
+        listing = parse_feed(response.body)
+        if listing is None:
+            self.crawler.stats.inc_value("newsbot/discovery/unreadable_feed")
+            return
+        for entry in listing.entries:
+            if (request := self.article_request(entry.url, entry)) is not None:
+                yield request
+
+    def parse_section(self, response: Response) -> Iterator[Any]:
+        yield self._capture(response)
+        if response.status != 200:
+            return
+        page = parse_section(response.body, getattr(response, "encoding", "utf-8"))
+        if page is None:
+            return
+        for href in page.links:
+            url = canonicalize_url(href, base=response.url)
+            if url and split_root(url, self.roots) and (request := self.article_request(url)):
+                yield request
+        number = response.meta.get("page", 1)
+        if page.next_page and number < self.section_pages:
+            next_url = canonicalize_url(page.next_page, base=response.url)
+            if next_url and split_root(next_url, self.roots):
+                yield self._request(next_url, "section", self.parse_section, page=number + 1)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        yield self._capture(response)
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        """A fetch that got no response is still recorded: a capture with status 0 and why."""
+        request = failure.request  # type: ignore[attr-defined]
+        if isinstance(failure.value, IgnoreRequest):
+            # Refused before any fetch (robots.txt, offsite): nothing was fetched, nothing to keep.
+            self.crawler.stats.inc_value("newsbot/skipped/ignored")
+            return
+        kind: CaptureKind = request.meta.get("newsbot_kind", "page")
+        yield Capture(
+            url=request.meta.get("redirect_urls", [request.url])[0],
+            final_url=request.url,
+            status=0,
+            headers=[],
+            body=b"",
+            fetched_at=utc_now(),
+            site=self.profile.slug,
+            kind=kind,
+            error=f"{failure_name(failure)}: {failure.getErrorMessage()}",
+        )
