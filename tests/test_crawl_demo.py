@@ -1,0 +1,225 @@
+"""End to end: real Scrapy crawls of the demo site, in a subprocess, asserted on the archive."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import REPO, crawl_demo, run_newsbot
+
+from newsbot.archive import Archive
+from newsbot.demo import DemoServer, DemoSite
+from newsbot.normalize import normalize_space
+
+COUNTS = (
+    "select (select count(*) from captures), (select count(*) from bodies), count(*) from links"
+)
+
+
+def rows(archive: Path, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(archive) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def test_archive_holds_exactly_the_demo_articles(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    base = demo_server.base_url
+    expected = {base + a.path: a.language for a in demo_site.articles}
+    archived = dict(rows(crawled, "select canonical_url, language from articles"))
+    assert archived == expected
+    assert len(expected) >= 30 and len(set(expected.values())) >= 3
+
+
+def test_video_pages_and_disallowed_paths_were_never_fetched(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    fetched = {url for (url,) in rows(crawled, "select url from captures")}
+    skipped = {
+        demo_server.base_url + p for p in (*demo_site.video_paths, *demo_site.disallowed_paths)
+    }
+    assert demo_site.video_paths and demo_site.disallowed_paths
+    assert fetched & skipped == set()
+
+
+def test_missing_page_is_a_capture_with_its_status_and_an_error(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    for path in demo_site.missing_paths:
+        url = demo_server.base_url + path
+        assert rows(crawled, "select status from captures where url = ?", url) == [(404,)]
+        assert rows(crawled, "select stage, kind from errors where url = ?", url) == [
+            ("fetch", "http_404")
+        ]
+
+
+def test_redirected_page_is_one_article_under_its_new_url(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    base = demo_server.base_url
+    assert demo_site.redirects
+    for old, new in demo_site.redirects.items():
+        assert rows(
+            crawled, "select count(*) from articles where canonical_url = ?", base + new
+        ) == [(1,)]
+        assert rows(
+            crawled, "select count(*) from articles where canonical_url = ?", base + old
+        ) == [(0,)]
+
+
+def test_every_article_text_is_clean_and_complete(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    with Archive.open(crawled, readonly=True) as archive:
+        for truth in demo_site.articles:
+            article = archive.get_article(demo_server.base_url + truth.path)
+            assert article is not None, truth.path
+            text = article["text"]
+            for paragraph in truth.paragraphs:
+                assert normalize_space(paragraph) in text, (truth.path, paragraph[:60])
+            lines = {line.strip().casefold() for line in text.splitlines()}
+            for furniture in demo_site.furniture_strings(truth.language):
+                # No line is a label; distinctive labels (several words, or shouted like
+                # WERBUNG) appear nowhere, not even glued to other text.
+                assert furniture.casefold() not in lines, (truth.path, furniture)
+                if len(furniture.split()) >= 3 or (furniture.isupper() and len(furniture) > 4):
+                    assert furniture not in text, (truth.path, furniture)
+            for caption in truth.captions:
+                assert normalize_space(caption) not in text, (truth.path, caption)
+            assert normalize_space(truth.teaser) not in text
+            assert article["title"] == normalize_space(truth.title)
+            assert article["teaser"] == normalize_space(truth.teaser)
+
+
+def test_every_article_has_exact_metadata(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    with Archive.open(crawled, readonly=True) as archive:
+        for truth in demo_site.articles:
+            article = archive.get_article(demo_server.base_url + truth.path)
+            assert article is not None
+            got = {
+                k: article[k]
+                for k in ("authors", "tags", "published_at", "modified_at", "language", "section")
+            }
+            want = {
+                "authors": list(truth.authors),
+                "tags": list(truth.tags),
+                "published_at": truth.published_at,
+                "modified_at": truth.modified_at,
+                "language": truth.language,
+                "section": truth.section,
+            }
+            assert got == want, truth.path
+
+
+def test_related_links_of_every_article_equal_the_site_truth(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    base = demo_server.base_url
+    with Archive.open(crawled, readonly=True) as archive:
+        for truth in demo_site.articles:
+            links = archive.links_from(base + truth.path)
+            related = [link["target_url"] for link in links if link["kind"] == "related"]
+            assert related == [base + path for path in truth.related], truth.path
+            inline_related = [
+                link["target_url"] for link in links if link["kind"] == "inline-related"
+            ]
+            assert inline_related == [base + path for path in truth.inline_related], truth.path
+            translations = {
+                link["label"]: link["target_url"] for link in links if link["kind"] == "translation"
+            }
+            listed = {lang: base + path for lang, path in truth.hreflang if path != truth.path}
+            assert translations == listed, truth.path
+
+
+def test_second_crawl_adds_captures_but_no_duplicate_article_or_body(
+    tmp_path: Path, demo_server: DemoServer, demo_site: DemoSite
+) -> None:
+    archive = tmp_path / "twice.db"
+    crawl_demo(demo_server.base_url, archive)
+    first = rows(archive, COUNTS)[0]
+    crawl_demo(demo_server.base_url, archive)
+    articles = rows(archive, "select count(*), count(distinct canonical_url) from articles")[0]
+    assert articles == (len(demo_site.articles), len(demo_site.articles))
+    second = rows(archive, COUNTS)[0]
+    assert second[0] == 2 * first[0]  # every fetch is kept
+    assert second[1] == first[1]  # an unchanged page costs a row, not a second body
+    assert second[2] == first[2]  # links replaced, never duplicated
+    runs = rows(
+        archive, "select status, json_extract(counts, '$.articles_new') from crawl_runs order by id"
+    )
+    assert runs == [("finished", len(demo_site.articles)), ("finished", None)]
+
+
+def test_scrapy_crawl_from_the_project_folder_does_the_same(
+    tmp_path: Path, demo_server: DemoServer, demo_site: DemoSite
+) -> None:
+    import subprocess
+    import sys
+
+    archive = tmp_path / "scrapy.db"
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "scrapy", "crawl", "euronews",
+            "-a", f"base_url={demo_server.base_url}", "-a", "editions=de",
+            "-s", f"NEWSBOT_ARCHIVE={archive}", "-s", "AUTOTHROTTLE_ENABLED=False",
+            "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=WARNING",
+        ],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = {demo_server.base_url + a.path for a in demo_site.articles if a.edition == "de"}
+    assert {url for (url,) in rows(archive, "select canonical_url from articles")} == expected
+
+
+def test_demo_command_crawls_and_summarises(tmp_path: Path, demo_site: DemoSite) -> None:
+    archive = tmp_path / "demo.db"
+    result = run_newsbot("demo", "--archive", str(archive))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "finished" in out
+    by_language: dict[str, int] = {}
+    for article in demo_site.articles:
+        by_language[article.language] = by_language.get(article.language, 0) + 1
+    assert f"articles:  {len(demo_site.articles)} (" in out
+    for language, count in by_language.items():
+        assert f"{language} {count}" in out
+    assert "links:" in out and "errors:" in out and "search " in out
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl", "nosuchsite"], "unknown site 'nosuchsite'"),
+        (["crawl", "euronews", "--editions", "de,xx"], "unknown edition 'xx'"),
+        (["crawl", "euronews", "--editions", "de,,en"], "--editions takes comma-separated"),
+        (["crawl", "euronews", "--base-url", "ftp://x"], "--base-url must be an http(s) URL"),
+        (["stats", "--archive", "/nonexistent/dir/x.db"], "x.db"),
+        (["crawl", "euronews", "--bogus"], "No such option"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_exit_2(args: list[str], message: str) -> None:
+    result = run_newsbot(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unwritable_or_corrupt_archive_is_refused_and_left_alone(tmp_path: Path) -> None:
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    result = run_newsbot("crawl", "euronews", "--archive", str(not_a_dir / "x.db"))
+    assert result.returncode == 2 and "cannot create archive" in result.stderr
+    corrupt = tmp_path / "corrupt.db"
+    corrupt.write_bytes(b"this is not sqlite" * 100)
+    before = corrupt.read_bytes()
+    for args in (["crawl", "euronews"], ["stats"], ["search", "x"]):
+        result = run_newsbot(*args, "--archive", str(corrupt))
+        assert result.returncode == 2, args
+        assert "is not a newsbot archive" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert corrupt.read_bytes() == before
