@@ -223,3 +223,24 @@ def test_unwritable_or_corrupt_archive_is_refused_and_left_alone(tmp_path: Path)
         assert "is not a newsbot archive" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
     assert corrupt.read_bytes() == before
+
+
+def test_generic_profile_crawls_a_site_it_knows_nothing_about(
+    tmp_path: Path, demo_server: DemoServer, demo_site: DemoSite
+) -> None:
+    archive = tmp_path / "generic.db"
+    base_url = demo_server.base_url + "/fr"
+    result = run_newsbot(
+        "crawl", "generic", "--base-url", base_url, "--archive", str(archive), "-q"
+    )
+    assert result.returncode == 0, result.stderr
+    truths = {demo_server.base_url + a.path: a for a in demo_site.articles if a.edition == "fr"}
+    with Archive.open(archive, readonly=True) as db:
+        articles = {a["canonical_url"]: a for a in db.iter_articles()}
+    assert set(articles) == set(truths)
+    for url, article in articles.items():
+        lines = {line.casefold() for line in article["text"].splitlines()}
+        for paragraph in truths[url].paragraphs:
+            assert normalize_space(paragraph) in article["text"]
+        for furniture in demo_site.furniture_strings("fr"):
+            assert furniture.casefold() not in lines

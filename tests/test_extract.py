@@ -70,7 +70,12 @@ def test_section_pages_video_pages_and_404_are_not_articles(demo_site: DemoSite)
         (b"", "empty page"),
         (b"   \n\t ", "empty page"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "not HTML"),
-        (b"<html><head><title>x</title></head><body><p>Hi.</p></body></html>", "no article text"),
+        (b"<html><head><title>x</title></head><body><p>Hi.</p></body></html>", "no sign of an"),
+        (
+            b"<html><head><meta property='og:type' content='article'><title>x</title></head>"
+            b"<body><p>Hi.</p></body></html>",
+            "no article text",
+        ),
     ],
 )
 def test_unreadable_pages_say_why(body: bytes, reason: str) -> None:

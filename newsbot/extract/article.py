@@ -103,13 +103,17 @@ def _extract(
 
     container = _first_match(doc, profile, "container")
     scope = container if container is not None else doc
+    body = _first_match(scope, profile, "body")
+    if body is None and not _says_it_is_an_article(doc, page):
+        # Without the site's own body markup, only a page that declares itself an article is
+        # one: listings (tags, sections, home pages) also have plenty of text.
+        return NotArticle(url, "no sign of an article (og:type, JSON-LD, published time)")
     loader = _load_fields(scope, page, url, profile)
     canonical: str = loader.get_output_value("canonical_url") or url
 
     collector = LinkCollector(LinkContext(page_url=url, canonical_url=canonical, profile=profile))
     related_links(scope, collector)
     translation_links(page.alternates, collector)
-    body = _first_match(scope, profile, "body")
     prune(scope, profile.prune)
     if body is not None:
         inline_links(body, collector)
@@ -139,6 +143,16 @@ def _extract(
         links=collector.links,
         extractor_version=extractor_version(profile),
     )
+
+
+def _says_it_is_an_article(doc: Any, page: PageMeta) -> bool:
+    """A page's own claim to be an article: og:type, article JSON-LD, a publication time, or
+    exactly one <article> element."""
+    if (page.first("og:type") or "").lower().startswith(_ARTICLE_OG_TYPES) or page.jsonld:
+        return True
+    if page.first("article:published_time", "datepublished", "date.available"):
+        return True
+    return sum(1 for _ in doc.iter("article")) == 1
 
 
 def _without_leading_title(text: str, title: str | None) -> str:

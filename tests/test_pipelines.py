@@ -1,0 +1,140 @@
+"""Pipelines through a real (unstarted) Scrapy crawler: extract → related links → archive."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from newsbot.archive import Archive
+from newsbot.demo import DemoSite
+from newsbot.extract import Article, extract_article
+from newsbot.items import Capture
+from newsbot.pipelines import ArchivePipeline, ExtractPipeline, RelatedLinksPipeline
+from newsbot.spiders.euronews import EuronewsSpider
+
+BASE = "http://127.0.0.1:8000"
+
+
+def make_crawler(tmp_path: Path, **settings: Any) -> Crawler:
+    crawler = get_crawler(EuronewsSpider, {"NEWSBOT_ARCHIVE": str(tmp_path / "a.db"), **settings})
+    crawler.spider = EuronewsSpider.from_crawler(crawler, base_url=BASE, editions="de,en,fr")
+    return crawler
+
+
+def capture(site: DemoSite, path: str, kind: str = "article") -> Capture:
+    response = site.respond(path, BASE)
+    return Capture(
+        url=BASE + path,
+        final_url=BASE + path,
+        status=response.status,
+        headers=list(response.headers),
+        body=response.body,
+        fetched_at="2026-11-25T10:00:00+00:00",
+        site="euronews",
+        kind=kind,  # type: ignore[arg-type]
+    )
+
+
+def run_pipelines(crawler: Crawler, items: list[Capture]) -> list[Capture]:
+    pipelines = [
+        ExtractPipeline.from_crawler(crawler),
+        RelatedLinksPipeline.from_crawler(crawler),
+        ArchivePipeline.from_crawler(crawler),
+    ]
+
+    async def process() -> list[Capture]:
+        for pipeline in pipelines:
+            if hasattr(pipeline, "open_spider"):
+                pipeline.open_spider()
+        out = []
+        for item in items:
+            for pipeline in pipelines:
+                result = pipeline.process_item(item)
+                item = await result if asyncio.iscoroutine(result) else result
+            out.append(item)
+        for pipeline in pipelines:
+            if hasattr(pipeline, "close_spider"):
+                pipeline.close_spider()
+        return out
+
+    out = asyncio.run(process())
+    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
+    return out
+
+
+@pytest.mark.parametrize("workers", [-1, 1])
+def test_article_capture_becomes_article_links_and_rows(
+    tmp_path: Path, demo_site: DemoSite, workers: int
+) -> None:
+    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=workers)
+    truth = next(a for a in demo_site.articles if a.related and a.inline_related)
+    (item,) = run_pipelines(crawler, [capture(demo_site, truth.path)])
+    assert item.article is not None and item.capture_id is not None
+    with Archive.open(tmp_path / "a.db", readonly=True) as archive:
+        stored = archive.get_article(BASE + truth.path)
+        assert stored is not None and stored["title"] == item.article.title
+        kinds = [link["kind"] for link in archive.links_from(BASE + truth.path)]
+        assert kinds.count("related") == len(truth.related)
+        assert kinds.count("inline-related") == len(truth.inline_related)
+        (run,) = archive.runs()
+        assert run["status"] == "finished"
+        assert run["counts"]["articles_new"] == 1
+        assert run["stats"]["newsbot/links/related"] == len(truth.related)
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("newsbot/extract/article") == 1
+
+
+def test_link_kinds_setting_limits_what_is_recorded(tmp_path: Path, demo_site: DemoSite) -> None:
+    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1, NEWSBOT_LINK_KINDS="related")
+    truth = next(a for a in demo_site.articles if a.related and a.translations)
+    run_pipelines(crawler, [capture(demo_site, truth.path)])
+    with Archive.open(tmp_path / "a.db", readonly=True) as archive:
+        kinds = {link["kind"] for link in archive.links_from(BASE + truth.path)}
+    assert kinds == {"related"}
+
+
+def test_non_articles_are_kept_as_captures_with_the_reason(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
+    section = capture(demo_site, "/en/news/europe", kind="article")  # listed as an article
+    missing = capture(demo_site, demo_site.missing_paths[0])
+    sitemap = capture(demo_site, "/en/sitemaps/en/articles.xml", kind="sitemap")
+    items = run_pipelines(crawler, [section, missing, sitemap])
+    assert [i.article for i in items] == [None, None, None]
+    assert items[0].not_article
+    with Archive.open(tmp_path / "a.db", readonly=True) as archive:
+        stats = archive.stats()
+    assert stats.captures == 3 and stats.articles == 0
+    assert stats.errors_by_kind == {"not_article": 1, "http_404": 1}
+
+
+def test_archive_refusal_keeps_the_capture_or_drops_with_a_reason(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    item = capture(demo_site, demo_site.articles[0].path)
+    article = extract_article(item.body, item.url, "euronews")
+    assert isinstance(article, Article)
+    item.article = replace(article, canonical_url="  ")  # an article the archive refuses
+    pipeline.process_item(item)
+    assert item.article is None and item.capture_id is not None
+    assert item.not_article and "refused" in item.not_article
+    assert pipeline.archive is not None
+    pipeline.archive.close()
+    # An archive that takes nothing at all (here: opened read-only): the item is dropped with
+    # the archive's one-line reason, and the crawl goes on.
+    pipeline.archive = Archive.open(tmp_path / "a.db", readonly=True)
+    with pytest.raises(DropItem, match="read-only"):
+        pipeline.process_item(capture(demo_site, demo_site.missing_paths[0]))
+    pipeline.archive.close()
