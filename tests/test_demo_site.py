@@ -7,7 +7,6 @@ import shutil
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,19 +39,8 @@ class Fetched:
         return etree.fromstring(self.body)
 
 
-@pytest.fixture(scope="module")
-def site() -> DemoSite:
-    return DemoSite()
-
-
-@pytest.fixture(scope="module")
-def server(site: DemoSite) -> Iterator[DemoServer]:
-    with DemoServer(site) as srv:
-        yield srv
-
-
-def fetch(server: DemoServer, target: str, follow: bool = False, **headers: str) -> Fetched:
-    url = target if target.startswith("http") else server.base_url + target
+def fetch(demo_server: DemoServer, target: str, follow: bool = False, **headers: str) -> Fetched:
+    url = target if target.startswith("http") else demo_server.base_url + target
     req = urllib.request.Request(url, headers={k.replace("_", "-"): v for k, v in headers.items()})
     opener = urllib.request.build_opener() if follow else _PLAIN
     try:
@@ -66,12 +54,12 @@ def path_of(url: str) -> str:
     return urlsplit(url).path
 
 
-def sitemap_locs(server: DemoServer, edition: str) -> set[str]:
-    index = fetch(server, f"/{edition}/sitemaps/{edition}/articles.xml").xml()
+def sitemap_locs(demo_server: DemoServer, edition: str) -> set[str]:
+    index = fetch(demo_server, f"/{edition}/sitemaps/{edition}/articles.xml").xml()
     assert index.tag == f"{SITEMAP}sitemapindex"
     locs: set[str] = set()
     for child in index.iter(f"{SITEMAP}loc"):
-        urlset = fetch(server, child.text or "").xml()
+        urlset = fetch(demo_server, child.text or "").xml()
         for entry in urlset.iter(f"{SITEMAP}url"):
             lastmod = entry.findtext(f"{SITEMAP}lastmod") or ""
             assert lastmod[-6] in "+-" and "T" in lastmod, lastmod
@@ -79,114 +67,118 @@ def sitemap_locs(server: DemoServer, edition: str) -> set[str]:
     return locs
 
 
-def test_site_has_enough_articles_editions_templates_and_videos(site: DemoSite) -> None:
-    assert len(site.articles) >= 30
-    assert site.editions == ("de", "en", "fr")
-    assert {a.edition for a in site.articles} == set(site.editions)
-    assert {a.template for a in site.articles} == {2024, 2026}
-    assert site.video_paths and all("/video/" in p for p in site.video_paths)
-    assert any(a.video for a in site.articles)
-    assert len({a.path for a in site.articles}) == len(site.articles)
+def test_site_has_enough_articles_editions_templates_and_videos(demo_site: DemoSite) -> None:
+    assert len(demo_site.articles) >= 30
+    assert demo_site.editions == ("de", "en", "fr")
+    assert {a.edition for a in demo_site.articles} == set(demo_site.editions)
+    assert {a.template for a in demo_site.articles} == {2024, 2026}
+    assert demo_site.video_paths and all("/video/" in p for p in demo_site.video_paths)
+    assert any(a.video for a in demo_site.articles)
+    assert len({a.path for a in demo_site.articles}) == len(demo_site.articles)
 
 
 def test_building_the_site_is_fast_and_every_page_renders_identically_twice(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
     start = time.perf_counter()
     again = DemoSite()
     assert time.perf_counter() - start < 2
-    for a in site.articles:
-        page = fetch(server, a.path)
+    for a in demo_site.articles:
+        page = fetch(demo_server, a.path)
         assert page.status == 200
         assert 150_000 <= len(page.body) <= 400_000, (a.path, len(page.body))
-        assert again.respond(a.path, server.base_url).body == page.body, a.path
+        assert again.respond(a.path, demo_server.base_url).body == page.body, a.path
 
 
-def test_every_article_is_in_its_editions_sitemaps(site: DemoSite, server: DemoServer) -> None:
-    for edition in site.editions:
-        locs = sitemap_locs(server, edition)
-        expected = {a.path for a in site.articles if a.edition == edition}
-        expected |= {p for p in site.video_paths if p.startswith(f"/{edition}/")}
+def test_every_article_is_in_its_editions_sitemaps(
+    demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    for edition in demo_site.editions:
+        locs = sitemap_locs(demo_server, edition)
+        expected = {a.path for a in demo_site.articles if a.edition == edition}
+        expected |= {p for p in demo_site.video_paths if p.startswith(f"/{edition}/")}
         assert expected <= locs, expected - locs
         if edition == "en":
-            assert set(site.disallowed_paths) <= locs
-            assert set(site.missing_paths) <= locs
+            assert set(demo_site.disallowed_paths) <= locs
+            assert set(demo_site.missing_paths) <= locs
 
 
 def test_news_sitemap_and_feeds_parse_and_point_at_real_pages(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
-    for edition in site.editions:
-        news = fetch(server, f"/{edition}/sitemaps/{edition}/latest-news.xml").xml()
+    for edition in demo_site.editions:
+        news = fetch(demo_server, f"/{edition}/sitemaps/{edition}/latest-news.xml").xml()
         entries = list(news.iter(f"{SITEMAP}url"))
         assert entries
         for entry in entries:
-            article = site.article(path_of(entry.findtext(f"{SITEMAP}loc") or ""))
+            article = demo_site.article(path_of(entry.findtext(f"{SITEMAP}loc") or ""))
             assert article.template == 2026
             assert entry.findtext(f".//{NEWS}title") == article.title
             assert entry.findtext(f".//{NEWS}publication_date") == article.published_at
         for query in ("level=theme&name=news", "level=vertical&name=culture"):
-            feed = fetch(server, f"/{edition}/rss?{query}")
+            feed = fetch(demo_server, f"/{edition}/rss?{query}")
             assert feed.headers["Content-Type"].startswith("application/rss+xml")
             items = feed.xml().findall("./channel/item")
             assert items
             for item in items:
                 assert item.findtext("title") and item.findtext("pubDate")
                 assert item.findtext("guid") == item.findtext("link")
-                landed = fetch(server, item.findtext("link") or "", follow=True)
+                landed = fetch(demo_server, item.findtext("link") or "", follow=True)
                 assert landed.status == 200
                 assert landed.tree().findtext(".//h1").strip() == item.findtext("title")
 
 
-def test_de_news_feed_keeps_the_old_url_that_redirects(site: DemoSite, server: DemoServer) -> None:
-    feed = fetch(server, "/de/rss?level=theme&name=news").xml()
+def test_de_news_feed_keeps_the_old_url_that_redirects(
+    demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    feed = fetch(demo_server, "/de/rss?level=theme&name=news").xml()
     links = {path_of(x.text or "") for x in feed.iter("link")}
-    ((old, new),) = site.redirects.items()
+    ((old, new),) = demo_site.redirects.items()
     assert old in links and new not in links
-    moved = fetch(server, old)
+    moved = fetch(demo_server, old)
     assert moved.status == 301
-    assert moved.headers["Location"] == server.base_url + new
-    assert site.article(new).story == "s05" and site.article(new).edition == "de"
+    assert moved.headers["Location"] == demo_server.base_url + new
+    assert demo_site.article(new).story == "s05" and demo_site.article(new).edition == "de"
 
 
 def test_robots_disallows_the_internal_page_which_still_exists(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
-    robots = fetch(server, "/robots.txt").body.decode()
+    robots = fetch(demo_server, "/robots.txt").body.decode()
     assert "User-agent: *" in robots and "Disallow: /en/internal/" in robots
     sitemaps = [
         line.split(" ", 1)[1] for line in robots.splitlines() if line.startswith("Sitemap:")
     ]
-    assert len(sitemaps) == len(site.editions)
-    (internal,) = site.disallowed_paths
+    assert len(sitemaps) == len(demo_site.editions)
+    (internal,) = demo_site.disallowed_paths
     assert internal.startswith("/en/internal/")
-    page = fetch(server, internal)
+    page = fetch(demo_server, internal)
     assert (
         page.status == 200
         and len(page.tree().xpath("//div[@class and contains(@class, 'c-article-content')]/p")) == 3
     )
-    assert internal not in {a.path for a in site.articles}
+    assert internal not in {a.path for a in demo_site.articles}
 
 
 def test_missing_and_unknown_paths_answer_404_in_the_site_chrome(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
-    for target in (*site.missing_paths, "/de/no/such/page", "/fr/news/europe?p=99"):
-        page = fetch(server, target)
+    for target in (*demo_site.missing_paths, "/de/no/such/page", "/fr/news/europe?p=99"):
+        page = fetch(demo_server, target)
         assert page.status == 404, target
         tree = page.tree()
         assert tree.xpath("//header[contains(@class, 'o-site-hr')]")
         assert tree.xpath("//footer")
-    assert "Page not found" in fetch(server, site.missing_paths[0]).body.decode()
+    assert "Page not found" in fetch(demo_server, demo_site.missing_paths[0]).body.decode()
 
 
 def _texts(nodes: list[html.HtmlElement]) -> list[str]:
     return [n.text_content() for n in nodes]
 
 
-def test_article_pages_show_their_truth(site: DemoSite, server: DemoServer) -> None:
-    for a in site.articles:
-        tree = fetch(server, a.path).tree()
+def test_article_pages_show_their_truth(demo_site: DemoSite, demo_server: DemoServer) -> None:
+    for a in demo_site.articles:
+        tree = fetch(demo_server, a.path).tree()
         assert tree.findtext(".//title") == f"{a.title} | Euronews"
         (h1,) = tree.cssselect("h1.c-article-redesign-title")
         assert h1.text_content() == a.title
@@ -207,7 +199,7 @@ def test_article_pages_show_their_truth(site: DemoSite, server: DemoServer) -> N
         links = [
             (
                 path_of(x.get("href"))
-                if x.get("href").startswith(("/", server.base_url))
+                if x.get("href").startswith(("/", demo_server.base_url))
                 else x.get("href"),
                 x.text_content(),
             )
@@ -223,40 +215,40 @@ def test_article_pages_show_their_truth(site: DemoSite, server: DemoServer) -> N
         og_image = tree.xpath("//meta[@property='og:image']/@content")
         assert og_image == [a.image_url]
         canonical = tree.xpath("//link[@rel='canonical']/@href")
-        assert canonical == [server.base_url + a.path]
+        assert canonical == [demo_server.base_url + a.path]
 
 
-def test_translations_form_clusters_and_one_page_lists_too_few(site: DemoSite) -> None:
-    partial = [a for a in site.articles if len(a.hreflang) < len(a.translations) + 1]
+def test_translations_form_clusters_and_one_page_lists_too_few(demo_site: DemoSite) -> None:
+    partial = [a for a in demo_site.articles if len(a.hreflang) < len(a.translations) + 1]
     assert [(a.story, a.language) for a in partial] == [("s13", "fr")]
-    for a in site.articles:
+    for a in demo_site.articles:
         for language, path in a.translations:
-            other = site.article(path)
+            other = demo_site.article(path)
             assert other.story == a.story and other.language == language
 
 
 def test_video_stories_carry_the_embed_widget_and_have_video_pages(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
-    for a in (a for a in site.articles if a.video):
-        tree = fetch(server, a.path).tree()
+    for a in (a for a in demo_site.articles if a.video):
+        tree = fetch(demo_server, a.path).tree()
         (embed,) = tree.cssselect(".c-article-partage-commentaire-popup__content__embed_container")
         text = embed.text_content()
         assert "Copy to clipboard" in text
-        furniture = site.furniture_strings(a.language)
+        furniture = demo_site.furniture_strings(a.language)
         assert sum(1 for f in furniture if f in text) >= 3
-    for path in site.video_paths:
-        assert fetch(server, path).status == 200
+    for path in demo_site.video_paths:
+        assert fetch(demo_server, path).status == 200
 
 
 def test_furniture_labels_appear_on_pages_but_never_in_truth_text(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
     for language in ("en", "de", "fr"):
-        furniture = set(site.furniture_strings(language))
+        furniture = set(demo_site.furniture_strings(language))
         shown: set[str] = set()
-        for a in (a for a in site.articles if a.language == language):
-            tree = fetch(server, a.path).tree()
+        for a in (a for a in demo_site.articles if a.language == language):
+            tree = fetch(demo_server, a.path).tree()
             visible = tree.text_content() + " ".join(tree.xpath("//img/@alt"))
             shown |= {f for f in furniture if f in visible}
             for text in (*a.paragraphs, a.title, a.teaser, *a.captions):
@@ -265,14 +257,14 @@ def test_furniture_labels_appear_on_pages_but_never_in_truth_text(
 
 
 def test_sections_paginate_with_rel_next_and_list_everything(
-    site: DemoSite, server: DemoServer
+    demo_site: DemoSite, demo_server: DemoServer
 ) -> None:
-    for edition in site.editions:
+    for edition in demo_site.editions:
         target: str | None = f"/{edition}/news/europe"
         seen: list[str] = []
         pages = 0
         while target:
-            tree = fetch(server, target).tree()
+            tree = fetch(demo_server, target).tree()
             pages += 1
             cards = tree.cssselect(".c-listing__list a.the-media-object__link")
             assert 0 < len(cards) <= 8
@@ -281,46 +273,46 @@ def test_sections_paginate_with_rel_next_and_list_everything(
             head_next = tree.xpath("//head/link[@rel='next']/@href")
             assert [n.get("href") for n in nxt] == head_next
             target = nxt[0].get("href") if nxt else None
-        expected = [a.path for a in site.articles if a.edition == edition]
-        expected += [p for p in site.video_paths if p.startswith(f"/{edition}/")]
+        expected = [a.path for a in demo_site.articles if a.edition == edition]
+        expected += [p for p in demo_site.video_paths if p.startswith(f"/{edition}/")]
         assert sorted(seen) == sorted(expected)
         assert pages >= 2
-        culture = fetch(server, f"/{edition}/culture").tree()
+        culture = fetch(demo_server, f"/{edition}/culture").tree()
         listed = {
             path_of(c.get("href"))
             for c in culture.cssselect(".c-listing__list a.the-media-object__link")
         }
-        assert listed and all(site.article(p).section == "culture" for p in listed)
+        assert listed and all(demo_site.article(p).section == "culture" for p in listed)
 
 
-def test_tag_pages_exist_for_every_tag_link(site: DemoSite, server: DemoServer) -> None:
-    a = site.articles[0]
-    tree = fetch(server, a.path).tree()
+def test_tag_pages_exist_for_every_tag_link(demo_site: DemoSite, demo_server: DemoServer) -> None:
+    a = demo_site.articles[0]
+    tree = fetch(demo_server, a.path).tree()
     tags = tree.cssselect(".c-article-tags a, ul.c-tags-list a")
     assert [t.text_content() for t in tags] == list(a.tags)
     for t in tags:
-        page = fetch(server, t.get("href"))
+        page = fetch(demo_server, t.get("href"))
         assert page.status == 200
         assert a.title in page.body.decode()
 
 
-def test_conditional_get_and_gzip(site: DemoSite, server: DemoServer) -> None:
-    a = site.articles[-1]
-    first = fetch(server, a.path)
+def test_conditional_get_and_gzip(demo_site: DemoSite, demo_server: DemoServer) -> None:
+    a = demo_site.articles[-1]
+    first = fetch(demo_server, a.path)
     etag, last = first.headers["ETag"], first.headers["Last-Modified"]
     assert etag.startswith('"') and etag.endswith('"')
-    assert fetch(server, a.path, If_None_Match=etag).status == 304
-    assert fetch(server, a.path, If_Modified_Since=last).status == 304
-    assert fetch(server, a.path, If_None_Match='"other"').status == 200
-    zipped = fetch(server, a.path, Accept_Encoding="gzip")
+    assert fetch(demo_server, a.path, If_None_Match=etag).status == 304
+    assert fetch(demo_server, a.path, If_Modified_Since=last).status == 304
+    assert fetch(demo_server, a.path, If_None_Match='"other"').status == 200
+    zipped = fetch(demo_server, a.path, Accept_Encoding="gzip")
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert len(zipped.body) < len(first.body) / 3
     assert gzip.decompress(zipped.body) == first.body
-    head = urllib.request.Request(server.base_url + a.path, method="HEAD")
+    head = urllib.request.Request(demo_server.base_url + a.path, method="HEAD")
     with urllib.request.urlopen(head, timeout=10) as resp:
         assert resp.status == 200 and resp.read() == b""
         assert int(resp.headers["Content-Length"]) == len(first.body)
-    assert ("HEAD", a.path) in server.requests
+    assert ("HEAD", a.path) in demo_server.requests
 
 
 def test_a_malformed_story_file_is_named_with_its_key(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,30 +106,34 @@ def _article_objects(raw: str) -> list[dict[str, Any]]:
     return found
 
 
+def _flat(values: list[Any]) -> Iterator[Any]:
+    """JSON-LD values one by one: a property may hold one value or a list of them."""
+    for value in values:
+        yield from value if isinstance(value, list) else [value]
+
+
 def ld_names(values: list[Any]) -> list[str]:
     """Names out of JSON-LD person/organisation values (strings, objects or lists of them)."""
     out: list[str] = []
-    for value in values:
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, dict) and isinstance(item.get("name"), str):
-                out.append(item["name"])
+    for item in _flat(values):
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            out.append(item["name"])
     return out
 
 
 def ld_urls(values: list[Any]) -> list[str]:
     """URLs out of JSON-LD image / page values (strings, objects with url/@id, or lists)."""
     out: list[str] = []
-    for value in values:
-        items = value if isinstance(value, list) else [value]
-        for item in items:
-            if isinstance(item, str):
-                out.append(item)
-            elif isinstance(item, dict):
-                for key in ("url", "@id", "contentUrl"):
-                    if isinstance(item.get(key), str):
-                        out.append(item[key])
-                        break
+    for item in _flat(values):
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict):
+            url = next(
+                (item[k] for k in ("url", "@id", "contentUrl") if isinstance(item.get(k), str)),
+                None,
+            )
+            if url:
+                out.append(url)
     return out
