@@ -1,58 +1,20 @@
-"""The newsbot command: parse arguments, call the library, print the result. Nothing else here.
-
-Errors a user can cause end in one line on stderr and exit code 2, never a traceback.
-"""
+"""newsbot crawl and newsbot demo: run crawls."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
 
 import click
 
-from newsbot import __version__
-
-DEFAULT_ARCHIVE = "archive/newsbot.db"
-DEMO_ARCHIVE = "archive/demo.db"
-
-archive_option = click.option(
-    "--archive",
-    "archive",
-    default=DEFAULT_ARCHIVE,
-    show_default=True,
-    help="Path of the SQLite archive.",
+from newsbot.cli.common import (
+    DEMO_ARCHIVE,
+    archive_option,
+    cli,
+    fail,
+    parse_editions,
+    parse_settings,
 )
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    click.echo(f"newsbot: error: {message}", err=True)
-    sys.exit(code)
-
-
-def parse_settings(pairs: Sequence[str]) -> dict[str, Any]:
-    settings: dict[str, Any] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
-            fail(f"--set takes NAME=VALUE, not {pair!r}")
-        settings[name.strip()] = value
-    return settings
-
-
-def parse_editions(value: str) -> list[str]:
-    editions = [code.strip() for code in value.split(",")] if value else []
-    if any(not code for code in editions):
-        fail(f"--editions takes comma-separated edition codes, not {value!r}")
-    return editions
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="newsbot")
-def cli() -> None:
-    """Crawl Euronews-style news sites into a local SQLite archive of raw pages, clean
-    articles and the links between them."""
 
 
 @cli.command()
@@ -154,58 +116,3 @@ def demo(archive: str, serve: bool, port: int) -> None:
     click.echo(summary.text)
     if not summary.ok:
         sys.exit(1)
-
-
-@cli.command()
-@archive_option
-def stats(archive: str) -> None:
-    """Print what the archive holds."""
-    from newsbot.archive import Archive, ArchiveError
-    from newsbot.report import format_stats
-
-    try:
-        with Archive.open(archive, readonly=True) as db:
-            click.echo(format_stats(archive, db.stats()))
-    except ArchiveError as exc:
-        fail(str(exc))
-
-
-@cli.command()
-@click.argument("query")
-@archive_option
-@click.option(
-    "--limit",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, 1000),
-    help="Most hits to show.",
-)
-def search(query: str, archive: str, limit: int) -> None:
-    """Full-text search over the titles and texts of archived articles."""
-    from newsbot.archive import Archive, ArchiveError
-    from newsbot.report import format_hits
-
-    try:
-        with Archive.open(archive, readonly=True) as db:
-            click.echo(format_hits(query, db.search(query, limit=limit)))
-    except ArchiveError as exc:
-        fail(str(exc))
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point of the ``newsbot`` console script."""
-    args = list(argv) if argv is not None else sys.argv[1:]
-    if not args:
-        click.echo(cli.get_help(click.Context(cli, info_name="newsbot")))
-        sys.exit(2)
-    try:
-        code = cli.main(args=args, prog_name="newsbot", standalone_mode=False)
-    except click.UsageError as exc:
-        command = exc.ctx.command_path if exc.ctx else "newsbot"
-        fail(f"{exc.format_message()} (see '{command} --help')")
-    except click.ClickException as exc:
-        fail(exc.format_message())
-    except click.exceptions.Abort:
-        fail("interrupted", code=130)
-    if isinstance(code, int) and code:
-        sys.exit(code)

@@ -1,0 +1,36 @@
+"""The newsbot command: parse arguments, call the library, print the result. Nothing else here.
+
+Errors a user can cause end in one line on stderr and exit code 2, never a traceback. Each
+module of this package adds its commands to the one group defined in ``common``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from newsbot.cli import archive, crawl  # noqa: F401  (importing them registers their commands)
+from newsbot.cli.common import cli, fail
+
+__all__ = ["cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``newsbot`` console script."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    if not args:
+        click.echo(cli.get_help(click.Context(cli, info_name="newsbot")))
+        sys.exit(2)
+    try:
+        code = cli.main(args=args, prog_name="newsbot", standalone_mode=False)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "newsbot"
+        fail(f"{exc.format_message()} (see '{command} --help')")
+    except click.ClickException as exc:
+        fail(exc.format_message())
+    except click.exceptions.Abort:
+        fail("interrupted", code=130)
+    if isinstance(code, int) and code:
+        sys.exit(code)
