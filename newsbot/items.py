@@ -80,6 +80,13 @@ class Article:
     tags: list[str] = field(default_factory=list)
     image_url: str | None = None
     site: str = "generic"
+    #: The site's own identifiers of the story and of the news event it belongs to.
+    story_id: str | None = None
+    event_id: str | None = None
+    #: News agencies the article names as sources ("Weitere Quellen • AP, dpa" → AP, dpa).
+    sources: list[str] = field(default_factory=list)
+    #: Picture captions (lead picture first): never part of ``text``.
+    captions: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     extractor_version: str = ""
 

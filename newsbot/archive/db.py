@@ -15,12 +15,14 @@ from newsbot.archive import queries
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
 from newsbot.archive.connect import open_database
 from newsbot.archive.records import (
+    ARTICLE_COLUMNS,
     ArchiveError,
     ArchiveStats,
     ArticleOutcome,
     SavedCapture,
     SearchHit,
     article_content_hash,
+    article_values,
     to_json,
     unique_links,
     utc_now,
@@ -36,19 +38,15 @@ _INSERT_CAPTURE = """
                           fetched_at, error)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-_ARTICLE_VALUES = """
-    url = ?, capture_id = ?, site = ?, language = ?, title = ?, teaser = ?, text = ?,
-    authors = ?, published_at = ?, modified_at = ?, section = ?, tags = ?, image_url = ?,
-    extractor_version = ?, content_hash = ?, extracted_at = ?
-"""
-_INSERT_ARTICLE = """
-    INSERT INTO articles (url, capture_id, site, language, title, teaser, text, authors,
-                          published_at, modified_at, section, tags, image_url,
-                          extractor_version, content_hash, extracted_at,
-                          canonical_url, first_seen_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-_UPDATE_ARTICLE = f"UPDATE articles SET {_ARTICLE_VALUES} WHERE id = ?"
+# Column lists come from ARTICLE_COLUMNS so a new field is added in one place (and a migration).
+_ARTICLE_WRITTEN = (*ARTICLE_COLUMNS, "capture_id", "content_hash", "extracted_at")
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_WRITTEN)}, canonical_url, first_seen_at)"
+    f" VALUES ({', '.join('?' * (len(_ARTICLE_WRITTEN) + 2))})"
+)
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{name} = ?' for name in _ARTICLE_WRITTEN)} WHERE id = ?"
+)
 _INSERT_LINK = """
     INSERT INTO links (source_url, target_url, kind, anchor_text, label, position, capture_id)
     VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -274,24 +272,7 @@ class Archive:
         ).fetchone()
         if row is not None and row[1] == content_hash:
             return "unchanged"
-        values = (
-            article.url,
-            capture_id,
-            article.site,
-            article.language,
-            article.title,
-            article.teaser,
-            article.text,
-            to_json(list(article.authors)),
-            article.published_at,
-            article.modified_at,
-            article.section,
-            to_json(list(article.tags)),
-            article.image_url,
-            article.extractor_version,
-            content_hash,
-            self._clock(),
-        )
+        values = (*article_values(article), capture_id, content_hash, self._clock())
         if row is None:
             conn.execute(_INSERT_ARTICLE, (*values, article.canonical_url, seen_at))
         else:

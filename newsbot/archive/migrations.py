@@ -162,3 +162,15 @@ def initial(db: Database) -> None:
     db.table("articles").enable_fts(
         ["title", "text"], fts_version="FTS5", create_triggers=True, tokenize=FTS_TOKENIZER
     )
+
+
+@_migration("0002_article_ids_sources_captions")
+def article_ids_sources_captions(db: Database) -> None:
+    """The site's story and event ids, the agencies named as sources, picture captions."""
+    for statement in (
+        "ALTER TABLE articles ADD COLUMN story_id TEXT",
+        "ALTER TABLE articles ADD COLUMN event_id TEXT",
+        "ALTER TABLE articles ADD COLUMN sources TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE articles ADD COLUMN captions TEXT NOT NULL DEFAULT '[]'",
+    ):
+        db.execute(statement)

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from newsbot.archive.bodies import decompress
 from newsbot.archive.records import (
+    ARTICLE_JSON_COLUMNS,
     SNIPPET_MARK,
     UNKNOWN_LANGUAGE,
     ArchiveStats,
@@ -29,7 +30,7 @@ from newsbot.items import Capture, CaptureKind
 CAPTURE_BATCH = 64
 ARTICLE_BATCH = 500
 
-_ARTICLE_JSON = ("authors", "tags")
+_ARTICLE_JSON = ARTICLE_JSON_COLUMNS
 _RUN_JSON = ("settings", "stats", "counts")
 _LINK_COLUMNS = "source_url, target_url, kind, anchor_text, label, position, capture_id"
 _CAPTURE_SELECT = """

@@ -138,6 +138,43 @@ def unique_links(links: list[Link]) -> list[Link]:
     return list(dict.fromkeys(links))
 
 
+#: Article fields stored in columns of the same name, in this order; the list-valued ones as
+#: JSON. The SQL that writes articles and the content hash are both built from this list.
+ARTICLE_COLUMNS = (
+    "url",
+    "site",
+    "language",
+    "title",
+    "teaser",
+    "text",
+    "authors",
+    "published_at",
+    "modified_at",
+    "section",
+    "tags",
+    "image_url",
+    "story_id",
+    "event_id",
+    "sources",
+    "captions",
+    "extractor_version",
+)
+ARTICLE_JSON_COLUMNS = ("authors", "tags", "sources", "captions")
+#: Not part of the content hash: where the page was read from, and which extractor read it
+#: (a new extractor that yields the same article is not a change).
+_UNHASHED = frozenset({"url", "extractor_version"})
+
+
+def article_values(article: Article) -> tuple[Any, ...]:
+    """The article's :data:`ARTICLE_COLUMNS` values as stored (lists JSON-encoded)."""
+    return tuple(
+        to_json(list(getattr(article, name)))
+        if name in ARTICLE_JSON_COLUMNS
+        else getattr(article, name)
+        for name in ARTICLE_COLUMNS
+    )
+
+
 def article_content_hash(article: Article) -> str:
     """sha256 over what extraction produced: the article's fields and its links.
 
@@ -145,21 +182,15 @@ def article_content_hash(article: Article) -> str:
     ``extractor_version`` (a new extractor that yields the same article is not a change).
     Stable across runs and Python versions, so re-extraction can compare it with the stored one.
     """
-    payload = {
-        "canonical_url": article.canonical_url,
-        "title": article.title,
-        "teaser": article.teaser,
-        "text": article.text,
-        "authors": list(article.authors),
-        "published_at": article.published_at,
-        "modified_at": article.modified_at,
-        "language": article.language,
-        "section": article.section,
-        "tags": list(article.tags),
-        "image_url": article.image_url,
-        "site": article.site,
-        "links": [_link_record(link) for link in unique_links(article.links)],
+    payload: dict[str, Any] = {
+        name: list(getattr(article, name))
+        if name in ARTICLE_JSON_COLUMNS
+        else getattr(article, name)
+        for name in ARTICLE_COLUMNS
+        if name not in _UNHASHED
     }
+    payload["canonical_url"] = article.canonical_url
+    payload["links"] = [_link_record(link) for link in unique_links(article.links)]
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
