@@ -12,6 +12,7 @@ from newsbot.sites.profile import (
     known_sites,
     load_profile,
     load_profile_file,
+    phrases,
     profile_for_url,
     split_root,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "known_sites",
     "load_profile",
     "load_profile_file",
+    "phrases",
     "profile_for_url",
     "split_root",
 ]

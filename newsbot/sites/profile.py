@@ -310,10 +310,22 @@ def profile_for_url(url: str) -> Profile:
     return load_profile(GENERIC)
 
 
+PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline")
+
+
 @cache
-def furniture_phrases() -> frozenset[str]:
-    """Every language's furniture phrases (see phrases.toml), as written."""
+def phrases(table: str) -> frozenset[str]:
+    """Every language's phrases of one table of phrases.toml (``furniture``, ``related``,
+    ``sources``, ``byline``, ``dateline``), as written."""
     path = SITES_DIR / "phrases.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    reader = _Reader(path, data)
-    return frozenset(p for lang in data for p in reader.strings(lang))
+    if table not in PHRASE_TABLES:
+        raise ProfileError(f"{path.name}: no phrase table {table!r}")
+    reader = _Reader(path, data).table(table)
+    return frozenset(p for lang in reader.data for p in reader.strings(lang))
+
+
+def furniture_phrases() -> frozenset[str]:
+    """Phrases that, alone on a line, are page furniture: furniture labels, related-block
+    headings and bare sources labels."""
+    return phrases("furniture") | phrases("related") | phrases("sources")
