@@ -14,6 +14,8 @@ from sqlite_utils import Database
 from newsbot.archive import queries
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
 from newsbot.archive.connect import open_database
+from newsbot.archive.frontier import FrontierStore
+from newsbot.archive.graph import GraphQueries
 from newsbot.archive.records import (
     ARTICLE_COLUMNS,
     ArchiveError,
@@ -57,7 +59,7 @@ _INSERT_ERROR = """
 """
 
 
-class Archive:
+class Archive(GraphQueries, FrontierStore):
     """One newsbot archive file, open for reading (and writing unless opened ``readonly``).
 
     Every write is one transaction: it is committed whole or not at all, and readers in other
