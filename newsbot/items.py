@@ -8,7 +8,7 @@ stores all three. Re-extraction builds the same records from captures read back 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 #: Where a capture came from in the site's structure; decides what the pipelines do with it.
 CaptureKind = Literal["article", "sitemap", "feed", "section", "page"]
@@ -35,6 +35,8 @@ class Capture:
     site: str
     kind: CaptureKind = "page"
     error: str | None = None
+    #: How the crawl came to fetch it (depth, where it was listed); not part of the record.
+    crawl_meta: dict[str, Any] = field(default_factory=dict, repr=False)
     # Filled by the pipelines, not by spiders.
     article: Article | None = None
     not_article: str | None = None

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
@@ -21,10 +22,13 @@ from scrapy.exceptions import DropItem
 from scrapy.spiders import Spider
 
 from newsbot.archive import Archive, ArchiveError
-from newsbot.extract import extract_article
+from newsbot.extract import Extraction, extract_page
 from newsbot.items import Article, Capture, NotArticle
 
 logger = logging.getLogger(__name__)
+
+#: How a NotArticle from a page whose time ran out starts (and how its error row is told apart).
+TIMEOUT_REASON = "extraction took longer than"
 
 #: Settings (and their stats) that describe a run; recorded with it in the archive.
 RUN_SETTINGS = (
@@ -46,14 +50,38 @@ def is_html(capture: Capture) -> bool:
     return not content_type or "html" in content_type
 
 
-def extract_capture(capture: Capture) -> Article | NotArticle:
+def extract_capture(capture: Capture) -> Extraction:
     """The extraction a capture gets, in a worker process or in this one (same code either way)."""
-    return extract_article(
+    return extract_page(
         capture.body,
         capture.final_url,
         capture.site,
         content_type=capture.header("Content-Type"),
+        captured_at=capture.fetched_at,
     )
+
+
+class ExtractTimeout(BaseException):
+    """Raised in a worker when a page's time is up. A BaseException, so that extraction's own
+    "never raise for a page" guard does not swallow it."""
+
+
+def _time_up(signum: int, frame: Any) -> None:
+    raise ExtractTimeout
+
+
+def extract_with_limit(capture: Capture, seconds: float) -> Extraction:
+    """:func:`extract_capture` stopped after ``seconds`` (in a pool worker's main thread, where
+    SIGALRM can interrupt it): a pathological page costs one page, not the crawl."""
+    previous = signal.signal(signal.SIGALRM, _time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return extract_capture(capture)
+    except ExtractTimeout:
+        return Extraction(NotArticle(capture.final_url, f"{TIMEOUT_REASON} {seconds:g} s"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _worker_pool(workers: int) -> Executor:
@@ -71,18 +99,21 @@ class ExtractPipeline:
 
     ``NEWSBOT_EXTRACT_WORKERS``: size of the process pool (0 = one per core; -1 = extract in the
     crawler process itself, for debugging). Extraction is CPU-bound Python, so threads would not
-    help. Captures that are not article pages pass through untouched.
+    help. ``NEWSBOT_EXTRACT_TIMEOUT``: seconds one page may take in a worker (0 = no limit).
+    Captures that are not article pages pass through untouched.
     """
 
-    def __init__(self, crawler: Crawler, workers: int) -> None:
+    def __init__(self, crawler: Crawler, workers: int, timeout: float) -> None:
         self.crawler = crawler
         self.workers = workers
+        self.timeout = timeout
         self.pool: Executor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         workers = crawler.settings.getint("NEWSBOT_EXTRACT_WORKERS", 0)
-        return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers)
+        timeout = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIMEOUT", 20.0)
+        return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout)
 
     def open_spider(self) -> None:
         if self.workers > 0:
@@ -102,13 +133,18 @@ class ExtractPipeline:
             item.not_article = f"not HTML ({item.header('Content-Type')})"
         else:
             if self.pool is None:
-                result = extract_capture(item)
+                extraction = extract_capture(item)
+            elif self.timeout > 0:
+                future = self.pool.submit(extract_with_limit, item, self.timeout)
+                extraction = await asyncio.wrap_future(future)
             else:
-                result = await asyncio.wrap_future(self.pool.submit(extract_capture, item))
-            if isinstance(result, Article):
-                item.article = result
+                extraction = await asyncio.wrap_future(self.pool.submit(extract_capture, item))
+            if isinstance(extraction.result, Article):
+                item.article = extraction.result
             else:
-                item.not_article = result.reason
+                item.not_article = extraction.result.reason
+            for reason, count in extraction.dropped_links.items():
+                stats.inc_value(f"newsbot/links/dropped/{reason}", count)
         stats.inc_value(
             "newsbot/extract/article" if item.article else "newsbot/extract/not_article"
         )
@@ -119,18 +155,24 @@ class RelatedLinksPipeline:
     """Applies the crawl's link policy to each article's links and counts them per kind.
 
     ``NEWSBOT_LINK_KINDS``: which kinds of links to keep (default: all four).
+    ``NEWSBOT_FOLLOW_RELATED_DEPTH``: how many related links deep to follow from listed
+    articles (default 0: only what the site lists). Only articles of the crawled editions are
+    fetched; off-site targets are recorded, never fetched.
     """
 
-    def __init__(self, crawler: Crawler, kinds: set[str]) -> None:
+    FOLLOWED = ("related", "inline-related")
+
+    def __init__(self, crawler: Crawler, kinds: set[str], depth: int) -> None:
         self.crawler = crawler
         self.kinds = kinds
+        self.depth = depth
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RelatedLinksPipeline:
         kinds = crawler.settings.getlist(
             "NEWSBOT_LINK_KINDS", ["related", "inline-related", "translation", "inline"]
         )
-        return cls(crawler, set(kinds))
+        return cls(crawler, set(kinds), crawler.settings.getint("NEWSBOT_FOLLOW_RELATED_DEPTH", 0))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Capture) or item.article is None:
@@ -142,7 +184,26 @@ class RelatedLinksPipeline:
             stats.inc_value(f"newsbot/links/{kind}", count)
         if len(links) != len(item.article.links):
             item.article = replace(item.article, links=links)
+        depth = item.crawl_meta.get("newsbot_depth", 0)
+        if depth < self.depth:
+            self.follow(item.article, depth + 1)
         return item
+
+    def follow(self, article: Article, depth: int) -> None:
+        """Schedule the article's related targets that are articles of the crawled site."""
+        spider, engine, stats = self.crawler.spider, self.crawler.engine, self.crawler.stats
+        if spider is None or engine is None or stats is None:
+            return
+        make = getattr(spider, "article_request", None)
+        for link in article.links:
+            if link.kind not in self.FOLLOWED:
+                continue
+            request = make(link.url, found_in="related", depth=depth) if make else None
+            if request is None:
+                stats.inc_value("newsbot/links/not_followed")
+                continue
+            stats.inc_value("newsbot/links/followed")
+            engine.crawl(request)
 
 
 class ArchivePipeline:
@@ -227,5 +288,11 @@ def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:
             ("fetch", f"http_{capture.status}", f"HTTP {capture.status} for {capture.url}")
         )
     if capture.not_article and capture.kind == "article":
-        errors.append(("extract", "not_article", capture.not_article))
+        reason = capture.not_article
+        kind = "not_article"
+        if reason.startswith(TIMEOUT_REASON):
+            kind = "extract_timeout"
+        elif reason.startswith("extraction failed"):
+            kind = "extract_error"
+        errors.append(("extract", kind, reason))
     return errors

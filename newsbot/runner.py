@@ -65,14 +65,27 @@ def build_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return settings
 
 
-def check_crawl(site: str, *, archive: str, editions: Sequence[str], base_url: str | None) -> None:
-    """Raise CrawlSetupError unless the site, editions, base URL and archive are all usable."""
+def _web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def check_crawl(
+    site: str,
+    *,
+    archive: str,
+    editions: Sequence[str],
+    base_url: str | None,
+    urls: Sequence[str] = (),
+) -> None:
+    """Raise CrawlSetupError unless the site, editions, URLs and archive are all usable."""
     try:
         profile = load_profile(site)
-        if base_url is not None:
-            parts = urlsplit(base_url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise CrawlSetupError(f"--base-url must be an http(s) URL, not {base_url!r}")
+        if base_url is not None and not _web_url(base_url):
+            raise CrawlSetupError(f"--base-url must be an http(s) URL, not {base_url!r}")
+        for url in urls:
+            if not _web_url(url):
+                raise CrawlSetupError(f"--url must be an http(s) URL, not {url!r}")
         if profile.editions:
             profile.edition_roots(editions, base_url)
         elif not base_url:
@@ -89,17 +102,18 @@ def run_crawl(
     archive: str,
     editions: Sequence[str] = (),
     base_url: str | None = None,
+    urls: Sequence[str] = (),
     settings: Mapping[str, Any] | None = None,
 ) -> CrawlOutcome:
     """Crawl ``site`` into ``archive`` in this process (starts and stops the reactor: once per
     process, as always with Scrapy)."""
-    check_crawl(site, archive=archive, editions=editions, base_url=base_url)
+    check_crawl(site, archive=archive, editions=editions, base_url=base_url, urls=urls)
     local = LOCAL_SETTINGS if base_url and is_loopback(base_url) else {}
     merged = build_settings({**local, **(settings or {}), "NEWSBOT_ARCHIVE": archive})
     process = CrawlerProcess(merged)
     crawler = process.create_crawler(site)
     started = time.monotonic()
-    process.crawl(crawler, editions=",".join(editions), base_url=base_url or "")
+    process.crawl(crawler, editions=",".join(editions), base_url=base_url or "", urls=list(urls))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlOutcome(

@@ -44,5 +44,9 @@ ITEM_PIPELINES = {
 NEWSBOT_ARCHIVE = "archive/newsbot.db"
 # Extraction processes: 0 = one per core, -1 = in the crawler process (debugging).
 NEWSBOT_EXTRACT_WORKERS = 0
+# Seconds one page may take to extract before it is recorded as an error and skipped.
+NEWSBOT_EXTRACT_TIMEOUT = 20.0
+# Related links followed from listed articles (0: only what the site lists).
+NEWSBOT_FOLLOW_RELATED_DEPTH = 0
 # Link kinds recorded in the links table.
 NEWSBOT_LINK_KINDS = ["related", "inline-related", "translation", "inline"]

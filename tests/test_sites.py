@@ -100,3 +100,40 @@ def test_a_profile_that_is_not_toml_says_so(tmp_path: Path) -> None:
     broken.write_text("slug = \n", encoding="utf-8")
     with pytest.raises(ProfileError, match=r"^broken\.toml: not valid TOML"):
         load_profile_file(broken)
+
+
+def test_rules_are_chosen_by_the_capture_date(tmp_path: Path) -> None:
+    source = load_profile("euronews").source.read_text(encoding="utf-8")
+    dated = tmp_path / "dated.toml"
+    dated.write_text(
+        source
+        + """
+[[rules]]
+from = "2010-01-01"
+until = "2016-01-01"
+[rules.selectors]
+title = ["div.headline"]
+[rules.furniture]
+prune = ["div.share"]
+""",
+        encoding="utf-8",
+    )
+    profile = load_profile_file(dated)
+    old = profile.at("2015-06-30T12:00:00+00:00")
+    assert [s.css for s in old.selectors["title"]] == ["div.headline"]
+    assert [s.css for s in old.prune] == ["div.share"]
+    assert old.selectors["body"] == profile.selectors["body"]  # keys not given are inherited
+    assert profile.at("2016-01-01T00:00:00+00:00") is not old
+    assert profile.at("2026-03-02T10:00:00+00:00") is profile
+    assert profile.at(None) is profile
+    # The bundled profile reads 2024-generation captures by the 2024 markup.
+    euronews = load_profile("euronews")
+    assert [s.css for s in euronews.at("2024-04-28").selectors["teaser"]] == ["p.c-article-summary"]
+
+
+def test_a_broken_dated_rule_names_its_key(tmp_path: Path) -> None:
+    source = load_profile("euronews").source.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.toml"
+    broken.write_text(source + '\n[[rules]]\nuntil = "last year"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"key 'rules\[1\]\.until' must be a date"):
+        load_profile_file(broken)

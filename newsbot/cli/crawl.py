@@ -37,6 +37,13 @@ from newsbot.cli.common import (
     metavar="NAME=VALUE",
     help="Override a Scrapy/NEWSBOT_ setting.",
 )
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    help="Fetch this article instead of discovering (repeatable); with "
+    "-s NEWSBOT_FOLLOW_RELATED_DEPTH=N its related articles too.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log warnings and errors only.")
 def crawl(
     site: str,
@@ -44,6 +51,7 @@ def crawl(
     editions: str,
     base_url: str | None,
     pairs: tuple[str, ...],
+    urls: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Crawl SITE (a profile such as euronews) into the archive."""
@@ -58,6 +66,7 @@ def crawl(
             archive=archive,
             editions=parse_editions(editions),
             base_url=base_url,
+            urls=urls,
             settings=settings,
         )
     except CrawlSetupError as exc:

@@ -4,7 +4,14 @@ Pure functions, no Scrapy, no network, no database: the crawl's pipelines and of
 re-extraction run this same code.
 """
 
-from newsbot.extract.article import EXTRACT_RULES, extract_article, extractor_version, parse_html
+from newsbot.extract.article import (
+    EXTRACT_RULES,
+    Extraction,
+    extract_article,
+    extract_page,
+    extractor_version,
+    parse_html,
+)
 from newsbot.extract.text import filter_lines, is_furniture_line
 from newsbot.extract.urls import canonicalize_url
 from newsbot.items import Article, Link, NotArticle
@@ -12,10 +19,12 @@ from newsbot.items import Article, Link, NotArticle
 __all__ = [
     "EXTRACT_RULES",
     "Article",
+    "Extraction",
     "Link",
     "NotArticle",
     "canonicalize_url",
     "extract_article",
+    "extract_page",
     "extractor_version",
     "filter_lines",
     "is_furniture_line",

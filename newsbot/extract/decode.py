@@ -33,15 +33,16 @@ def declared_charset(content_type: str | None) -> str | None:
     return _codec(match.group(1)) if match else None
 
 
-def decode_html(data: bytes, content_type: str | None = None) -> str:
+def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a page: BOM first, then the HTTP charset, then ``<meta charset>``, then UTF-8.
 
     A declaration that does not decode cleanly is not trusted (pages labelled UTF-8 are often
-    Latin-1 in truth); the last resort is Windows-1252, which never fails.
+    Latin-1 in truth); the last resort is Windows-1252, which never fails. Returns the codec's
+    name and the text.
     """
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom) :].decode(bom_codec, errors="replace")
+            return bom_codec, data[len(bom) :].decode(bom_codec, errors="replace")
     candidates = [declared_charset(content_type)]
     match = _META_CHARSET.search(data[:4096])
     if match:
@@ -51,10 +52,10 @@ def decode_html(data: bytes, content_type: str | None = None) -> str:
         if name is None or name.startswith("utf-16") or name.startswith("utf-32"):
             continue  # without a BOM these declarations are lies in practice
         try:
-            return data.decode(name)
+            return name, data.decode(name)
         except UnicodeDecodeError:
             continue
-    return data.decode("cp1252", errors="replace")
+    return "cp1252", data.decode("cp1252", errors="replace")
 
 
 def looks_binary(data: bytes) -> bool:

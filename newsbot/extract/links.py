@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from newsbot.extract.urls import canonicalize_url, same_site
 from newsbot.items import Link, LinkKind
 from newsbot.normalize import normalize_space
-from newsbot.sites import Profile
+from newsbot.sites import Profile, phrases
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,15 @@ class LinkCollector:
         self._count: Counter[str] = Counter()
 
     def add(self, kind: LinkKind, href: str, anchor: str = "", label: str = "") -> None:
+        """Add a link by its href as written on the page."""
         url = self.ctx.target(href)
         if url is None:
             self.dropped["bad_url"] += 1
             return
+        self.add_url(kind, url, anchor, label)
+
+    def add_url(self, kind: LinkKind, url: str, anchor: str = "", label: str = "") -> None:
+        """Add a link whose target is already canonical."""
         if url == self.ctx.canonical_url:
             self.dropped["self"] += 1
             return
@@ -77,7 +82,7 @@ def related_links(container: Any, collector: LinkCollector) -> None:
             if block_rule.label is not None:
                 labels = block_rule.label.values(block)
                 label = labels[0] if labels else ""
-            by_url: dict[str, tuple[str, str]] = {}
+            by_url: dict[str, str] = {}
             for a in block.iter("a"):
                 href = a.get("href")
                 if not href:
@@ -90,13 +95,10 @@ def related_links(container: Any, collector: LinkCollector) -> None:
                 # A card links its picture, its label and its title to the same article: the
                 # longest anchor text (the title) names it.
                 text = anchor_text(a)
-                seen = by_url.get(url)
-                if seen is None:
-                    by_url[url] = (href, text)
-                elif len(text) > len(seen[1]):
-                    by_url[url] = (seen[0], text)
-            for href, text in by_url.values():
-                collector.add(block_rule.kind, href, text, label)
+                if len(text) > len(by_url.get(url, "")) or url not in by_url:
+                    by_url[url] = text
+            for url, text in by_url.items():
+                collector.add_url(block_rule.kind, url, text, label)
 
 
 def translation_links(alternates: list[tuple[str, str]], collector: LinkCollector) -> None:
@@ -110,7 +112,7 @@ def translation_links(alternates: list[tuple[str, str]], collector: LinkCollecto
             continue
         if not collector.ctx.is_article(url):
             continue
-        collector.add("translation", href, "", lang)
+        collector.add_url("translation", url, "", lang)
 
 
 def inline_links(body: Any, collector: LinkCollector) -> None:
@@ -125,4 +127,61 @@ def inline_links(body: Any, collector: LinkCollector) -> None:
             collector.dropped["bad_url"] += 1
             continue
         if same_site(url, ctx.page_url, ctx.profile.domains) and ctx.is_article(url):
-            collector.add("inline", href, anchor_text(a))
+            collector.add_url("inline", url, anchor_text(a))
+
+
+_LABEL_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "span", "strong", "b", "li", "dt")
+
+
+def _is_related_heading(el: Any, labels: frozenset[str]) -> bool:
+    own = el.text
+    if not own or len(own) > 80:
+        return False
+    text = normalize_space(own).rstrip(" :").casefold()
+    return text in labels and normalize_space(el.text_content()).rstrip(" :").casefold() == text
+
+
+def _link_share(el: Any) -> tuple[int, int]:
+    """(characters of text, characters of it inside links) of an element."""
+    total = len(normalize_space(el.text_content()))
+    linked = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
+    return total, linked
+
+
+def labelled_related(root: Any, collector: LinkCollector) -> list[Any]:
+    """Blocks of links that only a heading names ("Zum selben Thema", "Read more", …): pages
+    whose markup has no class for them. The heading's following siblings made mostly of links
+    are the block; a block that text paragraphs follow is an inline box. Their links are added
+    to ``collector``; the elements (heading included) are returned for the caller to prune."""
+    labels = frozenset(p.casefold() for p in phrases("related"))
+    blocks: list[Any] = []
+    claimed: set[Any] = set()
+    for el in list(root.iter(*_LABEL_TAGS)):
+        if el in claimed or not _is_related_heading(el, labels):
+            continue
+        anchor = el
+        # A heading wrapped on its own (<div><h2>Read more</h2></div>): its wrapper is the item.
+        while anchor.getnext() is None and anchor.getparent() is not None:
+            if anchor.getparent() is root:
+                break
+            anchor = anchor.getparent()
+        items: list[Any] = []
+        sibling = anchor.getnext()
+        while sibling is not None:
+            total, linked = _link_share(sibling)
+            if total and linked * 10 < total * 6:
+                break  # a paragraph of text: the block ended
+            items.append(sibling)
+            sibling = sibling.getnext()
+        links = [a for item in items for a in item.iter("a") if a.get("href")]
+        if not links:
+            continue
+        kind: LinkKind = "inline-related" if sibling is not None else "related"
+        label = normalize_space(el.text_content()).rstrip(" :")
+        for a in links:
+            url = collector.ctx.target(a.get("href", ""))
+            if url and collector.ctx.is_article(url):
+                collector.add_url(kind, url, anchor_text(a), label)
+        blocks.append([anchor, *items])
+        claimed.update(e for part in (anchor, *items) for e in part.iter())
+    return [el for block in blocks for el in block]

@@ -40,8 +40,8 @@ def url_in(value: str, loader_context: dict[str, Any]) -> str | None:
     return canonicalize_url(
         value,
         base=loader_context.get("base_url"),
-        strip_params=loader_context.get("strip_params", ()),
-        https_hosts=loader_context.get("https_hosts", ()),
+        strip_params=tuple(loader_context.get("strip_params", ())),
+        https_hosts=tuple(loader_context.get("https_hosts", ())),
     )
 
 
@@ -84,3 +84,5 @@ class ArticleLoader(ItemLoader):
     language_in = MapCompose(clean_text, language_tag)
     canonical_url_in = MapCompose(clean_text, url_in)
     image_url_in = MapCompose(clean_text, url_in)
+    captions_out = Compose(distinct)
+    sources_out = Compose(distinct)

@@ -1,27 +1,60 @@
-"""Body text: prune the furniture from the tree, let trafilatura read what is left, filter lines."""
+"""Body text: prune the furniture from the tree, let trafilatura read what is left, clean lines."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from newsbot.normalize import normalize_space
-from newsbot.sites import Selector, furniture_phrases
+from newsbot.sites import Selector, furniture_phrases, phrases
 
 # Separators that glue furniture labels together on one line ("Teilen • Kommentare").
 _GLUE = r"[\s•·|:,.!/\-–—]*"
+_SENTENCE_END = re.compile(r"[.!?…»\"”’)\]](?=\s|$)")
+# Between agency names: "AP, dpa", "AP/Reuters", "AP und dpa".
+_SOURCES_SPLIT = re.compile(r"\s*[,;/&]\s*|\s+(?:and|und|et|e|y|и|και)\s+")
+#: A byline or dateline at the top of the text is at most this long.
+_HEAD_LINE_MAX = 80
+#: How many lines at the top of the text may be a byline or dateline.
+_HEAD_LINES = 4
+
+
+def _alternation(items: Iterable[str]) -> str:
+    return "|".join(re.escape(p) for p in sorted(items, key=len, reverse=True))
 
 
 @cache
 def _phrase_line() -> re.Pattern[str]:
-    phrases = sorted(furniture_phrases(), key=len, reverse=True)
-    alternation = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"^{_GLUE}(?:(?:{alternation}){_GLUE})+$", re.IGNORECASE)
+    return re.compile(
+        rf"^{_GLUE}(?:(?:{_alternation(furniture_phrases())}){_GLUE})+$", re.IGNORECASE
+    )
+
+
+@cache
+def _head_line() -> re.Pattern[str]:
+    # "Von Euronews", "By Jane Doe and John Roe", "Published on 28/04/2024 - 12:25"
+    byline = _alternation(phrases("byline"))
+    dateline = _alternation(phrases("dateline"))
+    return re.compile(rf"^(?:(?:{byline})\s+\S[^.!?]*|(?:{dateline})\b.*\d.*)$", re.IGNORECASE)
+
+
+@cache
+def _sources_line() -> re.Pattern[str]:
+    labels = _alternation(phrases("sources"))
+    return re.compile(rf"^(?:{labels})\s*[•:·\-–]\s*(.+)$", re.IGNORECASE)
+
+
+@cache
+def _folded_phrases() -> tuple[frozenset[str], int]:
+    folded = frozenset(p.casefold() for p in furniture_phrases())
+    return folded, max(len(p) for p in folded)
 
 
 def is_furniture_line(line: str) -> bool:
@@ -30,13 +63,82 @@ def is_furniture_line(line: str) -> bool:
     "Diesen Artikel teilenKommentare" is furniture; "Sie teilen diesen Artikel gern" is a sentence.
     """
     stripped = line.strip()
-    return bool(stripped) and bool(_phrase_line().match(stripped))
+    if not stripped:
+        return False
+    folded, longest = _folded_phrases()
+    if stripped.casefold() in folded:
+        return True
+    # Runs of labels are short; a paragraph is not worth the (backtracking) pattern.
+    return len(stripped) <= 3 * longest and bool(_phrase_line().match(stripped))
+
+
+def sources_of(line: str) -> list[str] | None:
+    """The agencies of a sources line ("Weitere Quellen • AP, dpa" → [AP, dpa]), else None."""
+    match = _sources_line().match(line.strip())
+    if not match:
+        return None
+    return [s for s in _SOURCES_SPLIT.split(match.group(1)) if s]
+
+
+@dataclass(frozen=True)
+class CleanText:
+    text: str
+    sources: list[str]
+
+
+def clean_lines(raw: str, *, duplicates: Iterable[str] = ()) -> CleanText:
+    """Paragraphs of ``raw`` (one per line) joined by blank lines, without: furniture lines,
+    a byline or dateline at the top, the sources line (returned apart), and lines that repeat
+    one of ``duplicates`` (the teaser, or a cut-off copy of it) — never a sentence that merely
+    mentions sharing."""
+    dupes = {d.casefold() for d in duplicates if d}
+    kept: list[str] = []
+    sources: list[str] = []
+    for line in (normalize_space(line) for line in raw.splitlines()):
+        if not line or is_furniture_line(line):
+            continue
+        folded = line.casefold()
+        cut_short = not _SENTENCE_END.search(line[-2:])
+        if folded in dupes or (cut_short and _prefix_of_any(folded, dupes)):
+            continue
+        if len(kept) < _HEAD_LINES and len(line) <= _HEAD_LINE_MAX and _head_line().match(line):
+            continue
+        found = sources_of(line)
+        if found is not None:
+            sources.extend(found)
+            continue
+        kept.append(line)
+    return CleanText("\n\n".join(kept), sources)
+
+
+def _prefix_of_any(line: str, texts: set[str]) -> bool:
+    return len(line) >= 40 and any(t.startswith(line) for t in texts)
 
 
 def filter_lines(text: str) -> str:
     """Paragraphs of ``text`` (one per line) without furniture lines, joined by blank lines."""
-    kept = [normalize_space(line) for line in text.splitlines()]
-    return "\n\n".join(line for line in kept if line and not is_furniture_line(line))
+    return clean_lines(text).text
+
+
+def whole_teaser(candidates: Iterable[str]) -> list[str]:
+    """Teaser candidates from meta tags, each made whole: a description cut short by the site
+    is completed from a longer candidate that starts with it, or else cut back to its last
+    complete sentence (never ending mid-word). Candidates with no complete sentence are left
+    out."""
+    values = [normalize_space(c) for c in candidates if c and c.strip()]
+    out = []
+    for value in values:
+        if _SENTENCE_END.search(value[-2:]):
+            out.append(value)
+            continue
+        longer = [v for v in values if len(v) > len(value) and v.startswith(value.rstrip("…. "))]
+        if longer:
+            out.append(max(longer, key=len))
+            continue
+        ends = list(_SENTENCE_END.finditer(value))
+        if ends:
+            out.append(value[: ends[-1].end()].strip())
+    return out
 
 
 def prune(root: Any, selectors: Iterable[Selector]) -> int:
@@ -45,20 +147,25 @@ def prune(root: Any, selectors: Iterable[Selector]) -> int:
     Returns how many elements were removed.
     """
     removed = 0
-    for selector in selectors:
-        for el in selector.xpath(root):
-            if el.getparent() is not None:
-                el.drop_tree()
-                removed += 1
+    for el in union_xpath(tuple(selectors))(root):
+        if el.getparent() is not None:
+            el.drop_tree()
+            removed += 1
     return removed
 
 
-def body_text(container: Any, url: str, *, whole_page: bool) -> str:
-    """The article text under ``container`` as paragraphs separated by blank lines.
+@cache
+def union_xpath(selectors: tuple[Selector, ...]) -> etree.XPath:
+    """One XPath for all ``selectors``: libxml2 walks the tree once per call, not per selector."""
+    return etree.XPath(" | ".join(s.xpath.path for s in selectors) or "self::node()[false()]")
 
-    ``whole_page`` hands trafilatura the full document with its own boilerplate detection (the
-    generic profile); otherwise the container is already the article body and trafilatura only
-    turns it into clean text.
+
+def body_text(container: Any, url: str, *, whole_page: bool) -> str:
+    """The text trafilatura reads under ``container``, one paragraph per line.
+
+    ``whole_page`` hands trafilatura the tree with its own boilerplate detection (the generic
+    profile, or a page without the site's body markup); otherwise the container is already the
+    article body and trafilatura only turns it into clean text.
     """
     if whole_page:
         raw = trafilatura.extract(
@@ -78,4 +185,4 @@ def body_text(container: Any, url: str, *, whole_page: bool) -> str:
             include_images=False,
             deduplicate=False,
         )
-    return filter_lines(raw or "")
+    return raw or ""

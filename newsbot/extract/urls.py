@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 #: Schemes a link may have to be kept; everything else (javascript:, mailto:, data: …) is dropped.
@@ -14,11 +15,12 @@ _PATH_SAFE = "/%:@!$&'()*+,;=~"
 _QUERY_SAFE = "/?%:@!$&'()*+,;=~"
 
 
+@lru_cache(maxsize=8192)
 def canonicalize_url(
     url: str,
     *,
     base: str | None = None,
-    strip_params: Iterable[str] = (),
+    strip_params: tuple[str, ...] = (),
     https_hosts: tuple[str, ...] = (),
 ) -> str | None:
     """The canonical form of ``url`` (resolved against ``base``), or None when it is not a web URL.
@@ -26,7 +28,7 @@ def canonicalize_url(
     Lower-case scheme and host, no default port, no fragment, no query parameter matching one of
     ``strip_params`` (shell patterns such as ``utm_*``), remaining parameters in their original
     order. Hosts equal to or under one of ``https_hosts`` are upgraded to https (the site serves
-    only https, but links to itself over http).
+    only https, but links to itself over http). Cached: a site's pages link to the same URLs.
     """
     url = url.strip()
     if not url or len(url) > MAX_URL_LENGTH:
@@ -56,7 +58,7 @@ def canonicalize_url(
     ):
         netloc = f"{host}:{port}"
     query = parts.query
-    patterns = tuple(strip_params)
+    patterns = strip_params
     if query and patterns:
         # Filter the raw name=value pairs: decoding and re-encoding would change the URL.
         query = "&".join(

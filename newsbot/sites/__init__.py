@@ -1,24 +1,32 @@
 """Site profiles: which pages of a site are articles, where their fields live, what to prune."""
 
-from newsbot.sites.profile import (
-    GENERIC,
-    Edition,
-    Profile,
-    ProfileError,
-    RelatedBlock,
-    Selector,
-    UnknownSiteError,
+from newsbot.sites.loading import (
+    PHRASE_TABLES,
     furniture_phrases,
     known_sites,
     load_profile,
     load_profile_file,
     phrases,
     profile_for_url,
+)
+from newsbot.sites.profile import (
+    FIELDS,
+    GENERIC,
+    META_FIELDS,
+    Edition,
+    Profile,
+    ProfileError,
+    RelatedBlock,
+    Selector,
+    UnknownSiteError,
     split_root,
 )
 
 __all__ = [
+    "FIELDS",
     "GENERIC",
+    "META_FIELDS",
+    "PHRASE_TABLES",
     "Edition",
     "Profile",
     "ProfileError",

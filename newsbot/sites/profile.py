@@ -1,30 +1,28 @@
-"""Site profiles: a site described as data (one TOML file per site), loaded into frozen records.
+"""Site profiles as frozen records: a site described as data (see loading.py for the files).
 
 A profile names a site's editions, where its articles are discovered, which URLs are articles,
 where each field lives in the page, the furniture to prune and the blocks of related links.
-Loading validates every key and says which key of which file is wrong.
+Rules may be dated: ``Profile.at(captured_at)`` gives the rules of the capture's time, so old
+HTML is read by the rules of its time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from datetime import date
 from pathlib import Path
-from typing import Any, cast, get_args
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
-from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from newsbot.items import LinkKind
 from newsbot.normalize import normalize_space
 
-SITES_DIR = Path(__file__).parent
 GENERIC = "generic"
+#: Fields a profile can give CSS selectors for.
 FIELDS = (
     "container",
     "body",
@@ -35,7 +33,11 @@ FIELDS = (
     "modified",
     "tags",
     "section",
+    "captions",
+    "sources",
 )
+#: Fields a profile can read from head meta tags (by meta name or property, lower-cased).
+META_FIELDS = ("story_id", "event_id")
 LINK_KINDS: tuple[LinkKind, ...] = get_args(LinkKind)
 
 
@@ -49,7 +51,8 @@ class UnknownSiteError(ProfileError):
 
 @dataclass(frozen=True)
 class Selector:
-    """A CSS selector, optionally reading an attribute (``css@attr``), compiled once to XPath."""
+    """A CSS selector compiled once to XPath. ``css@attr`` reads an attribute instead of the
+    text; ``css@text`` reads only the element's own leading text (not its children's)."""
 
     css: str
     attr: str | None
@@ -59,7 +62,10 @@ class Selector:
         """Whitespace-normalised texts (or attribute values) of every match under ``root``."""
         out = []
         for el in self.xpath(root):
-            raw = el.get(self.attr) if self.attr else el.text_content()
+            if self.attr == "text":
+                raw = el.text
+            else:
+                raw = el.get(self.attr) if self.attr else el.text_content()
             value = normalize_space(raw) if raw else ""
             if value:
                 out.append(value)
@@ -103,9 +109,26 @@ class Profile:
     selectors: Mapping[str, tuple[Selector, ...]]
     prune: tuple[Selector, ...]
     related: tuple[RelatedBlock, ...]
+    meta: Mapping[str, tuple[str, ...]]
     source: Path
     #: Changes whenever the profile file or the phrase list changes: part of the extractor version.
     digest: str
+    #: Rules of other times, as complete profiles: (from, until, profile), ISO dates, either open.
+    dated: tuple[tuple[str | None, str | None, Profile], ...] = ()
+
+    def at(self, captured_at: str | None) -> Profile:
+        """The rules for a page captured at ``captured_at`` (ISO 8601): of the dated rules
+        whose [from, until) holds the date, the one with the narrowest range (the most specific);
+        none: this profile. None means "now"."""
+        if captured_at is None:
+            return self
+        day = captured_at[:10]
+        holding = [
+            (date.fromisoformat(end or "9999-12-31") - date.fromisoformat(start or "0001-01-01"), i)
+            for i, (start, end, _) in enumerate(self.dated)
+            if (start is None or start <= day) and (end is None or day < end)
+        ]
+        return self.dated[min(holding)[1]][2] if holding else self
 
     def owns_host(self, host: str) -> bool:
         """True when ``host`` is one of the profile's domains or under one of them."""
@@ -155,177 +178,3 @@ def split_root(url: str, roots: Mapping[str, str]) -> tuple[str, str] | None:
         if rparts.netloc.lower() == here[0] and inside and len(rpath) > best_len:
             best, best_len = (code, here[1][len(rpath) :] or "/"), len(rpath)
     return best
-
-
-# --- loading -----------------------------------------------------------------------------------
-
-_TRANSLATOR = HTMLTranslator()
-
-
-def compile_selector(spec: str, where: str) -> Selector:
-    """Compile ``css`` or ``css@attr``; ``where`` names the file and key for error messages."""
-    css, _, attr = spec.partition("@") if "@" in spec.rsplit("]", 1)[-1] else (spec, "", "")
-    try:
-        xpath = etree.XPath(_TRANSLATOR.css_to_xpath(css.strip()))
-    except (SelectorError, etree.XPathSyntaxError) as exc:
-        raise ProfileError(f"{where}: {spec!r} is not a valid CSS selector ({exc})") from None
-    return Selector(css=css.strip(), attr=attr.strip() or None, xpath=xpath)
-
-
-class _Reader:
-    """Typed access to a parsed TOML document that reports the file and dotted key on error."""
-
-    def __init__(self, path: Path, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.path, self.data, self.prefix = path, data, prefix
-
-    def where(self, key: str) -> str:
-        return f"{self.path.name}: key '{self.prefix}{key}'"
-
-    def get(self, key: str, kind: type, default: Any = ...) -> Any:
-        if key not in self.data:
-            if default is ...:
-                raise ProfileError(f"{self.where(key)} is missing")
-            return default
-        value = self.data[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise ProfileError(f"{self.where(key)} must be {kind.__name__}, not {value!r}")
-        return value
-
-    def strings(self, key: str, default: Any = ...) -> tuple[str, ...]:
-        value = self.get(key, list, default)
-        if not all(isinstance(v, str) for v in value):
-            raise ProfileError(f"{self.where(key)} must be a list of strings")
-        return tuple(value)
-
-    def table(self, key: str, default: Any = ...) -> _Reader:
-        return _Reader(self.path, self.get(key, dict, default), f"{self.prefix}{key}.")
-
-
-def _regex(pattern: str, where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ProfileError(
-            f"{where}: {pattern!r} is not a valid regular expression ({exc})"
-        ) from None
-
-
-def load_profile_file(path: Path) -> Profile:
-    """Load and validate one profile file."""
-    try:
-        raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ProfileError(f"{path.name}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read ({exc.strerror})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path.name}: not valid TOML ({exc})") from None
-    top = _Reader(path, data)
-    slug = top.get("slug", str)
-    editions: dict[str, Edition] = {}
-    eds = top.table("editions", {})
-    for code in eds.data:
-        entry = eds.table(code)
-        editions[code] = Edition(code, entry.get("host", str), entry.get("language", str))
-    default_editions = top.strings("default_editions", [])
-    for code in default_editions:
-        if code not in editions:
-            raise ProfileError(f"{top.where('default_editions')} names unknown edition {code!r}")
-    disc = top.table("discovery", {})
-    discovery = Discovery(
-        sitemap_indexes=disc.strings("sitemap_indexes", []),
-        news_sitemaps=disc.strings("news_sitemaps", []),
-        feeds=disc.strings("feeds", []),
-        sections=disc.strings("sections", []),
-        section_pages=disc.get("section_pages", int, 1),
-    )
-    urls = top.table("urls")
-    sel = top.table("selectors", {})
-    selectors = {
-        name: tuple(compile_selector(s, sel.where(name)) for s in sel.strings(name, []))
-        for name in FIELDS
-    }
-    unknown = set(sel.data) - set(FIELDS)
-    if unknown:
-        raise ProfileError(f"{sel.where(sorted(unknown)[0])} is not a field ({', '.join(FIELDS)})")
-    furniture = top.table("furniture", {})
-    prune = tuple(
-        compile_selector(s, furniture.where("prune")) for s in furniture.strings("prune", [])
-    )
-    related = []
-    for i, block in enumerate(top.get("related", list, [])):
-        if not isinstance(block, dict):
-            raise ProfileError(f"{top.where(f'related[{i}]')} must be a table")
-        rb = _Reader(path, block, f"related[{i}].")
-        kind = rb.get("kind", str)
-        if kind not in LINK_KINDS:
-            raise ProfileError(f"{rb.where('kind')} must be one of {', '.join(LINK_KINDS)}")
-        label = rb.get("label", str, "")
-        related.append(
-            RelatedBlock(
-                kind=cast(LinkKind, kind),
-                block=compile_selector(rb.get("block", str), rb.where("block")),
-                label=compile_selector(label, rb.where("label")) if label else None,
-            )
-        )
-    return Profile(
-        slug=slug,
-        name=top.get("name", str, slug),
-        domains=top.strings("domains", []),
-        editions=editions,
-        default_editions=default_editions,
-        discovery=discovery,
-        article_re=_regex(urls.get("article", str), urls.where("article")),
-        exclude_res=tuple(_regex(p, urls.where("exclude")) for p in urls.strings("exclude", [])),
-        strip_params=urls.strings("strip_params", []),
-        selectors=selectors,
-        prune=prune,
-        related=tuple(related),
-        source=path,
-        digest=hashlib.sha256(raw + (SITES_DIR / "phrases.toml").read_bytes()).hexdigest()[:12],
-    )
-
-
-def known_sites() -> list[str]:
-    """Slugs of every bundled profile, the generic one included."""
-    return sorted(p.stem for p in SITES_DIR.glob("*.toml") if p.stem != "phrases")
-
-
-@cache
-def load_profile(slug: str) -> Profile:
-    """The profile named ``slug``; raises :class:`UnknownSiteError` for an unknown slug."""
-    if slug not in known_sites():
-        raise UnknownSiteError(f"unknown site {slug!r} (known: {', '.join(known_sites())})")
-    return load_profile_file(SITES_DIR / f"{slug}.toml")
-
-
-def profile_for_url(url: str) -> Profile:
-    """The profile whose domains own the URL's host, else the generic profile."""
-    host = urlsplit(url).hostname or ""
-    for slug in known_sites():
-        profile = load_profile(slug)
-        if profile.owns_host(host):
-            return profile
-    return load_profile(GENERIC)
-
-
-PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline")
-
-
-@cache
-def phrases(table: str) -> frozenset[str]:
-    """Every language's phrases of one table of phrases.toml (``furniture``, ``related``,
-    ``sources``, ``byline``, ``dateline``), as written."""
-    path = SITES_DIR / "phrases.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    if table not in PHRASE_TABLES:
-        raise ProfileError(f"{path.name}: no phrase table {table!r}")
-    reader = _Reader(path, data).table(table)
-    return frozenset(p for lang in reader.data for p in reader.strings(lang))
-
-
-def furniture_phrases() -> frozenset[str]:
-    """Phrases that, alone on a line, are page furniture: furniture labels, related-block
-    headings and bare sources labels."""
-    return phrases("furniture") | phrases("related") | phrases("sources")

@@ -7,7 +7,7 @@ article URLs; article pages are not followed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +36,10 @@ def failure_name(failure: Failure) -> str:
     return failure.type.__name__ if failure.type else "Error"
 
 
+#: Request meta keys that travel with the capture as its crawl metadata.
+CRAWL_META = ("newsbot_depth", "newsbot_listed", "newsbot_edition", "newsbot_found_in")
+
+
 def capture_from_response(response: Response, kind: CaptureKind, site: str) -> Capture:
     """The raw capture of a response: first requested URL, final URL, status, headers, body."""
     first_url = (
@@ -57,11 +61,13 @@ def capture_from_response(response: Response, kind: CaptureKind, site: str) -> C
         fetched_at=utc_now(),
         site=site,
         kind=kind,
+        crawl_meta={k: response.meta[k] for k in CRAWL_META if k in response.meta},
     )
 
 
 class SiteSpider(scrapy.Spider):
-    """Crawl the editions of one profiled site: ``-a editions=de,en -a base_url=URL``.
+    """Crawl the editions of one profiled site: ``-a editions=de,en -a base_url=URL``;
+    ``-a "urls=URL URL"`` fetches those articles instead of discovering.
 
     Subclasses name the spider and its profile (``site``); this base class has no name, so
     Scrapy does not list it as a spider of its own.
@@ -69,8 +75,17 @@ class SiteSpider(scrapy.Spider):
 
     site = "generic"
 
-    def __init__(self, *args: Any, editions: str = "", base_url: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        editions: str = "",
+        base_url: str = "",
+        urls: str | Sequence[str] = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # From the command line a string of URLs separated by spaces; from Python a list.
+        self.urls = urls.split() if isinstance(urls, str) else list(urls)
         self.profile: Profile = load_profile(self.site)
         codes = [c.strip() for c in editions.split(",") if c.strip()]
         if self.profile.editions:
@@ -103,6 +118,11 @@ class SiteSpider(scrapy.Spider):
         )
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.urls:
+            for url in self.urls:
+                if (request := self.article_request(url, found_in="start")) is not None:
+                    yield request
+            return
         disc = self.profile.discovery
         for code, root in self.roots.items():
             language = self.profile.editions[code].language if code in self.profile.editions else ""
@@ -117,8 +137,11 @@ class SiteSpider(scrapy.Spider):
                     root + path.format(language=language), "section", self.parse_section, page=1
                 )
 
-    def article_request(self, url: str, entry: Entry | None = None) -> scrapy.Request | None:
-        """A request for ``url`` if it is an article of this site, else None (counted)."""
+    def article_request(
+        self, url: str, entry: Entry | None = None, *, found_in: str = "listing", depth: int = 0
+    ) -> scrapy.Request | None:
+        """A request for ``url`` if it is an article of this site, else None (counted).
+        ``depth`` counts the related links followed to reach it (0: listed by the site)."""
         canonical = canonicalize_url(url, strip_params=self.profile.strip_params)
         where = split_root(canonical, self.roots) if canonical else None
         if canonical is None or where is None:
@@ -127,7 +150,11 @@ class SiteSpider(scrapy.Spider):
         if not self.profile.is_article_path(where[1]):
             self.crawler.stats.inc_value("newsbot/skipped/not_article_url")
             return None
-        meta: dict[str, Any] = {"newsbot_edition": where[0]}
+        meta: dict[str, Any] = {
+            "newsbot_edition": where[0],
+            "newsbot_found_in": found_in,
+            "newsbot_depth": depth,
+        }
         if entry is not None:
             meta["newsbot_listed"] = {"lastmod": entry.lastmod, "published_at": entry.published_at}
         return self._request(canonical, "article", self.parse_article, **meta)
@@ -161,7 +188,9 @@ class SiteSpider(scrapy.Spider):
                 child = canonicalize_url(entry.url, base=response.url)
                 if child and split_root(child, self.roots):
                     yield self._request(child, "sitemap", self.parse_sitemap)
-            elif (request := self.article_request(entry.url, entry)) is not None:
+            elif (
+                request := self.article_request(entry.url, entry, found_in="sitemap")
+            ) is not None:
                 yield request
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
@@ -173,7 +202,7 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsbot/discovery/unreadable_feed")
             return
         for entry in listing.entries:
-            if (request := self.article_request(entry.url, entry)) is not None:
+            if (request := self.article_request(entry.url, entry, found_in="feed")) is not None:
                 yield request
 
     def parse_section(self, response: Response) -> Iterator[Any]:
@@ -185,7 +214,11 @@ class SiteSpider(scrapy.Spider):
             return
         for href in page.links:
             url = canonicalize_url(href, base=response.url)
-            if url and split_root(url, self.roots) and (request := self.article_request(url)):
+            if (
+                url
+                and split_root(url, self.roots)
+                and (request := self.article_request(url, found_in="section"))
+            ):
                 yield request
         number = response.meta.get("page", 1)
         if page.next_page and number < self.section_pages:

@@ -1,0 +1,139 @@
+"""Field candidates of a page, in order of trust, merged through the ArticleLoader.
+
+Site selectors first, then JSON-LD, then meta tags: the loader's processors clean each candidate
+and keep the first that survives (scalars) or the most trusted source that had any (lists).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsbot.extract.loader import ArticleLoader, split_list
+from newsbot.extract.meta import PageMeta, ld_names, ld_urls
+from newsbot.extract.text import sources_of, whole_teaser
+from newsbot.sites import Profile
+
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
+
+
+def _select(root: Any, profile: Profile, name: str) -> list[str]:
+    """Values of the first selector of field ``name`` that matches anything."""
+    for selector in profile.selectors[name]:
+        values = selector.values(root)
+        if values:
+            return values
+    return []
+
+
+def _all_selected(root: Any, profile: Profile, name: str) -> list[str]:
+    """Values of every selector of field ``name``, in order."""
+    return [v for selector in profile.selectors[name] for v in selector.values(root)]
+
+
+def _first_list(*sources: list[str]) -> list[str]:
+    """The most trusted source that has any values: sources do not mix within a list field."""
+    for values in sources:
+        if values:
+            return values
+    return []
+
+
+def _ld_strings(page: PageMeta, key: str) -> list[str]:
+    values: list[str] = []
+    for value in page.ld(key):
+        if isinstance(value, str):
+            values.append(value)
+        elif isinstance(value, list):
+            values.extend(v for v in value if isinstance(v, str))
+    return values
+
+
+def _title_from_head(page: PageMeta) -> str | None:
+    """The <title> without its " | Site" suffix."""
+    if not page.title:
+        return None
+    parts = _TITLE_SUFFIX.split(page.title)
+    return parts[0] if len(parts) > 1 else page.title
+
+
+def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[str, Any]:
+    """Every article field the page offers outside its body text, merged; plus
+    ``descriptions``: the page's meta descriptions as written (cut-off copies of the teaser
+    that must not reach the text)."""
+    # The loader context: how the site writes URLs, for the URL fields' processors.
+    loader = ArticleLoader(
+        base_url=url, strip_params=profile.strip_params, https_hosts=profile.domains
+    )
+    main = ld_urls(page.ld("mainEntityOfPage")) + ld_urls(page.ld("url"))
+    loader.add_value("canonical_url", [page.canonical, page.first("og:url"), *main, url])
+    loader.add_value(
+        "title",
+        [
+            *_select(scope, profile, "title"),
+            *_ld_strings(page, "headline"),
+            page.first("og:title", "twitter:title"),
+            _title_from_head(page),
+        ],
+    )
+    descriptions = [
+        *_ld_strings(page, "description"),
+        *page.all("og:description", "description", "twitter:description"),
+    ]
+    # The page's standfirst element is whole; descriptions in meta tags are often cut short.
+    loader.add_value("teaser", [*_select(scope, profile, "teaser"), *whole_teaser(descriptions)])
+    loader.add_value(
+        "authors",
+        _first_list(
+            _select(scope, profile, "authors"),
+            ld_names(page.ld("author")),
+            page.all("article:author", "author"),
+        ),
+    )
+    loader.add_value(
+        "published_at",
+        [
+            *page.all("article:published_time", "date.available", "datepublished"),
+            *_ld_strings(page, "datePublished"),
+            *_all_selected(scope, profile, "published"),
+        ],
+    )
+    loader.add_value(
+        "modified_at",
+        [
+            *page.all("article:modified_time", "date.modified", "og:updated_time", "datemodified"),
+            *_ld_strings(page, "dateModified"),
+            *_all_selected(scope, profile, "modified"),
+        ],
+    )
+    loader.add_value(
+        "language",
+        [page.lang, page.first("og:locale", "content-language"), *_ld_strings(page, "inLanguage")],
+    )
+    loader.add_value(
+        "section",
+        [
+            *_select(scope, profile, "section"),
+            page.first("article:vertical", "article:section"),
+            *_ld_strings(page, "articleSection"),
+        ],
+    )
+    keywords = [k for v in page.all("news_keywords", "keywords") for k in split_list(v)]
+    ld_keywords = [k for v in _ld_strings(page, "keywords") for k in split_list(v)]
+    loader.add_value(
+        "tags",
+        _first_list(
+            _select(scope, profile, "tags"), page.all("article:tag"), ld_keywords, keywords
+        ),
+    )
+    loader.add_value(
+        "image_url", [page.first("og:image", "twitter:image"), *ld_urls(page.ld("image"))]
+    )
+    for name, metas in profile.meta.items():
+        loader.add_value(name, page.all(*metas))
+    loader.add_value("captions", _all_selected(scope, profile, "captions"))
+    lines = _select(scope, profile, "sources")
+    loader.add_value("sources", [s for line in lines for s in (sources_of(line) or [line])])
+    fields: dict[str, Any] = loader.load_item()
+    fields["descriptions"] = descriptions
+    return fields
