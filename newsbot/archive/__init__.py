@@ -14,15 +14,23 @@ What a caller may rely on:
 - The file is in WAL mode: any number of readers (``readonly=True``, Datasette, sqlite3) read
   while one crawl writes, and never block it.
 - Timestamps the archive sets are ISO 8601 in UTC (:func:`utc_now`).
+- The frontier (``discover``, ``due``) says what a crawl must fetch; ``save_capture`` updates
+  it in the capture's own transaction, so a crawl killed at any moment resumes where it was.
+- A changed article keeps its earlier versions (``article_history``).
+- ``crawl_lock`` keeps a second crawl off an archive; readers never take it.
 """
 
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL
 from newsbot.archive.db import Archive
+from newsbot.archive.frontier import MAX_FAILURES, DueURL, FoundIn, FrontierEntry
+from newsbot.archive.history import ArticleVersion, version_changes
+from newsbot.archive.lock import CrawlLock, crawl_lock
 from newsbot.archive.migrations import ARCHIVE_MIGRATIONS
 from newsbot.archive.records import (
     ArchiveError,
     ArchiveStats,
     ArticleOutcome,
+    FrontierStats,
     SavedCapture,
     SearchHit,
     article_content_hash,
@@ -32,12 +40,21 @@ from newsbot.archive.records import (
 __all__ = [
     "ARCHIVE_MIGRATIONS",
     "DEFAULT_ZSTD_LEVEL",
+    "MAX_FAILURES",
     "Archive",
     "ArchiveError",
     "ArchiveStats",
     "ArticleOutcome",
+    "ArticleVersion",
+    "CrawlLock",
+    "DueURL",
+    "FoundIn",
+    "FrontierEntry",
+    "FrontierStats",
     "SavedCapture",
     "SearchHit",
     "article_content_hash",
+    "crawl_lock",
     "utc_now",
+    "version_changes",
 ]

@@ -11,11 +11,12 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from newsbot.archive import queries
+from newsbot.archive import frontier, history, queries
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
 from newsbot.archive.connect import open_database
 from newsbot.archive.frontier import FrontierStore
 from newsbot.archive.graph import GraphQueries
+from newsbot.archive.history import HistoryQueries
 from newsbot.archive.records import (
     ARTICLE_COLUMNS,
     ArchiveError,
@@ -37,8 +38,8 @@ _INSERT_BODY = """
 """
 _INSERT_CAPTURE = """
     INSERT INTO captures (run_id, site, kind, url, final_url, status, headers, sha256,
-                          fetched_at, error)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          fetched_at, error, revisit_of)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 # Column lists come from ARTICLE_COLUMNS so a new field is added in one place (and a migration).
 _ARTICLE_WRITTEN = (*ARTICLE_COLUMNS, "capture_id", "content_hash", "extracted_at")
@@ -59,7 +60,7 @@ _INSERT_ERROR = """
 """
 
 
-class Archive(GraphQueries, FrontierStore):
+class Archive(GraphQueries, FrontierStore, HistoryQueries):
     """One newsbot archive file, open for reading (and writing unless opened ``readonly``).
 
     Every write is one transaction: it is committed whole or not at all, and readers in other
@@ -192,6 +193,7 @@ class Archive(GraphQueries, FrontierStore):
         run_id: int | None,
         article: Article | None = None,
         errors: Sequence[tuple[str, str, str]] = (),
+        next_due_at: str | None = None,
     ) -> SavedCapture:
         """Store one fetch, and what was extracted from it, in one transaction.
 
@@ -201,6 +203,12 @@ class Archive(GraphQueries, FrontierStore):
         its links replace that article's previous links. ``errors`` are ``(stage, kind,
         message)`` rows tied to this capture. Either all of it is committed or, with an
         :class:`ArchiveError`, none of it (an article without a canonical URL is refused so).
+
+        The same transaction updates the frontier row of ``capture.url`` (see
+        :mod:`~newsbot.archive.frontier`; ``next_due_at``: when it is due again). A 304, or a
+        2xx with the body last fetched from that URL, is a revisit: no body stored, the
+        capture's ``revisit_of`` names the capture holding the body. A 'new' or 'changed'
+        article also becomes the next version of its history.
         """
         body = capture.body
         sha = sha256_hex(body) if body else None
@@ -209,6 +217,8 @@ class Archive(GraphQueries, FrontierStore):
             # Compressed before taking the write lock, so other writers wait less.
             new_body = compress(body, self._compressor)
         with self._transaction(f"save capture of {capture.url}") as conn:
+            known = frontier.load_row(conn, capture.url)
+            revisit, revisit_of = frontier.revisit_of(known, capture.status, sha)
             body_stored = False
             if sha is not None and new_body is not None:
                 codec, stored = new_body
@@ -231,9 +241,11 @@ class Archive(GraphQueries, FrontierStore):
                         sha,
                         capture.fetched_at,
                         capture.error,
+                        revisit_of,
                     ),
                 )
             )
+            self._record_fetch(conn, known, capture, capture_id, sha, next_due_at)
             outcome = None
             if article is not None:
                 outcome = self._upsert_article(conn, article, capture_id, capture.fetched_at)
@@ -246,7 +258,9 @@ class Archive(GraphQueries, FrontierStore):
                         for stage, kind, message in errors
                     ],
                 )
-        return SavedCapture(capture_id=capture_id, body_stored=body_stored, article=outcome)
+        return SavedCapture(
+            capture_id=capture_id, body_stored=body_stored, article=outcome, revisit=revisit
+        )
 
     def save_article(self, article: Article, *, capture_id: int) -> ArticleOutcome:
         """Upsert an article extracted again from stored capture ``capture_id`` (re-extraction).
@@ -274,11 +288,19 @@ class Archive(GraphQueries, FrontierStore):
         ).fetchone()
         if row is not None and row[1] == content_hash:
             return "unchanged"
-        values = (*article_values(article), capture_id, content_hash, self._clock())
+        extracted_at = self._clock()
+        values = (*article_values(article), capture_id, content_hash, extracted_at)
         if row is None:
             conn.execute(_INSERT_ARTICLE, (*values, article.canonical_url, seen_at))
         else:
             conn.execute(_UPDATE_ARTICLE, (*values, row[0]))
+        history.record_version(
+            conn,
+            article,
+            capture_id=capture_id,
+            content_hash=content_hash,
+            extracted_at=extracted_at,
+        )
         conn.execute("DELETE FROM links WHERE source_url = ?", (article.canonical_url,))
         conn.executemany(
             _INSERT_LINK,

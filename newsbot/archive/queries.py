@@ -19,9 +19,11 @@ from newsbot.archive.records import (
     SNIPPET_MARK,
     UNKNOWN_LANGUAGE,
     ArchiveStats,
+    FrontierStats,
     SearchHit,
     decode_row,
     from_json,
+    utc_now,
 )
 from newsbot.archive.search import as_terms
 from newsbot.items import Capture, CaptureKind
@@ -149,10 +151,13 @@ def runs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     return [decode_row(dict(row), _RUN_JSON) for row in found]
 
 
-def stats(conn: sqlite3.Connection, path: Path) -> ArchiveStats:
-    """Counts over the whole archive, read in one snapshot so they agree with each other."""
+def stats(conn: sqlite3.Connection, path: Path, now: str | None = None) -> ArchiveStats:
+    """Counts over the whole archive, read in one snapshot so they agree with each other.
+
+    The frontier's ``due_now`` is counted as of ``now`` (default: the current UTC time)."""
     conn.execute("BEGIN")
     try:
+        frontier = frontier_stats(conn, None, now or utc_now())
         captures = _count(conn, "SELECT COUNT(*) FROM captures")
         bodies, body_bytes, stored_bytes = conn.execute(
             "SELECT COUNT(*), TOTAL(size), TOTAL(stored_size) FROM bodies"
@@ -179,6 +184,22 @@ def stats(conn: sqlite3.Connection, path: Path) -> ArchiveStats:
         runs=len(all_runs),
         file_bytes=_file_bytes(path),
         last_run=all_runs[0] if all_runs else None,
+        frontier=frontier,
+    )
+
+
+def frontier_stats(conn: sqlite3.Connection, site: str | None, now: str) -> FrontierStats:
+    """Frontier URLs by state and kind, and those due at ``now`` (UTC ISO 8601), of ``site``
+    or of every site. Run inside a read transaction when it must agree with other counts."""
+    where, values = _where({"site": site}, prefix="")
+    by_state = _grouped(conn, f"SELECT state, COUNT(*) FROM frontier WHERE 1{where}", values)
+    by_kind = _grouped(conn, f"SELECT kind, COUNT(*) FROM frontier WHERE 1{where}", values)
+    due_now = conn.execute(
+        f"SELECT COUNT(*) FROM frontier WHERE due_at IS NOT NULL AND due_at <= ?{where}",
+        (now, *values),
+    ).fetchone()[0]
+    return FrontierStats(
+        urls=sum(by_state.values()), by_state=by_state, by_kind=by_kind, due_now=int(due_now)
     )
 
 
@@ -192,9 +213,9 @@ def _count(conn: sqlite3.Connection, sql: str) -> int:
     return int(conn.execute(sql).fetchone()[0])
 
 
-def _grouped(conn: sqlite3.Connection, sql: str) -> dict[str, int]:
+def _grouped(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> dict[str, int]:
     """``{key: count}`` for a ``SELECT key, COUNT(*) FROM …`` query, largest first."""
-    found = conn.execute(f"{sql} GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
+    found = conn.execute(f"{sql} GROUP BY 1 ORDER BY 2 DESC, 1", params).fetchall()
     return {str(key): int(count) for key, count in found}
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal
 
@@ -42,11 +42,15 @@ class SavedCapture:
 
     ``body_stored`` is False when the body was already in the archive (or there was no body):
     the capture then reuses the stored copy. ``article`` is None when no article was given.
+    ``revisit`` is True for a 304 and for a 2xx whose body is the one last fetched from that
+    URL: nothing new was stored, and the capture's ``revisit_of`` names the capture that holds
+    the body.
     """
 
     capture_id: int
     body_stored: bool
     article: ArticleOutcome | None
+    revisit: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,21 @@ class SearchHit:
 
 #: Marker put on both sides of each matched term in :attr:`SearchHit.snippet`.
 SNIPPET_MARK = "**"
+
+
+@dataclass(frozen=True)
+class FrontierStats:
+    """The crawl frontier at one moment: known URLs by state and kind, and how many are due.
+
+    States: ``due`` (discovered, never fetched), ``done`` (last fetch a 2xx or 304), ``gone``
+    (last fetch a 404 or 410), ``failed`` (last fetch an error). ``due_now`` counts the URLs a
+    run starting now would fetch, the discovery documents (due every run) included.
+    """
+
+    urls: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    due_now: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,6 +106,8 @@ class ArchiveStats:
     runs: int
     file_bytes: int
     last_run: dict[str, Any] | None
+    #: Every site's frontier (``due_now`` as of the moment of reading).
+    frontier: FrontierStats = field(default_factory=FrontierStats)
 
 
 def utc_now() -> str:

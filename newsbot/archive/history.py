@@ -1,0 +1,229 @@
+"""Article history: every distinct extraction of an article, and what changed between them.
+
+``article_versions`` holds one row per distinct extraction of a canonical URL, numbered 1..n in
+the order they were stored: each time ``save_capture`` or ``save_article`` finds an article
+'new' or 'changed', in the same transaction. The ``articles`` table keeps only the latest.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsbot.archive.records import (
+    ARTICLE_COLUMNS,
+    ARTICLE_JSON_COLUMNS,
+    ArchiveError,
+    article_values,
+    from_json,
+    to_json,
+    unique_links,
+)
+from newsbot.items import Article, Link
+
+_INSERT_VERSION = (
+    "INSERT INTO article_versions (canonical_url, version, capture_id, content_hash,"
+    f" extracted_at, links, {', '.join(ARTICLE_COLUMNS)})"
+    " VALUES (?, (SELECT COALESCE(MAX(version), 0) + 1 FROM article_versions"
+    f" WHERE canonical_url = ?), ?, ?, ?, ?, {', '.join('?' * len(ARTICLE_COLUMNS))})"
+)
+_SELECT_VERSIONS = (
+    "SELECT v.*, c.fetched_at AS fetched_at FROM article_versions v"
+    " LEFT JOIN captures c ON c.id = v.capture_id"
+    " WHERE v.canonical_url = ? ORDER BY v.version"
+)
+#: Fields compared by :func:`version_changes`, in the order changes are reported. ``url`` (the
+#: page an article was read from) says nothing about the article itself.
+_COMPARED = (
+    "title",
+    "teaser",
+    "text",
+    "authors",
+    "published_at",
+    "modified_at",
+    "language",
+    "section",
+    "tags",
+    "image_url",
+    "story_id",
+    "event_id",
+    "sources",
+    "captions",
+    "links",
+    "site",
+    "extractor_version",
+)
+_NAMED_LISTS = ("authors", "tags", "sources")
+_DATES = ("published_at", "modified_at")
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """One stored extraction of an article.
+
+    ``fetched_at`` is when the capture it was extracted from was fetched (None if that capture
+    is unknown); ``article`` is the extraction as stored, links included.
+    """
+
+    version: int
+    canonical_url: str
+    extracted_at: str
+    fetched_at: str | None
+    capture_id: int | None
+    content_hash: str
+    article: Article
+
+
+def record_version(
+    conn: sqlite3.Connection,
+    article: Article,
+    *,
+    capture_id: int,
+    content_hash: str,
+    extracted_at: str,
+) -> None:
+    """Append ``article`` as the next version of its canonical URL (in the caller's
+    transaction)."""
+    links = [
+        {
+            "kind": link.kind,
+            "url": link.url,
+            "anchor_text": link.anchor_text,
+            "label": link.label,
+            "position": link.position,
+        }
+        for link in unique_links(article.links)
+    ]
+    conn.execute(
+        _INSERT_VERSION,
+        (
+            article.canonical_url,
+            article.canonical_url,
+            capture_id,
+            content_hash,
+            extracted_at,
+            to_json(links),
+            *article_values(article),
+        ),
+    )
+
+
+def _version_from_row(row: sqlite3.Row) -> ArticleVersion:
+    fields: dict[str, Any] = {name: row[name] for name in ARTICLE_COLUMNS}
+    for name in ARTICLE_JSON_COLUMNS:
+        fields[name] = from_json(fields[name]) or []
+    links = [Link(**link) for link in from_json(row["links"]) or []]
+    article = Article(canonical_url=row["canonical_url"], links=links, **fields)
+    return ArticleVersion(
+        version=row["version"],
+        canonical_url=row["canonical_url"],
+        extracted_at=row["extracted_at"],
+        fetched_at=row["fetched_at"],
+        capture_id=row["capture_id"],
+        content_hash=row["content_hash"],
+        article=article,
+    )
+
+
+class HistoryQueries:
+    """History reads of :class:`~newsbot.archive.db.Archive` (mixed into it)."""
+
+    _conn: sqlite3.Connection
+    path: Path
+
+    def article_history(self, url: str) -> list[ArticleVersion]:
+        """Every stored version of the article whose canonical URL is ``url`` or, failing
+        that, of the latest article read from a page at ``url``; oldest first, empty if none.
+
+        Raises :class:`ArchiveError` when the file cannot be read (a damaged archive)."""
+        cursor = self._conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        try:
+            found = cursor.execute(_SELECT_VERSIONS, (url,)).fetchall()
+            if not found:
+                page = cursor.execute(
+                    "SELECT canonical_url FROM articles WHERE url = ?"
+                    " ORDER BY extracted_at DESC, id DESC LIMIT 1",
+                    (url,),
+                ).fetchone()
+                if page is not None:
+                    found = cursor.execute(_SELECT_VERSIONS, (page[0],)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"cannot read archive at {self.path}: {exc}") from exc
+        return [_version_from_row(row) for row in found]
+
+
+def version_changes(older: Article, newer: Article) -> list[str]:
+    """What changed from ``older`` to ``newer``, one short phrase per field, for people.
+
+    For example ``title changed``, ``text 3,120 → 3,480 characters``, ``modified_at
+    2026-03-02T10:31 → 2026-03-03T08:00``, ``tags changed (+Klima, −Wahl)``, ``links 4 → 5``.
+    Empty when the two say the same (apart from the page URL they were read from).
+    """
+    changes = []
+    for name in _COMPARED:
+        before, after = getattr(older, name), getattr(newer, name)
+        if before != after:
+            changes.append(_describe(name, before, after))
+    return changes
+
+
+def _describe(name: str, before: Any, after: Any) -> str:
+    if name in ("title", "teaser"):
+        return f"{name} changed"
+    if name == "text":
+        if len(before) == len(after):
+            return f"text changed ({len(after):,} characters)"
+        return f"text {len(before):,} → {len(after):,} characters"
+    if name in _NAMED_LISTS:
+        added = [item for item in after if item not in before]
+        removed = [item for item in before if item not in after]
+        if not added and not removed:
+            return f"{name} reordered"
+        detail = ", ".join([*(f"+{item}" for item in added), *(f"−{item}" for item in removed)])
+        return f"{name} changed ({detail})"
+    if name in ("captions", "links"):
+        if len(before) == len(after):
+            return f"{name} changed"
+        return f"{name} {len(before)} → {len(after)}"
+    if name in _DATES:
+        old, new = _short_date(before), _short_date(after)
+        if old == new:  # only seconds or the zone differ: show them
+            old, new = before, after
+        return f"{name} {old or 'none'} → {new or 'none'}"
+    return f"{name} {before or 'none'} → {after or 'none'}"
+
+
+def _short_date(value: str | None) -> str | None:
+    """An ISO 8601 time to the minute (``2026-03-02T10:31``), as written on the page."""
+    if value and len(value) >= 16 and value[10] == "T":
+        return value[:16]
+    return value
+
+
+def format_history(url: str, versions: Sequence[ArticleVersion]) -> str:
+    """The text ``newsbot history`` prints: each version (when it was fetched and extracted,
+    title, text size, dates) and, from the second on, what changed since the one before."""
+    count = len(versions)
+    lines = [f"{url}: {count} version{'s' if count != 1 else ''}"]
+    previous: ArticleVersion | None = None
+    for version in versions:
+        article = version.article
+        capture = f" (capture {version.capture_id})" if version.capture_id is not None else ""
+        lines += [
+            "",
+            f"version {version.version}  fetched {version.fetched_at or 'unknown'}{capture}"
+            f"  extracted {version.extracted_at}",
+            f"  {article.title}",
+            f"  text {len(article.text):,} characters"
+            f" · published {_short_date(article.published_at) or 'none'}"
+            f" · modified {_short_date(article.modified_at) or 'none'}",
+        ]
+        if previous is not None:
+            changes = version_changes(previous.article, article)
+            lines.append(f"  changed: {'; '.join(changes) if changes else 'nothing visible'}")
+        previous = version
+    return "\n".join(lines)

@@ -1,0 +1,36 @@
+"""newsbot history: the stored versions of one article and what changed between them."""
+
+from __future__ import annotations
+
+import click
+
+from newsbot.cli.common import archive_option, cli, fail
+
+
+@cli.command()
+@click.argument("url")
+@archive_option
+def history(url: str, archive: str) -> None:
+    """List the versions of the article at URL kept in the archive, and what changed
+    between them (title, text size, dates, tags, links …)."""
+    from newsbot.archive import Archive, ArchiveError
+    from newsbot.archive.history import format_history
+    from newsbot.extract import canonicalize_url
+    from newsbot.sites import profile_for_url
+
+    profile = profile_for_url(url)
+    canonical = canonicalize_url(
+        url, strip_params=profile.strip_params, https_hosts=profile.domains
+    )
+    if canonical is None:
+        fail(f"not a web URL: {url!r}")
+    try:
+        with Archive.open(archive, readonly=True) as db:
+            versions = db.article_history(canonical)
+            if not versions and canonical != url.strip():
+                versions = db.article_history(url.strip())
+    except ArchiveError as exc:
+        fail(str(exc))
+    if not versions:
+        fail(f"no article at {canonical} in {archive}")
+    click.echo(format_history(versions[0].canonical_url, versions))
