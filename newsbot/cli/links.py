@@ -1,0 +1,201 @@
+"""newsbot related, newsbot translations and newsbot export links: read the link graph."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, get_args
+
+import click
+
+from newsbot.cli.common import archive_option, cli, fail
+from newsbot.items import LinkKind
+
+if TYPE_CHECKING:
+    from newsbot.archive import Archive
+    from newsbot.archive.graph import ClusterMember, Edge, RelatedView
+
+_KINDS: tuple[str, ...] = get_args(LinkKind)
+#: CSV header names of the edge fields. Gephi's spreadsheet import documents "Source" and
+#: "Target" as the names it reads the endpoints from (it also takes "kind" as the edge kind and
+#: "label" as the edge label); every other column becomes an edge attribute.
+_CSV_HEADER = {"source": "Source", "target": "Target"}
+
+
+@contextlib.contextmanager
+def _reading(archive: str) -> Iterator[Archive]:
+    """The archive open read-only; any failure to read it ends in one line and exit 2."""
+    from newsbot.archive import Archive, ArchiveError
+
+    try:
+        with Archive.open(archive, readonly=True) as db:
+            yield db
+    except ArchiveError as exc:
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        # A file damaged past its header opens fine and fails on the first real read.
+        fail(f"cannot read archive at {archive}: {exc}")
+
+
+def _unknown(url: str, archive: str) -> str:
+    return f"{url} is neither an archived article nor the target of a link in {archive}"
+
+
+@cli.command()
+@click.argument("url")
+@archive_option
+def related(url: str, archive: str) -> None:
+    """Show an article's related articles and its backlinks (the archived articles linking
+    to it). URL may be pasted as found: tracking parameters and fragments are ignored."""
+    with _reading(archive) as db:
+        view = db.related_of(url)
+    if view is None:
+        fail(_unknown(url, archive))
+    click.echo("\n".join(_related_lines(view)))
+
+
+@cli.command()
+@click.argument("url")
+@archive_option
+def translations(url: str, archive: str) -> None:
+    """List every language version of the story at URL, one per line: language, URL, title.
+    Translations count both ways and across pages (A lists B, B lists C: one story)."""
+    with _reading(archive) as db:
+        members = db.translation_cluster(url)
+    if not members:
+        fail(_unknown(url, archive))
+    click.echo("\n".join(_cluster_lines(members)))
+
+
+@cli.group()
+def export() -> None:
+    """Export what the archive holds as files other tools read."""
+
+
+@export.command("links")
+@archive_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv (header row; Gephi and pandas read it) or jsonl (one JSON object per line).",
+)
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(_KINDS),
+    help="Only links of this kind; repeat for several (default: every kind).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
+def export_links(archive: str, fmt: str, kinds: tuple[str, ...], output: Path | None) -> None:
+    """Export the link graph, one edge per row: source, target, kind, anchor_text, label,
+    position, source_language, target_language, target_archived. Streamed: any archive size."""
+    with _reading(archive) as db:
+        edges = db.iter_edges(kinds or None)
+        if output is None:
+            _write_stdout(edges, fmt)
+        else:
+            _write_file(edges, fmt, output)
+
+
+def _write_stdout(edges: Iterable[Edge], fmt: str) -> None:
+    try:
+        _write_edges(edges, fmt, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `newsbot export links | head` is a normal use: stop quietly, and keep Python from
+        # complaining when it flushes stdout again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+
+
+def _write_file(edges: Iterable[Edge], fmt: str, output: Path) -> None:
+    # Written beside the target and renamed at the end: a failed export never leaves a
+    # truncated file that looks complete.
+    partial = output.with_name(output.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as stream:
+            _write_edges(edges, fmt, stream)
+        partial.replace(output)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        raise
+
+
+def _write_edges(edges: Iterable[Edge], fmt: str, stream: TextIO) -> None:
+    from newsbot.archive.graph import EDGE_FIELDS
+
+    if fmt == "jsonl":
+        for edge in edges:
+            record = {name: getattr(edge, name) for name in EDGE_FIELDS}
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([_CSV_HEADER.get(name, name) for name in EDGE_FIELDS])
+    for edge in edges:
+        writer.writerow([_csv_value(getattr(edge, name)) for name in EDGE_FIELDS])
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _related_lines(view: RelatedView) -> Iterator[str]:
+    yield view.title if view.title is not None else "(not archived)"
+    yield f"  {view.url}" + (f"  [{view.language}]" if view.language else "")
+    yield ""
+    if not view.related:
+        yield "related: none" if view.archived else "related: unknown (the page is not archived)"
+    group: tuple[str, str] | None = None
+    for link in view.related:
+        if (link.kind, link.label) != group:
+            group = (link.kind, link.label)
+            yield f"{link.kind}" + (f" ({link.label})" if link.label else "") + ":"
+        mark = "" if link.archived else "  [not archived]"
+        yield f"  {link.position}. {link.title or link.url}{mark}"
+        yield f"     {link.url}"
+    yield ""
+    if not view.backlinks:
+        yield "backlinks: none"
+        return
+    # Backlinks come one per source and kind, sources together: one entry per source.
+    kinds: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for back in view.backlinks:
+        kinds.setdefault(back.source_url, []).append(back.kind)
+        titles[back.source_url] = back.title
+    count = len(kinds)
+    yield f"backlinks: {count} archived article{'s' if count != 1 else ''} link here"
+    for source, source_kinds in kinds.items():
+        yield f"  {titles[source]} ({', '.join(source_kinds)})"
+        yield f"     {source}"
+
+
+def _cluster_lines(members: list[ClusterMember]) -> Iterator[str]:
+    width = max(len(m.language or "?") for m in members)
+    for m in members:
+        title = m.title if m.title is not None else "(not archived)"
+        yield f"{m.language or '?':<{width}}  {m.url}  {title}"
