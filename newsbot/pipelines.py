@@ -18,12 +18,14 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.spiders import Spider
 
-from newsbot.archive import Archive, ArchiveError
+from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
 from newsbot.extract import Extraction, extract_page
 from newsbot.items import Article, Capture, NotArticle
+from newsbot.middlewares import FrontierMiddleware, capture_is_revisit
+from newsbot.recrawl import next_due, parse_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -125,10 +127,14 @@ class ExtractPipeline:
             self.pool = None
 
     async def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Capture) or item.kind != "article" or item.status != 200:
+        if not isinstance(item, Capture) or item.kind != "article" or item.status not in (200, 304):
             return item
         stats = self.crawler.stats
         assert stats is not None
+        if capture_is_revisit(item):
+            # Same bytes as last time (or a 304): the stored article still holds.
+            stats.inc_value("newsbot/extract/revisit_skipped")
+            return item
         if not is_html(item):
             item.not_article = f"not HTML ({item.header('Content-Type')})"
         else:
@@ -195,13 +201,18 @@ class RelatedLinksPipeline:
         if spider is None or engine is None or stats is None:
             return
         make = getattr(spider, "article_request", None)
+        requests = []
         for link in article.links:
             if link.kind not in self.FOLLOWED:
                 continue
             request = make(link.url, found_in="related", depth=depth) if make else None
             if request is None:
                 stats.inc_value("newsbot/links/not_followed")
-                continue
+            else:
+                requests.append(request)
+        # Through the frontier like everything discovered: recorded first, fetched when due.
+        gate = self.crawler.get_spider_middleware(FrontierMiddleware)
+        for request in gate.gate(requests) if gate else requests:
             stats.inc_value("newsbot/links/followed")
             engine.crawl(request)
 
@@ -210,16 +221,20 @@ class ArchivePipeline:
     """Keeps every capture, article and link in the SQLite archive (``NEWSBOT_ARCHIVE``).
 
     Each item is one transaction: the capture, its body (stored once per sha256), the article
-    and its links, and any error rows land together or not at all. The crawl run is recorded
-    when the spider opens and finished, with Scrapy's stats, when it closes.
+    and its links, its frontier row and any error rows land together or not at all. The crawl
+    holds the archive's crawl lock (a second crawl closes at once with ``archive_locked``); the
+    run is recorded when the spider opens and finished, with its counts and Scrapy's stats,
+    when it closes. ``NEWSBOT_RECRAWL_SCHEDULE`` ("1h,1d,7d") fetches young articles again.
     """
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
         self.path = path
         self.archive: Archive | None = None
+        self.lock: CrawlLock | None = None
         self.run_id: int | None = None
         self.counts: Counter[str] = Counter()
+        self.schedule = parse_schedule(crawler.settings.get("NEWSBOT_RECRAWL_SCHEDULE") or "")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -229,7 +244,13 @@ class ArchivePipeline:
     def open_spider(self) -> None:
         spider = self.crawler.spider
         assert spider is not None
+        try:
+            self.lock = crawl_lock(self.path)
+        except ArchiveError as exc:
+            logger.error("%s", exc)
+            raise CloseSpider("archive_locked") from None
         self.archive = Archive.open(self.path)
+        self.archive.max_failures = self.crawler.settings.getint("NEWSBOT_MAX_FAILURES", 3)
         settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
         settings["roots"] = getattr(spider, "roots", {})
         self.run_id = self.archive.start_run(
@@ -244,7 +265,11 @@ class ArchivePipeline:
         errors = capture_errors(item)
         try:
             saved = self.archive.save_capture(
-                item, run_id=self.run_id, article=item.article, errors=errors
+                item,
+                run_id=self.run_id,
+                article=item.article,
+                errors=errors,
+                next_due_at=self._next_due(item),
             )
         except ArchiveError as exc:
             logger.error("%s", exc)
@@ -255,26 +280,59 @@ class ArchivePipeline:
             item.not_article, item.article = f"archive refused the article: {exc}", None
             return self.process_item(item)
         item.capture_id = saved.capture_id
-        self.counts["captures"] += 1
-        self.counts["bodies_stored" if saved.body_stored else "bodies_deduplicated"] += 1
+        self._count(item, saved.body_stored, saved.revisit, saved.article, errors)
         if saved.article:
-            self.counts[f"articles_{saved.article}"] += 1
             stats.inc_value(f"newsbot/archive/articles_{saved.article}")
-        if errors:
-            self.counts["errors"] += len(errors)
         return item
 
+    def _next_due(self, item: Capture) -> str | None:
+        if not self.schedule or item.kind != "article" or item.status not in (200, 304):
+            return None
+        published = item.article.published_at if item.article else None
+        return next_due(published, item.fetched_at, self.schedule)
+
+    def _count(
+        self,
+        item: Capture,
+        body_stored: bool,
+        revisit: bool,
+        article: str | None,
+        errors: list[tuple[str, str, str]],
+    ) -> None:
+        counts = self.counts
+        counts["fetched"] += 1
+        counts["bodies_stored" if body_stored else "bodies_not_stored"] += 1
+        if revisit:
+            counts["not_modified"] += 1
+        if 200 <= item.status < 300 or item.status == 304:
+            counts["answered"] += 1
+        if article:
+            counts[f"articles_{article}"] += 1
+        for _, kind, _ in errors:
+            counts["errors"] += 1
+            counts[f"errors:{kind}"] += 1
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        if self.archive is None or self.run_id is None:
-            return
-        stats = self.crawler.stats
-        assert stats is not None
-        status = "finished" if reason == "finished" else reason
-        self.archive.finish_run(
-            self.run_id, status=status, stats=stats.get_stats(), counts=dict(self.counts)
-        )
-        self.archive.close()
-        self.archive = None
+        try:
+            if self.archive is None or self.run_id is None:
+                return
+            stats = self.crawler.stats
+            assert stats is not None
+            self.counts["discovered"] = stats.get_value("newsbot/frontier/discovered", 0)
+            self.counts["not_due"] = stats.get_value("newsbot/frontier/not_due", 0)
+            status = "finished" if reason == "finished" else reason
+            if status == "finished" and self.counts["fetched"] and not self.counts["answered"]:
+                status = "unreachable"  # not one answer from the site: nothing was crawled
+            stats.set_value("newsbot/run/status", status)
+            self.archive.finish_run(
+                self.run_id, status=status, stats=stats.get_stats(), counts=dict(self.counts)
+            )
+            self.archive.close()
+            self.archive = None
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+                self.lock = None
 
 
 def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from newsbot.archive import ArchiveStats, SearchHit
 
@@ -51,3 +52,21 @@ def format_hits(query: str, hits: list[SearchHit]) -> str:
         lang = f"[{hit.language}] " if hit.language else ""
         lines.append(f"  {lang}{hit.title}\n    {hit.url}\n    {hit.snippet}")
     return "\n".join(lines)
+
+
+def format_run_line(
+    status: str, seconds: float, run: Mapping[str, Any], articles: int, archive: str
+) -> str:
+    """``crawl finished in 3.2 s: 120 discovered, 45 fetched (38 not modified), 2 new and
+    1 changed articles, 1 error (http_404 1); archive holds 40 articles (archive/x.db)``"""
+    counts: Mapping[str, Any] = run.get("counts") or {}
+    errors = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("errors:")}
+    error_text = f"{counts.get('errors', 0)} error{'s' if counts.get('errors', 0) != 1 else ''}"
+    if errors:
+        error_text += f" ({breakdown(errors)})"
+    return (
+        f"crawl {status} in {seconds:.1f} s: {counts.get('discovered', 0)} discovered, "
+        f"{counts.get('fetched', 0)} fetched ({counts.get('not_modified', 0)} not modified), "
+        f"{counts.get('articles_new', 0)} new and {counts.get('articles_changed', 0)} changed "
+        f"articles, {error_text}; archive holds {articles} articles ({archive})"
+    )

@@ -17,7 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsbot import settings as default_settings
-from newsbot.archive import Archive, ArchiveError
+from newsbot.archive import Archive, ArchiveError, crawl_lock
 from newsbot.sites import ProfileError, load_profile
 
 #: Settings for crawling a server on this machine: politeness delays are for real sites.
@@ -45,6 +45,15 @@ def is_loopback(url: str) -> bool:
 class CrawlSetupError(ValueError):
     """The crawl cannot start; the message is one line for the user."""
 
+    #: Exit code for the command line: 2 for bad input, 1 for a crawl that cannot run now.
+    exit_code = 2
+
+
+class ArchiveBusyError(CrawlSetupError):
+    """Another crawl holds the archive's crawl lock."""
+
+    exit_code = 1
+
 
 @dataclass(frozen=True)
 class CrawlOutcome:
@@ -53,8 +62,14 @@ class CrawlOutcome:
     stats: dict[str, Any]
 
     @property
+    def status(self) -> str:
+        """The run's status as recorded in the archive: finished, unreachable, archive_locked …"""
+        return str(self.stats.get("newsbot/run/status", self.finish_reason))
+
+    @property
     def ok(self) -> bool:
-        return self.finish_reason == "finished"
+        """True when the run completed: the crawl finished and the site answered."""
+        return self.finish_reason == "finished" and self.status == "finished"
 
 
 def build_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -94,6 +109,11 @@ def check_crawl(
             pass
     except (ProfileError, ArchiveError) as exc:
         raise CrawlSetupError(str(exc)) from None
+    try:
+        # Fail fast with one line; the crawl itself takes the lock for its whole run.
+        crawl_lock(archive).release()
+    except ArchiveError as exc:
+        raise ArchiveBusyError(str(exc)) from None
 
 
 def run_crawl(

@@ -34,6 +34,23 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+SPIDER_MIDDLEWARES = {
+    # Records every discovered URL in the archive's frontier; lets through only what is due.
+    "newsbot.middlewares.FrontierMiddleware": 950,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # robots.txt checked for every request, also those that wait while it is being fetched.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "newsbot.middlewares.RobotsTxtMiddleware": 100,
+    # Retries that honour Retry-After (429, 503) instead of Scrapy's plain ones.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.middlewares.RetryAfterMiddleware": 550,
+    # A 304 to a listing brings back its stored body, so its links are still read.
+    "newsbot.middlewares.ConditionalRequestMiddleware": 580,
+}
+# Never cache: conditional requests with the archive's ETag/Last-Modified do that job.
+HTTPCACHE_ENABLED = False
+
 ITEM_PIPELINES = {
     "newsbot.pipelines.ExtractPipeline": 300,
     "newsbot.pipelines.RelatedLinksPipeline": 400,
@@ -48,5 +65,13 @@ NEWSBOT_EXTRACT_WORKERS = 0
 NEWSBOT_EXTRACT_TIMEOUT = 20.0
 # Related links followed from listed articles (0: only what the site lists).
 NEWSBOT_FOLLOW_RELATED_DEPTH = 0
+# Fetch only what is new, changed, failed or scheduled (False: everything discovered, every run).
+NEWSBOT_INCREMENTAL = True
+# Fetch young articles again this long after publication, e.g. "1h,1d,7d" (empty: never).
+NEWSBOT_RECRAWL_SCHEDULE = ""
+# Runs on which a failing URL is tried again before it is left alone.
+NEWSBOT_MAX_FAILURES = 3
+# The longest Retry-After (seconds) a crawl waits for; longer ones wait this long.
+NEWSBOT_RETRY_AFTER_MAX = 300
 # Link kinds recorded in the links table.
 NEWSBOT_LINK_KINDS = ["related", "inline-related", "translation", "inline"]

@@ -134,23 +134,31 @@ def test_related_links_of_every_article_equal_the_site_truth(
             assert translations == listed, truth.path
 
 
-def test_second_crawl_adds_captures_but_no_duplicate_article_or_body(
+def test_second_crawl_of_an_unchanged_site_fetches_only_listings_conditionally(
     tmp_path: Path, demo_server: DemoServer, demo_site: DemoSite
 ) -> None:
     archive = tmp_path / "twice.db"
     crawl_demo(demo_server.base_url, archive)
     first = rows(archive, COUNTS)[0]
-    crawl_demo(demo_server.base_url, archive)
+    result = crawl_demo(demo_server.base_url, archive)
     articles = rows(archive, "select count(*), count(distinct canonical_url) from articles")[0]
     assert articles == (len(demo_site.articles), len(demo_site.articles))
     second = rows(archive, COUNTS)[0]
-    assert second[0] == 2 * first[0]  # every fetch is kept
-    assert second[1] == first[1]  # an unchanged page costs a row, not a second body
+    assert second[1] == first[1]  # no body stored twice
     assert second[2] == first[2]  # links replaced, never duplicated
-    runs = rows(
-        archive, "select status, json_extract(counts, '$.articles_new') from crawl_runs order by id"
+    fetched = rows(
+        archive, "select kind, status, revisit_of is not null from captures where run_id = 2"
     )
-    assert runs == [("finished", len(demo_site.articles)), ("finished", None)]
+    assert fetched, "the second run fetched nothing at all"
+    assert {kind for kind, _, _ in fetched} <= {"sitemap", "feed", "section"}
+    assert {(status, revisit) for _, status, revisit in fetched} == {(304, 1)}
+    runs = rows(
+        archive,
+        "select status, json_extract(counts, '$.articles_new'),"
+        " json_extract(counts, '$.not_modified') from crawl_runs order by id",
+    )
+    assert runs == [("finished", len(demo_site.articles), None), ("finished", None, len(fetched))]
+    assert f"{len(fetched)} fetched ({len(fetched)} not modified), 0 new" in result.stdout
 
 
 def test_scrapy_crawl_from_the_project_folder_does_the_same(

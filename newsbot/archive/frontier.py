@@ -175,8 +175,9 @@ def utc_iso(value: str | None) -> str | None:
 
 
 def fetch_state(status: int) -> FrontierState:
-    """What a fetch with HTTP ``status`` (0: no answer) makes of its URL."""
-    if 200 <= status < 300 or status == 304:
+    """What a fetch with HTTP ``status`` (0: no answer) makes of its URL. A redirect is a
+    complete answer: the crawler fetches its target as a URL of its own."""
+    if 200 <= status < 400:
         return "done"
     if status in (404, 410):
         return "gone"

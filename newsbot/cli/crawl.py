@@ -70,26 +70,21 @@ def crawl(
             settings=settings,
         )
     except CrawlSetupError as exc:
-        fail(str(exc))
-    _print_run_line(archive, outcome.finish_reason, outcome.seconds)
+        fail(str(exc), exc.exit_code)
+    click.echo(run_line(archive, outcome.status, outcome.seconds))
     if not outcome.ok:
         sys.exit(1)
 
 
-def _print_run_line(archive: str, reason: str, seconds: float) -> None:
+def run_line(archive: str, status: str, seconds: float) -> str:
+    """The one-line summary of the last run, for logs and cron mail."""
     from newsbot.archive import Archive
+    from newsbot.report import format_run_line
 
     with Archive.open(archive, readonly=True) as db:
-        stats = db.stats()
-    run = stats.last_run or {}
-    counts = run.get("counts") or {}
-    new = counts.get("articles_new", 0)
-    changed = counts.get("articles_changed", 0)
-    click.echo(
-        f"crawl {reason} in {seconds:.1f} s: {counts.get('captures', 0)} pages fetched, "
-        f"{new} new and {changed} changed articles, {counts.get('errors', 0)} errors; "
-        f"archive holds {stats.articles} articles ({archive})"
-    )
+        runs = db.runs()
+        articles = db.stats().articles
+    return format_run_line(status, seconds, runs[0] if runs else {}, articles, archive)
 
 
 @cli.command()
@@ -119,7 +114,7 @@ def demo(archive: str, serve: bool, port: int) -> None:
     try:
         summary = run_demo(archive, port=port)
     except CrawlSetupError as exc:
-        fail(str(exc))
+        fail(str(exc), exc.exit_code)
     except OSError as exc:
         fail(f"cannot serve the demo site on 127.0.0.1:{port}: {exc.strerror}")
     click.echo(summary.text)

@@ -23,8 +23,12 @@ from newsbot.extract.urls import canonicalize_url
 from newsbot.items import Capture, CaptureKind
 from newsbot.sites import Profile, load_profile, split_root
 
-#: Statuses handed to callbacks instead of being dropped: an error page is still a capture.
-ERROR_STATUSES = list(range(400, 600))
+#: Statuses handed to callbacks instead of being dropped: an error page is still a capture, a
+#: 304 answers a conditional request, and a redirect is kept as a capture of its own before
+#: its target is requested (the web-archive way; Scrapy's own following would lose the 301
+#: whenever its target was already fetched).
+REDIRECTS = (301, 302, 303, 307, 308)
+HANDLED_STATUSES = [*REDIRECTS, 304, *range(400, 600)]
 
 
 def utc_now() -> str:
@@ -37,7 +41,13 @@ def failure_name(failure: Failure) -> str:
 
 
 #: Request meta keys that travel with the capture as its crawl metadata.
-CRAWL_META = ("newsbot_depth", "newsbot_listed", "newsbot_edition", "newsbot_found_in")
+CRAWL_META = (
+    "newsbot_depth",
+    "newsbot_listed",
+    "newsbot_edition",
+    "newsbot_found_in",
+    "newsbot_previous_sha256",
+)
 
 
 def capture_from_response(response: Response, kind: CaptureKind, site: str) -> Capture:
@@ -114,13 +124,20 @@ class SiteSpider(scrapy.Spider):
             url,
             callback=callback,
             errback=self.on_error,
-            meta={"newsbot_kind": kind, "handle_httpstatus_list": ERROR_STATUSES, **meta},
+            meta={
+                "newsbot_kind": kind,
+                "handle_httpstatus_list": HANDLED_STATUSES,
+                "dont_redirect": True,
+                **meta,
+            },
         )
 
     async def start(self) -> AsyncIterator[Any]:
         if self.urls:
             for url in self.urls:
                 if (request := self.article_request(url, found_in="start")) is not None:
+                    # Asked for by name: fetched even when the frontier says it is not due.
+                    request.meta["newsbot_force"] = True
                     yield request
             return
         disc = self.profile.discovery
@@ -136,6 +153,19 @@ class SiteSpider(scrapy.Spider):
                 yield self._request(
                     root + path.format(language=language), "section", self.parse_section, page=1
                 )
+
+    def request_for(self, url: str, kind: str) -> scrapy.Request | None:
+        """A request for a URL the frontier knows, by the kind of page it is (resumed runs)."""
+        if kind == "article":
+            return self.article_request(url, found_in="resume")
+        callbacks = {
+            "sitemap": self.parse_sitemap,
+            "feed": self.parse_feed,
+            "section": self.parse_section,
+        }
+        if kind not in callbacks or not split_root(url, self.roots):
+            return None
+        return self._request(url, kind, callbacks[kind], newsbot_found_in="resume")  # type: ignore[arg-type]
 
     def article_request(
         self, url: str, entry: Entry | None = None, *, found_in: str = "listing", depth: int = 0
@@ -165,15 +195,55 @@ class SiteSpider(scrapy.Spider):
         kind: CaptureKind = response.meta.get("newsbot_kind", "page")
         return capture_from_response(response, kind, self.profile.slug)
 
+    @staticmethod
+    def _readable(response: Response) -> bool:
+        """A listing to read: a 200, or a 304 whose stored body came back with it."""
+        return response.status == 200 or "newsbot_stored_body" in response.meta
+
     def _body(self, response: Response) -> bytes:
-        body = response.body
+        # A 304 to a listing: read the body stored last time, its links still count.
+        body: bytes = response.meta.get("newsbot_stored_body", response.body)
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not as an encoding
             body = gunzip_capped(body, self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
         return body
 
-    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+    def _redirect(self, response: Response) -> Iterator[Any]:
+        """A redirect's capture, then a request for its target (same kind of page, same
+        callback) when the target is on the crawled site and the chain is not too long."""
         yield self._capture(response)
-        if response.status != 200:
+        location = response.headers.get("Location")
+        hops = response.meta.get("newsbot_hops", 0) + 1
+        target = (
+            canonicalize_url(location.decode("latin-1"), base=response.url) if location else None
+        )
+        if target is None or hops > self.settings.getint("REDIRECT_MAX_TIMES", 20):
+            self.crawler.stats.inc_value("newsbot/redirects/not_followed")
+            return
+        kind = response.meta.get("newsbot_kind", "page")
+        meta = {k: response.meta[k] for k in CRAWL_META if k in response.meta}
+        if kind == "article":
+            request = self.article_request(
+                target,
+                found_in=meta.get("newsbot_found_in", "listing"),
+                depth=meta.get("newsbot_depth", 0),
+            )
+        elif split_root(target, self.roots) and response.request is not None:
+            request = self._request(target, kind, response.request.callback, **meta)
+        else:
+            request = None
+        if request is None:
+            self.crawler.stats.inc_value("newsbot/redirects/not_followed")
+            return
+        request.meta["newsbot_hops"] = hops
+        self.crawler.stats.inc_value("newsbot/redirects/followed")
+        yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+            return
+        yield self._capture(response)
+        if not self._readable(response):
             return
         try:
             listing = parse_sitemap(self._body(response))
@@ -187,17 +257,22 @@ class SiteSpider(scrapy.Spider):
             if listing.kind == "index":
                 child = canonicalize_url(entry.url, base=response.url)
                 if child and split_root(child, self.roots):
-                    yield self._request(child, "sitemap", self.parse_sitemap)
+                    yield self._request(
+                        child, "sitemap", self.parse_sitemap, newsbot_found_in="sitemap"
+                    )
             elif (
                 request := self.article_request(entry.url, entry, found_in="sitemap")
             ) is not None:
                 yield request
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        yield self._capture(response)
-        if response.status != 200:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
             return
-        listing = parse_feed(response.body)
+        yield self._capture(response)
+        if not self._readable(response):
+            return
+        listing = parse_feed(self._body(response))
         if listing is None:
             self.crawler.stats.inc_value("newsbot/discovery/unreadable_feed")
             return
@@ -206,10 +281,13 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        yield self._capture(response)
-        if response.status != 200:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
             return
-        page = parse_section(response.body, getattr(response, "encoding", "utf-8"))
+        yield self._capture(response)
+        if not self._readable(response):
+            return
+        page = parse_section(self._body(response), getattr(response, "encoding", "utf-8"))
         if page is None:
             return
         for href in page.links:
@@ -224,9 +302,18 @@ class SiteSpider(scrapy.Spider):
         if page.next_page and number < self.section_pages:
             next_url = canonicalize_url(page.next_page, base=response.url)
             if next_url and split_root(next_url, self.roots):
-                yield self._request(next_url, "section", self.parse_section, page=number + 1)
+                yield self._request(
+                    next_url,
+                    "section",
+                    self.parse_section,
+                    page=number + 1,
+                    newsbot_found_in="section",
+                )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+            return
         yield self._capture(response)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:

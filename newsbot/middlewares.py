@@ -1,0 +1,269 @@
+"""Middlewares that make crawls incremental and polite: the frontier gate, conditional requests,
+Retry-After.
+
+The frontier lives in the archive: every URL a spider discovers is recorded there (with where it
+was found and its sitemap lastmod / news date) before anything is fetched, and only what is due
+goes on — new, changed, failed or scheduled URLs. A run also starts from what earlier runs left
+due, so a crawl killed at any moment resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import (
+    RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware,
+)
+from scrapy.http import Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+from newsbot.archive import Archive, DueURL, FrontierEntry
+from newsbot.items import Capture
+
+logger = logging.getLogger(__name__)
+
+#: Where a spider's request came from → the frontier's found_in.
+FOUND_IN = {"listing": "sitemap", "sitemap": "sitemap", "feed": "feed", "section": "section"}
+
+
+def _archive(crawler: Crawler) -> Archive | None:
+    from newsbot.pipelines import ArchivePipeline
+
+    pipeline = crawler.get_item_pipeline(ArchivePipeline)
+    return pipeline.archive if pipeline is not None else None
+
+
+def entry_for(request: Request, site: str) -> FrontierEntry:
+    """The frontier entry of a request the spider made."""
+    listed = request.meta.get("newsbot_listed") or {}
+    found_in = request.meta.get("newsbot_found_in", "start")
+    return FrontierEntry(
+        url=request.url,
+        site=site,
+        kind=request.meta.get("newsbot_kind", "page"),
+        found_in=FOUND_IN.get(found_in, found_in),
+        lastmod=listed.get("lastmod"),
+        published_at=listed.get("published_at"),
+    )
+
+
+def with_due(request: Request, due: DueURL) -> Request:
+    """The request carrying what the frontier knows: conditional headers, the last body's hash."""
+    request = request.replace(
+        meta={
+            **request.meta,
+            "newsbot_previous_sha256": due.sha256,
+            "newsbot_previous_capture": due.last_capture_id,
+        }
+    )
+    for name, value in due.conditional_headers().items():
+        request.headers.setdefault(name, value)
+    return request
+
+
+class FrontierMiddleware:
+    """Spider middleware: records every discovered URL in the archive's frontier and lets through
+    only the requests that are due; adds what earlier runs left due to the start requests.
+
+    Off (``NEWSBOT_INCREMENTAL = False``): every discovered URL is fetched, as in a first run.
+    """
+
+    def __init__(self, crawler: Crawler, enabled: bool) -> None:
+        self.crawler = crawler
+        self.enabled = enabled
+        self.seen: set[str] = set()  # distinct URLs discovered in this run
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
+        return cls(crawler, crawler.settings.getbool("NEWSBOT_INCREMENTAL", True))
+
+    def gate(self, requests: list[Request]) -> list[Request]:
+        """Record ``requests`` in the frontier; return those due (asked-for ones always)."""
+        archive = _archive(self.crawler)
+        spider = self.crawler.spider
+        stats = self.crawler.stats
+        if not self.enabled or archive is None or spider is None or not requests or stats is None:
+            return requests
+        site = getattr(spider, "site", spider.name)
+        due = {d.url: d for d in archive.discover([entry_for(r, site) for r in requests])}
+        self.seen.update(r.url for r in requests)
+        stats.set_value("newsbot/frontier/discovered", len(self.seen))
+        out = [
+            with_due(r, due[r.url]) if r.url in due else r
+            for r in requests
+            if r.url in due or r.meta.get("newsbot_force")
+        ]
+        stats.inc_value("newsbot/frontier/not_due", len(requests) - len(out))
+        return out
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        requests = [r async for r in start]
+        for request in self.gate([r for r in requests if isinstance(r, Request)]):
+            yield request
+        for other in requests:
+            if not isinstance(other, Request):
+                yield other
+        for request in self._resumed():
+            yield request
+
+    def _resumed(self) -> Iterable[Request]:
+        """What earlier runs left due (never fetched, failed, scheduled), as requests."""
+        archive, spider, stats = _archive(self.crawler), self.crawler.spider, self.crawler.stats
+        make = getattr(spider, "request_for", None)
+        if not self.enabled or archive is None or spider is None or make is None or stats is None:
+            return
+        if getattr(spider, "urls", None):
+            return  # a crawl of named articles fetches those, not the backlog
+        for due in archive.due(getattr(spider, "site", spider.name)):
+            request = make(due.url, due.kind)
+            if request is not None:
+                stats.inc_value("newsbot/frontier/resumed")
+                yield with_due(request, due)
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        # Discoveries are recorded before the listing's own capture is kept: a crawl killed in
+        # between refetches the listing rather than lose what it listed.
+        requests: list[Request] = []
+        items: list[Any] = []
+        async for out in result:
+            (requests if isinstance(out, Request) else items).append(out)
+        for request in self.gate(requests):
+            yield request
+        for item in items:
+            yield item
+
+
+class ConditionalRequestMiddleware:
+    """Downloader middleware: a 304 to a listing brings back the body stored for it, so its
+    links are still read (and still come out not due) without fetching it again."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        sha = request.meta.get("newsbot_previous_sha256")
+        if response.status != 304 or not sha or request.meta.get("newsbot_kind") == "article":
+            return response
+        archive = _archive(self.crawler)
+        if archive is not None:
+            try:
+                request.meta["newsbot_stored_body"] = archive.body(sha)
+            except KeyError:
+                logger.warning("no stored body %s for %s", sha, request.url)
+        return response
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), else None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retries, honouring Retry-After on 429 and 503: the retry waits as long as the
+    server asked (at most ``NEWSBOT_RETRY_AFTER_MAX`` seconds), and so does the rest of the
+    crawl of that server."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        middleware = cls(crawler.settings)
+        middleware.crawler = crawler
+        middleware.max_wait = crawler.settings.getfloat("NEWSBOT_RETRY_AFTER_MAX", 300.0)
+        return middleware
+
+    max_wait: float = 300.0
+
+    # Async (Scrapy awaits coroutine middleware methods) so that the wait blocks nothing else.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        wait = None
+        if response.status in (429, 503):
+            header = response.headers.get("Retry-After")
+            wait = retry_after_seconds(header.decode("latin-1") if header else None)
+        result = super().process_response(request, response)
+        if wait and isinstance(result, Request):
+            wait = min(wait, self.max_wait)
+            self._hold_slot(request, wait)
+            stats = self.crawler.stats
+            if stats is not None:
+                stats.inc_value("newsbot/retry_after/waits")
+            await asyncio.sleep(wait)
+        return result
+
+    def _hold_slot(self, request: Request, wait: float) -> None:
+        """Keep the server's download slot quiet for ``wait`` seconds (best effort: Scrapy's
+        slots are internal; without them only the retried request waits)."""
+        try:
+            engine = self.crawler.engine
+            if engine is None:
+                return
+            downloader = engine.downloader
+            key = downloader.get_slot_key(request)
+            slot = downloader.slots.get(key)
+            if slot is not None:
+                slot.lastseen = max(slot.lastseen, time.time() + wait - slot.delay)
+        except AttributeError:
+            pass
+
+
+def capture_is_revisit(capture: Capture) -> bool:
+    """A 304, or a body identical to the one fetched last time: nothing to extract again."""
+    if capture.status == 304:
+        return True
+    previous = capture.crawl_meta.get("newsbot_previous_sha256")
+    if not isinstance(previous, str) or capture.status != 200:
+        return False
+    return hashlib.sha256(capture.body).hexdigest() == previous
+
+
+class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with every waiting request checked.
+
+    Scrapy 2.19 makes all requests that arrive while a host's robots.txt is being fetched await
+    the same Deferred; awaiting a Deferred consumes its result (Twisted's ``asFuture``), so only
+    the first of them gets the parser and the others are let through unchecked. Each waiter
+    here gets a Deferred of its own.
+    """
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        pending = self._parsers.get(urlparse_cached(request).netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        mine: Deferred[RobotParser | None] = Deferred()
+
+        def share(parser: RobotParser | None) -> RobotParser | None:
+            mine.callback(parser)
+            return parser  # and leave it for the next waiter
+
+        pending.addCallback(share)
+        return await maybe_deferred_to_future(mine)
