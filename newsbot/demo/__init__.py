@@ -8,6 +8,11 @@ end-to-end tests compare a crawl's archive with::
     with DemoServer() as server:
         ...  # crawl server.base_url + "/en", "/de", "/fr"
         truth = server.site.articles
+
+The extraction fixtures (tests/fixtures/build_extract_fixtures.py) render the same stories, the
+fixture stories of the other editions and a few pages of other kinds (class-less older articles,
+a live blog, listings, other sites) as the real site serves them, each edition on its own host:
+see :mod:`newsbot.demo.hosted` and, for their expected extraction, :mod:`newsbot.demo.expected`.
 """
 
 from newsbot.demo.server import DemoServer

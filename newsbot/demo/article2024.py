@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsbot.demo import chrome, parts
-from newsbot.demo.filler import ICONS
+from newsbot.demo import chrome, footer, parts
+from newsbot.demo.filler import ICONS, consent_config
+from newsbot.demo.footer import PROGRAMMES
 from newsbot.demo.labels import LABELS, labels
 from newsbot.demo.model import (
     ArticleView,
@@ -15,6 +16,8 @@ from newsbot.demo.model import (
     esc,
     js_json,
     meta_date,
+    programme_label,
+    secure_url,
     timestamp,
     url,
 )
@@ -80,28 +83,32 @@ def _breadcrumb_ld(v: ArticleView) -> str:
     return f'<script type="application/ld+json">{js_json(data)}</script>'
 
 
-def _content(v: ArticleView) -> str:
+def _content(v: ArticleView, dense_ads: bool) -> str:
     lab = labels(v.language)
     out = ['<div class="c-article-content__first-element"></div>', parts.ad_2024(lab, 1, True)]
     last = len(v.paragraphs) - 1
-    ad_after = 2 if last > 3 else -1
+    if dense_ads:
+        ad_after = {i: k for k, i in enumerate(range(1, last, 2), 2)}
+    else:
+        ad_after = {2: 2} if last > 3 else {}
     for i, segments in enumerate(v.paragraphs):
         if i in v.subheads:
             out.append(f"<h2>{esc(v.subheads[i])}</h2>")
-        out.append(parts.paragraph(segments, absolute=False))
+        out.append(parts.paragraph(segments))
         if v.inline_related and v.inline_related[0] == i:
             c = v.inline_related[1]
             out.append(
                 '<div class="widget widget--type-related widget--size-fullwidth">'
                 f'<div class="widget__wrapper"><div class="widget__title">'
                 f"{esc(lab.inline_related)}</div>"
-                f'<div class="widget__contents"><a class="widget__related-link" href="{c.path}">'
+                f'<div class="widget__contents"><a class="widget__related-link" '
+                f'href="{secure_url(c.path)}">'
                 f"{esc(c.title)}</a></div></div></div>"
             )
         if i in v.captions:
             out.append(parts.picture(v, i, v.captions[i]))
-        if i == ad_after:
-            out.append(parts.ad_2024(lab, 2, False))
+        if i in ad_after:
+            out.append(parts.ad_2024(lab, ad_after[i], False))
     out.append(parts.sources_line(v))
     return f'<div class="c-article-content js-article-content">{"".join(out)}</div>'
 
@@ -143,6 +150,11 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
             f'<a class="js-menu-program list-item__link" href="{c.path}">{esc(c.title)}</a>'
             for c in cards[:6]
         )
+        links += "".join(
+            f'<a class="js-menu-program list-item__link list-item__link--programme" '
+            f'href="{home}#programme-{p}">{esc(programme_label(p))}</a>'
+            for p in PROGRAMMES.get(v, ())
+        )
         programmes.append(
             '<div class="c-programs-menu__categories">'
             f'<a class="u-display-inline-block title" href="{chrome.section_path(ev.code, v)}">'
@@ -150,7 +162,7 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
         )
     just_in = "".join(
         f'<div class="c-just-in__item">{chrome.media_object(c, "just-in", i)}</div>'
-        for i, c in enumerate(ev.latest[:10], 1)
+        for i, c in enumerate(ev.latest[:12], 1)
     )
     return (
         '<div class="c-site-leaderboard-and-header"><div id="js-leaderboard-top" '
@@ -178,8 +190,28 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -> str:
-    """The complete page (with the base URL placeholder)."""
+def _latest_swiper(v: ArticleView, ev: EditionView) -> str:
+    """The carousel of the edition's latest stories under the article."""
+    cards = [c for c in ev.latest if c.path != v.path][:12]
+    slides = "".join(
+        '<div class="swiper-slide c-latest-swiper__slide">'
+        f"{chrome.media_object(c, 'latest-swiper', i, 'h3')}</div>"
+        for i, c in enumerate(cards, 1)
+    )
+    return (
+        '<section class="c-latest-swiper js-latest-swiper helper-site-row">'
+        f'<h2 class="c-latest-swiper__title">{esc(labels(v.language).latest_stories)}</h2>'
+        f'<div class="swiper-container"><div class="swiper-wrapper">{slides}</div>'
+        '<button class="swiper-button-prev" type="button"></button>'
+        '<button class="swiper-button-next" type="button"></button></div></section>'
+    )
+
+
+def render(
+    v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]], dense_ads: bool = False
+) -> str:
+    """The complete page (with the base URL placeholder); ``dense_ads`` puts an ad slot after
+    every other paragraph."""
     s, ver, lab = v.story, v.version, labels(v.language)
     pub = s.published_at
     head = "\n".join(
@@ -188,6 +220,7 @@ def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -
             parts.article_head_metas(v),
             _json_ld(v),
             chrome.head_assets(2024),
+            f"<script>window.__tcfConfig = {consent_config()};</script>",
             chrome.head_data(ev, "Article", {"article": parts.article_entity(v)}),
         )
     )
@@ -203,7 +236,7 @@ def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -
         f"{parts.share_bar(v, lab.share_2024, absolute=False)}"
         f"{parts.share_popup(v, lab.share_2024)}"
         f'<p class="c-article-summary">{esc(ver.teaser)}</p>'
-        f"{_content(v)}"
+        f"{_content(v, dense_ads)}"
         f"{parts.share_bar(v, lab.share_2024, absolute=False)}"
         f"{_related(v)}{parts.tags_2024(v)}</div>"
     )
@@ -216,7 +249,7 @@ def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -
         f'<article class="o-article-newsy"><div class="o-article-newsy__main">{main}</div>'
         f"{parts.comments_containers(v)}"
         f"{chrome.aside(ev, v.top_stories, v.most_read)}</article>"
-        "</div></div></div></main>"
-        f"{chrome.footer(ev)}{chrome.hamburger(ev)}"
+        f"</div></div></div>{_latest_swiper(v, ev)}</main>"
+        f"{footer.footer(ev)}{footer.hamburger(ev)}"
     )
     return chrome.document(v.language, head, "u-overflow-x-hidden is-template-article", body)

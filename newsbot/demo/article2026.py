@@ -5,7 +5,7 @@ inline box and ``the-media-object`` cards in the related block.
 
 from __future__ import annotations
 
-from newsbot.demo import chrome, parts
+from newsbot.demo import chrome, footer, parts
 from newsbot.demo.labels import labels
 from newsbot.demo.model import (
     ArticleView,
@@ -18,16 +18,19 @@ from newsbot.demo.model import (
 )
 
 
-def _content(v: ArticleView) -> str:
+def _content(v: ArticleView, dense_ads: bool) -> str:
     lab = labels(v.language)
     out: list[str] = []
     n = len(v.paragraphs)
-    ads = {0: 1, 4: 2} if n > 5 else {0: 1}
+    if dense_ads:
+        ads = {i: k for k, i in enumerate(range(0, n - 1, 2), 1)}
+    else:
+        ads = {0: 1, 4: 2} if n > 5 else {0: 1}
     connatix = 2 if n > 3 else -1
     for i, segments in enumerate(v.paragraphs):
         if i in v.subheads:
             out.append(f"<h2>{esc(v.subheads[i])}</h2>")
-        out.append(parts.paragraph(segments, absolute=True))
+        out.append(parts.paragraph(segments))
         if i in ads:
             out.append(parts.ad_2026(lab, ads[i]))
         if i == connatix:
@@ -78,8 +81,11 @@ def _tags(v: ArticleView) -> str:
     )
 
 
-def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -> str:
-    """The complete page (with the base URL placeholder)."""
+def render(
+    v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]], dense_ads: bool = False
+) -> str:
+    """The complete page (with the base URL placeholder); ``dense_ads`` puts an ad slot after
+    every other paragraph."""
     s, ver, lab = v.story, v.version, labels(v.language)
     pub = s.published_at
     head = "\n".join(
@@ -103,7 +109,7 @@ def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -
         f"{parts.share_bar(v, lab.share_2026, absolute=True)}"
         f"{parts.share_popup(v, lab.share_2026)}"
         f'<h2 class="c-article-summary">{esc(ver.teaser)}</h2>'
-        f"{_content(v)}"
+        f"{_content(v, dense_ads)}"
         f'<a class="accessibility-bar__goto" href="{url(v.path)}#accessibility-bar">'
         f"{esc(lab.goto_accessibility)}</a>"
         f"{parts.share_bar(v, lab.share_2026, absolute=True)}"
@@ -121,6 +127,6 @@ def render(v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]]) -
         f'<div class="o-article-newsy__main">{main}{parts.comments_containers(v)}</div>'
         f"{chrome.aside(ev, v.top_stories, v.most_read)}</div></article>"
         "</div></div></div></main></div>"
-        f"{chrome.footer(ev)}{chrome.hamburger(ev)}"
+        f"{footer.footer(ev)}{footer.hamburger(ev)}"
     )
     return chrome.document(v.language, head, "u-overflow-x-hidden is-template-article", body)

@@ -81,8 +81,14 @@ def _rank(path: str) -> str:
     return hashlib.sha256(("most-read:" + path).encode()).hexdigest()
 
 
-def edition_view(code: str, cards: Sequence[Card], tags: dict[str, list[str]]) -> EditionView:
-    """``cards``: the edition's articles newest first; ``tags``: article path -> tag labels."""
+def edition_view(
+    code: str,
+    cards: Sequence[Card],
+    tags: dict[str, list[str]],
+    editions: Sequence[str] = EDITIONS,
+) -> EditionView:
+    """``cards``: the edition's articles newest first; ``tags``: article path -> tag labels;
+    ``editions``: the editions the chrome's language lists offer."""
     by_vertical: dict[str, list[Card]] = {}
     vertical_tags: dict[str, list[tuple[str, str]]] = {}
     counts: Counter[str] = Counter()
@@ -109,7 +115,7 @@ def edition_view(code: str, cards: Sequence[Card], tags: dict[str, list[str]]) -
         by_vertical={k: tuple(v) for k, v in by_vertical.items()},
         vertical_tags={k: tuple(v) for k, v in vertical_tags.items()},
         programmes=tuple((label, slug) for slug, label in programmes.items()),
-        home_paths={e: f"/{e}/" for e in EDITIONS},
+        home_paths={e: f"/{e}/" for e in editions},
     )
 
 

@@ -18,10 +18,12 @@ from newsbot.demo.filler import (
     asset,
     breakpoints_config,
     feature_store_b64,
+    sprite,
+    srcset,
     utility_css,
 )
-from newsbot.demo.labels import LABELS, labels, section_label
-from newsbot.demo.model import Card, EditionView, attr_json, esc, js_json, url
+from newsbot.demo.labels import LABELS, labels
+from newsbot.demo.model import Card, EditionView, esc, js_json, url
 
 EDITIONS = ("en", "de", "fr")
 _ICON_SIZES = ("57x57", "60x60", "72x72", "76x76", "114x114", "120x120", "144x144", "152x152")
@@ -36,11 +38,16 @@ def section_path(edition: str, vertical: str) -> str:
     return f"/{edition}/#section-{vertical}"
 
 
+RTL_LANGUAGES = ("ar", "fa")
+
+
 def document(language: str, head: str, body_class: str, body: str) -> str:
+    """A whole page: doctype, <html> with language and direction, head, the icon sprite, body."""
+    direction = "rtl" if language in RTL_LANGUAGES else "ltr"
     return (
-        f'<!DOCTYPE html>\n<html lang="{language}" dir="ltr">\n<head>\n'
-        f'<meta charset="UTF-8">\n{head}\n</head>\n<body class="{body_class}">\n{body}\n'
-        "</body>\n</html>\n"
+        f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction}">\n<head>\n'
+        f'<meta charset="UTF-8">\n{head}\n</head>\n<body class="{body_class}">\n{sprite()}\n'
+        f"{body}\n</body>\n</html>\n"
     )
 
 
@@ -75,7 +82,7 @@ def head_data(ev: EditionView, pagetype: str, entity: dict[str, object]) -> str:
             "vertical": v,
             "label": label,
             "url": url(section_path(ev.code, v)),
-            "items": [_card_state(c) for c in ev.by_vertical.get(v, ())[:4]],
+            "items": [card_state(c) for c in ev.by_vertical.get(v, ())[:4]],
         }
         for v, label in lab.sections
     ]
@@ -83,14 +90,14 @@ def head_data(ev: EditionView, pagetype: str, entity: dict[str, object]) -> str:
         "context": {"website": "euronews", "pagetype": pagetype, "locale": ev.language},
         "menus": menus,
         "trending": [{"label": t, "url": url(p)} for t, p in ev.trending],
-        "latest": [_card_state(c) for c in ev.latest],
+        "latest": [card_state(c) for c in ev.latest],
         "entities": entity,
     }
     config = {
         "edition": ev.code,
         "locale": lab.locale,
         "home": url(f"/{ev.code}/"),
-        "editions": {e: url(f"/{e}/") for e in EDITIONS},
+        "editions": {e: url(p) for e, p in ev.home_paths.items()},
         "assets": {s: asset(s) for s in SCRIPTS},
         **breakpoints_config(),
     }
@@ -104,7 +111,7 @@ def head_data(ev: EditionView, pagetype: str, entity: dict[str, object]) -> str:
     )
 
 
-def _card_state(c: Card) -> dict[str, object]:
+def card_state(c: Card) -> dict[str, object]:
     return {
         "id": c.story,
         "type": c.kind,
@@ -146,8 +153,8 @@ def media_object(c: Card, block: str, pos: int, title_tag: str = "div") -> str:
     return (
         f'<article id="{aid}" class="the-media-object m-modeMobile-1 m-modeDesktop-1 m-modeXL-1">'
         f'<figure class="the-media-object__figure"><a href="{url(c.path)}" tabindex="-1">'
-        f'<img class="the-media-object__image" src="{esc(c.image)}" alt="{esc(c.title)}" '
-        f'width="384" height="216" loading="lazy"></a>{icon}</figure>'
+        f'<img class="the-media-object__image" src="{esc(c.image)}"{srcset(c.image)} '
+        f'alt="{esc(c.title)}" width="384" height="216" loading="lazy"></a>{icon}</figure>'
         '<div class="the-media-object__content">'
         f'<a class="the-media-object__metas" data-event="article-label" '
         f'href="{url(c.section_path)}">{esc(c.program)}</a>'
@@ -175,7 +182,8 @@ def _dropdown(ev: EditionView, vertical: str, n: int) -> str:
     featured = "".join(
         f'<li id="adb-header-subnav-featured-{n}_3_{i}" class="c-featured-nav__item">'
         f'<a class="c-featured-nav__item__link" href="{url(c.path)}">'
-        f'<img class="c-featured-nav__item__image" src="{esc(c.image)}" alt="" loading="lazy">'
+        f'<img class="c-featured-nav__item__image" src="{esc(c.image)}"{srcset(c.image)} alt="" '
+        'loading="lazy">'
         f'<p class="c-featured-nav__item__title">{esc(c.title)}</p>'
         f'<p class="c-featured-nav__item__content">{esc(c.teaser)}</p></a></li>'
         for i, c in enumerate(cards[:2], 1)
@@ -285,86 +293,4 @@ def aside(ev: EditionView, top: Sequence[Card], most_read: Sequence[Card]) -> st
         f'<div class="c-ad-wrapper o-article-newsy__aside__content-2">{ad}</div>'
         f'<section class="c-most-read"><h2 class="c-most-read__title">{esc(lab.most_read)}</h2>'
         f"{reads}</section></aside>"
-    )
-
-
-def footer(ev: EditionView) -> str:
-    lab = labels(ev.language)
-    themes = "".join(
-        f'<li><a class="c-footer-sitemap__list-item" href="{url(section_path(ev.code, v))}">'
-        f"{esc(label)}</a></li>"
-        for v, label in lab.sections
-    )
-    tags = "".join(
-        f'<li><a class="c-footer-sitemap__list-item" href="{url(p)}">{esc(t)}</a></li>'
-        for t, p in ev.trending
-    )
-    editions = "".join(
-        f'<li><a class="c-footer-sitemap__list-item" hreflang="{e}" href="{url(f"/{e}/")}">'
-        f"{esc(LABELS[e].language_name)}</a></li>"
-        for e in EDITIONS
-    )
-    year = max((c.published.year for c in ev.latest), default=2026)
-    columns = "".join(
-        f'<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
-        f'{esc(section_label(ev.language, v))}</span><ul class="c-footer-sitemap__list-fold">'
-        + "".join(
-            f'<li><a class="c-footer-sitemap__list-item" href="{url(c.path)}">'
-            f"{esc(c.title)}</a></li>"
-            for c in cards
-        )
-        + "</ul></div>"
-        for v, cards in ev.by_vertical.items()
-    )
-    return (
-        '<footer class="c-footer enw-site-footer" id="enw-footer">'
-        '<section class="c-footer-sitemap"><div class="o-template-footer">'
-        f'<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
-        f'{esc(lab.categories)}</span><ul class="c-footer-sitemap__list-fold">{themes}</ul></div>'
-        f'<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
-        f'{esc(lab.trending)}</span><ul class="c-footer-sitemap__list-fold">{tags}</ul></div>'
-        '<div class="c-footer-sitemap__list"><span class="c-footer-sitemap__list-heading">'
-        f'Editions</span><ul class="c-footer-sitemap__list-fold">{editions}</ul></div>'
-        f"{columns}</div>"
-        '<div class="c-footer-sitemap__copyright"><div class="c-footer-sitemap__copyright__text">'
-        f"© euronews demo {year}</div></div></section></footer>"
-    )
-
-
-def hamburger(ev: EditionView) -> str:
-    lab = labels(ev.language)
-    main = "".join(
-        f'<a class="c-menu-mobile-list__item" href="{url(section_path(ev.code, v))}">'
-        f"{esc(label)}</a>"
-        for v, label in lab.sections
-    )
-    tags = "".join(
-        f'<a class="c-tag u-font-size-14" href="{url(p)}">{esc(t)}</a>' for t, p in ev.trending
-    )
-    options = "".join(
-        f'<option value="{url(f"/{e}/")}"{" selected" if e == ev.code else ""}>'
-        f"{esc(LABELS[e].language_name)}</option>"
-        for e in EDITIONS
-    )
-    latest = "".join(
-        f'<a class="c-menu-mobile-list__item" href="{url(c.path)}">{esc(c.title)}</a>'
-        for c in ev.latest
-    )
-    content = {
-        "mainItems": [
-            {"url": url(section_path(ev.code, v)), "label": label} for v, label in lab.sections
-        ],
-        "latest": [_card_state(c) for c in ev.latest],
-        "tags": [{"url": url(p), "label": t} for t, p in ev.trending],
-    }
-    return (
-        '<aside id="hamburger-menu" class="enw-menu u-hide-for-large">'
-        '<div id="hamburger-menu-content" class="enw-hamburger-menu-content" '
-        f'data-content="{attr_json(content)}">'
-        f'<div class="c-barre-now--mobile"><strong>{esc(lab.trending)}</strong>'
-        f'<div class="u-flex-container">{tags}</div></div>'
-        f'<div class="c-menu-mobile-list c-menu-mobile-list-main">{main}</div>'
-        f'<div class="c-menu-mobile-list c-menu-mobile-list-latest">{latest}</div>'
-        '<div class="c-languages__select"><select class="c-languages__select__options '
-        f'js-languageSelect">{options}</select></div></div></aside>'
     )

@@ -7,6 +7,7 @@ generated from fixed tables so that every render is byte-identical.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from functools import cache
 
@@ -203,3 +204,117 @@ def breakpoints_config() -> dict[str, object]:
         "mobileScaling": 1,
         "players": {"default": "demo-player", "muted": True, "autoplay": False},
     }
+
+
+def path_data(seed: str, segments: int) -> str:
+    """SVG path data drawn from a seed: the long ``d`` attributes of real icon sets."""
+    raw = b""
+    counter = 0
+    while len(raw) < segments * 6:
+        raw += hashlib.sha256(f"{seed}:{counter}".encode()).digest()
+        counter += 1
+    out = [f"M{raw[0] % 24}.{raw[1] % 10} {raw[2] % 24}.{raw[3] % 10}"]
+    for i in range(segments):
+        b = raw[i * 6 : i * 6 + 6]
+        out.append(
+            f"c{b[0] % 9 - 4}.{b[1] % 100:02d} {b[2] % 9 - 4}.{b[3] % 100:02d} "
+            f"{b[4] % 13 - 6}.{b[5] % 100:02d} {b[0] % 11 - 5}.{b[2] % 100:02d}"
+        )
+    return "".join(out) + "z"
+
+
+#: Icons of the page-wide sprite (``<use href="#icon-…">``) and of the footer's social links.
+SPRITE_ICONS = (
+    "arrow-left", "arrow-right", "arrow-up", "arrow-down", "chevron", "play-circle", "pause",
+    "volume", "mute", "fullscreen", "clock", "calendar", "location", "weather-sun",
+    "weather-cloud", "weather-rain", "bookmark", "print", "link", "mail", "user", "bell",
+    "moon", "sun", "podcast", "live-dot", "quote", "camera", "gallery", "download",
+)  # fmt: skip
+SOCIAL = (
+    ("facebook", "https://www.facebook.com/euronews"),
+    ("x", "https://x.com/euronews"),
+    ("instagram", "https://www.instagram.com/euronews.tv/"),
+    ("youtube", "https://www.youtube.com/user/euronewsnetwork"),
+    ("tiktok", "https://www.tiktok.com/@euronews"),
+    ("linkedin", "https://www.linkedin.com/company/euronews"),
+    ("flipboard", "https://flipboard.com/@euronews"),
+    ("telegram", "https://t.me/euronews"),
+    ("whatsapp", "https://whatsapp.com/channel/euronews"),
+    ("bluesky", "https://bsky.app/profile/euronews.com"),
+)
+
+
+def social_icon(name: str) -> str:
+    return (
+        f'<svg class="c-social-icon c-social-icon--{name}" width="24" height="24" '
+        f'viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
+        f'<path fill="currentColor" d="{path_data("social:" + name, 34)}"/></svg>'
+    )
+
+
+@cache
+def sprite() -> str:
+    """A hidden SVG sprite of the page's icons, as templates inline at the top of <body>."""
+    symbols = "".join(
+        f'<symbol id="icon-{name}" viewBox="0 0 24 24"><path d="{path_data(name, 22)}"/>'
+        f'<path d="{path_data(name + ":2", 6)}" opacity=".4"/></symbol>'
+        for name in SPRITE_ICONS
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="u-display-none" aria-hidden="true" '
+        f'style="position:absolute;width:0;height:0;overflow:hidden">{symbols}</svg>'
+    )
+
+
+_WIDTHS = (320, 432, 640, 1024, 1920)
+
+
+def srcset(image: str) -> str:
+    """``srcset`` and ``sizes`` attributes of a picture at the usual responsive widths."""
+    folder, _, name = image.rpartition("/")
+    candidates = ", ".join(f"{folder}/{w}x{w * 9 // 16}_{name} {w}w" for w in _WIDTHS)
+    return (
+        f' srcset="{candidates}" sizes="(max-width: 767px) 100vw, (max-width: 1023px) 50vw, '
+        '(max-width: 1279px) 33vw, 384px"'
+    )
+
+
+@cache
+def consent_config() -> str:
+    """The consent manager's inline vendor configuration (2024 template, about 15 KB)."""
+    vendors = [
+        {
+            "id": i,
+            "name": f"Partner {i:03d}",
+            "purposes": [p for p in range(1, 11) if (i * p) % 3 != 0],
+            "legIntPurposes": [p for p in range(2, 11) if (i + p) % 4 == 0],
+            "specialFeatures": [1] if i % 7 == 0 else [],
+            "cookieMaxAgeSeconds": 86400 * (1 + i % 13),
+            "policyUrl": f"https://partners.newsbot-demo.invalid/{i:03d}/privacy",
+        }
+        for i in range(1, 171)
+    ]
+    config = {"version": 2, "gdprApplies": True, "vendorListVersion": 187, "vendors": vendors}
+    return json.dumps(config, separators=(",", ":"))
+
+
+@cache
+def ad_config(site: str) -> str:
+    """An ad server's inline slot configuration (sizes, targeting, refresh rules; about 20 KB)."""
+    sizes = [[300, 250], [300, 600], [320, 50], [320, 100], [728, 90], [970, 250], [160, 600]]
+    slots = [
+        {
+            "id": f"{site}-slot-{i:02d}",
+            "path": f"/6458/{site}/{('home', 'article', 'section', 'video')[i % 4]}/pos{i}",
+            "sizes": [sizes[(i + k) % len(sizes)] for k in range(1 + i % 4)],
+            "targeting": {"pos": f"pos{i}", "kw": [f"k{(i * k) % 17}" for k in range(1, 6)]},
+            "refresh": {"seconds": 30 + (i % 5) * 15, "maxRefreshes": i % 6},
+            "lazy": {"fetchMarginPercent": 30 + i % 40, "renderMarginPercent": 10 + i % 20},
+            "bidders": [
+                {"bidder": f"bidder{b}", "params": {"placementId": (i * 7919 + b) % 100000}}
+                for b in range(1 + i % 5)
+            ],
+        }
+        for i in range(1, 49)
+    ]
+    return json.dumps({"site": site, "slots": slots}, separators=(",", ":"))

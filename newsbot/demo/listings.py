@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsbot.demo import chrome, parts
+from newsbot.demo import chrome, footer, parts
 from newsbot.demo.labels import LABELS, labels, section_label
 from newsbot.demo.model import ArticleView, Card, EditionView, esc, url
 
@@ -35,11 +35,11 @@ def _head(ev: EditionView, title: str, description: str, canonical: str | None, 
 
 
 def _page(ev: EditionView, head: str, content: str, body_class: str = "is-template-listing") -> str:
-    alternates = [(e, f"/{e}/") for e in chrome.EDITIONS]
+    alternates = list(ev.home_paths.items())
     body = (
         f"{chrome.header_2026(ev, alternates)}"
         f'<main id="enw-main-content" class="o-site-main">{content}</main>'
-        f"{chrome.footer(ev)}{chrome.hamburger(ev)}"
+        f"{footer.footer(ev)}{footer.hamburger(ev)}"
     )
     return chrome.document(ev.language, head, body_class, body)
 
@@ -175,3 +175,27 @@ def index_page() -> str:
     head = "<title>Euronews demo</title>\n" + '<meta name="robots" content="noindex">'
     body = f"<main><h1>Euronews demo</h1><ul>{links}</ul></main>"
     return chrome.document("en", head, "is-template-index", body)
+
+
+def video_hub_page(ev: EditionView, videos: Sequence[Card]) -> str:
+    """The edition's video hub: the newest video as a featured player, then a grid of videos."""
+    lab = labels(ev.language)
+    path = f"/{ev.code}/video"
+    head = _head(ev, lab.video, f"{lab.video} – {lab.edition_title}", path, "")
+    featured = ""
+    if videos:
+        first = videos[0]
+        featured = (
+            '<section class="o-section c-video-hub__featured">'
+            '<div class="c-video-player js-playercontrols" data-autoplay="false">'
+            f'<img class="c-video-player__poster" src="{esc(first.image)}" alt="" width="1200" '
+            'height="675"></div>'
+            f'<h2 class="c-video-hub__featured-title"><a href="{url(first.path)}">'
+            f"{esc(first.title)}</a></h2></section>"
+        )
+    content = (
+        f'<h1 class="c-listing__title c-video-hub__title">{esc(lab.video)}</h1>{featured}'
+        f'<section class="o-section c-listing c-listing--video">{_cards(videos, "video-hub")}'
+        "</section>"
+    )
+    return _page(ev, head, content, "is-template-video-hub")

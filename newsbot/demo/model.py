@@ -19,6 +19,8 @@ from newsbot.demo.stories import Story, StoryVersion
 
 BASE = "@@BASE@@"
 BASE_QUOTED = quote(BASE, safe="")
+# Links the real site writes in https even where the rest of the page says http (body text).
+SECURE_BASE = "@@SECURE-BASE@@"
 # Images are not served; they live on a fixed host that never resolves (RFC 2606 .invalid).
 IMAGE_HOST = "https://static.newsbot-demo.invalid"
 
@@ -31,6 +33,11 @@ def esc(text: str) -> str:
 def url(path: str) -> str:
     """Absolute URL (with the base placeholder) of a root-relative path."""
     return BASE + path
+
+
+def secure_url(path: str) -> str:
+    """Absolute https URL (with the secure base placeholder) of a root-relative path."""
+    return SECURE_BASE + path
 
 
 def qurl(path: str) -> str:
@@ -53,14 +60,58 @@ def digest(text: str, n: int = 20) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
 
 
+_TRANSLIT = str.maketrans(
+    {
+        **dict(
+            zip(
+                "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
+                "abgdeziqiklmnxoprstyfxpoaeiioyoiyiys",
+                strict=True,
+            )
+        ),
+        "θ": "th",
+        "χ": "ch",
+        "ψ": "ps",
+        **dict(zip("абвгдезийклмнопрстуфыэ", "abvgdezijklmnoprstufye", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ь": "",
+        "ю": "yu",
+        "я": "ya",
+        "ł": "l",
+        "ı": "i",
+        "ø": "o",
+        "đ": "d",
+        "œ": "oe",
+        "æ": "ae",
+        "ß": "ss",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+    }
+)
+
+
 def slugify(text: str) -> str:
-    """ASCII slug of a tag or label (German umlauts transliterated)."""
-    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "ae"), ("Ö", "oe"), ("Ü", "ue")):
-        text = text.replace(a, b)
-    text = text.replace("ß", "ss")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = "".join(c if c.isalnum() else "-" for c in text.lower())
-    return "-".join(p for p in out.split("-") if p) or "tag"
+    """URL slug of a tag or label: Latin letters lose their accents (German umlauts become
+    ae, oe, ue), Greek and Cyrillic are transliterated, other scripts keep their letters."""
+    text = text.lower().translate(_TRANSLIT)
+    out = []
+    for c in text:
+        plain = unicodedata.normalize("NFKD", c).encode("ascii", "ignore").decode("ascii")
+        if plain:
+            out.append("".join(p if p.isalnum() else "-" for p in plain))
+        elif unicodedata.combining(c):
+            continue
+        else:
+            out.append(c if c.isalnum() else "-")
+    return "-".join(p for p in "".join(out).split("-") if p) or "tag"
 
 
 def meta_date(when: datetime) -> str:

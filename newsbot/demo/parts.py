@@ -17,6 +17,7 @@ from newsbot.demo.model import (
     image_url,
     meta_date,
     qurl,
+    secure_url,
     timestamp,
     url,
 )
@@ -261,7 +262,8 @@ def contributors(v: ArticleView, absolute: bool) -> str:
     return f'<div class="c-article-contributors">{esc(lab.by)}\u00a0{names}</div>'
 
 
-def paragraph(segments: tuple[Segment, ...], absolute: bool) -> str:
+def paragraph(segments: tuple[Segment, ...]) -> str:
+    """A body paragraph; links to the site are absolute https URLs, as the site writes them."""
     out = []
     for seg in segments:
         if seg.href is None:
@@ -271,8 +273,7 @@ def paragraph(segments: tuple[Segment, ...], absolute: bool) -> str:
                 f'<a href="{esc(seg.href)}" rel="noopener" target="_blank">{esc(seg.text)}</a>'
             )
         else:
-            href = url(seg.href) if absolute else seg.href
-            out.append(f'<a href="{href}">{esc(seg.text)}</a>')
+            out.append(f'<a href="{secure_url(seg.href)}">{esc(seg.text)}</a>')
     return f"<p>{''.join(out)}</p>"
 
 

@@ -24,6 +24,7 @@ from newsbot.demo.labels import labels, section_label
 from newsbot.demo.model import (
     BASE,
     BASE_QUOTED,
+    SECURE_BASE,
     ArticleView,
     Card,
     EditionView,
@@ -325,6 +326,7 @@ class DemoSite:
         if page is None:
             page = self._page(path_and_query)
         text = page.text.replace(BASE_QUOTED, quote(base, safe="")).replace(BASE, base)
+        text = text.replace(SECURE_BASE, base)
         body = text.encode("utf-8")
         headers = [
             ("Content-Type", page.content_type),

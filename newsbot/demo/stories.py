@@ -1,24 +1,29 @@
 """Story files of the demo site: load ``stories/*.toml`` and validate them into frozen records.
 
-One file holds one story in one to three languages (see ``stories/README`` in the story plan).
-Every problem is reported as :class:`StoryError` naming the file and the dotted key.
+One file holds one story in one or more languages (see ``stories/README`` in the story plan).
+The demo site serves the ``sNN`` stories (en, de, fr); the extraction fixtures also render the
+``fNN`` stories (other editions) and the ``xNN`` stories (pages of other kinds: class-less older
+articles, a live blog, other sites). Every problem is reported as :class:`StoryError` naming the
+file and the dotted key.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 STORIES_DIR = Path(__file__).parent / "stories"
-LANGUAGES = ("en", "de", "fr")
-TEMPLATES = (2024, 2026)
+#: Every language a story may be written in, in the order pages list their editions.
+LANGUAGES = ("en", "de", "fr", "it", "es", "pt", "el", "pl", "ru", "tr", "hu", "ar")
+#: Template generations: 2015 is the older class-less markup (fixtures only).
+TEMPLATES = (2015, 2024, 2026)
 LINK_RE = re.compile(r"\[([^\]\[]+)\]\(([^()\s]+)\)")
-STORY_ID_RE = re.compile(r"s\d\d")
+STORY_ID_RE = re.compile(r"[sfx]\d\d")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _TOP_KEYS = {
     "id",
@@ -33,6 +38,7 @@ _TOP_KEYS = {
     "inline_related",
     "story_id",
     "event_id",
+    "short",
     *LANGUAGES,
 }
 _VERSION_KEYS = {
@@ -92,6 +98,7 @@ class Story:
     event_id: int
     versions: tuple[StoryVersion, ...]
     source: str = ""
+    short: bool = False
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -182,7 +189,7 @@ def _version(top: _Reader, language: str, template: int) -> StoryVersion:
         for m in LINK_RE.finditer(p):
             target = m.group(2)
             if not (STORY_ID_RE.fullmatch(target) or target.startswith(("https://", "http://"))):
-                raise r.fail(f"paragraphs[{i}]", f"links to {target!r} (want sNN or a URL)")
+                raise r.fail(f"paragraphs[{i}]", f"links to {target!r} (want a story id or a URL)")
         if "](" in LINK_RE.sub("", p):
             raise r.fail(f"paragraphs[{i}]", "has a malformed Markdown link")
     return StoryVersion(
@@ -216,7 +223,7 @@ def load_story_file(path: Path) -> Story:
         raise top.fail(unknown[0], "is not a known key")
     sid = top.text("id")
     if not STORY_ID_RE.fullmatch(sid) or sid != path.stem:
-        raise top.fail("id", f"must be sNN and match the file name, not {sid!r}")
+        raise top.fail("id", f"must be sNN, fNN or xNN and match the file name, not {sid!r}")
     template = top.get("template", int)
     if template not in TEMPLATES:
         raise top.fail("template", f"must be one of {TEMPLATES}, not {template}")
@@ -256,16 +263,20 @@ def load_story_file(path: Path) -> Story:
         event_id=top.get("event_id", int),
         versions=versions,
         source=path.name,
+        short=top.get("short", bool, False),
     )
 
 
-def load_stories(directory: Path = STORIES_DIR) -> tuple[Story, ...]:
-    """Every story of ``directory``, sorted by id, with cross-story references checked."""
-    files = sorted(directory.glob("s*.toml"))
+def load_stories(
+    directory: Path = STORIES_DIR, pattern: str = "s*.toml", known: Sequence[Story] = ()
+) -> tuple[Story, ...]:
+    """Every story of ``directory`` whose file matches ``pattern``, sorted by id, with cross-story
+    references checked (they may also name one of the ``known`` stories)."""
+    files = sorted(directory.glob(pattern))
     if not files:
-        raise StoryError(f"{directory}: no story files (s01.toml ...)")
+        raise StoryError(f"{directory}: no story files ({pattern})")
     stories = tuple(load_story_file(f) for f in files)
-    by_id = {s.id: s for s in stories}
+    by_id = {s.id: s for s in (*known, *stories)}
     for s in stories:
         for i, target in enumerate(s.related):
             if target not in by_id or target == s.id:
