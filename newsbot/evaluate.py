@@ -1,7 +1,7 @@
 """Extraction quality over the fixture corpus: newsbot and plain trafilatura side by side.
 
 A fixture is a folder: ``page.html`` (the page as served), ``meta.json`` (url, site,
-content_type, fetched_at, body paragraphs, must_contain / must_not_contain snippets) and
+content_type, fetched_at, body paragraphs and subheads, must_contain / must_not_contain) and
 ``expected.json`` (``{"article": null}`` or every field of the article, links included).
 The floor (``floor.json`` beside the cases) records the scores CI must keep; it only rises.
 """
@@ -153,7 +153,8 @@ class Scores:
         for name in COMPARED:
             if got is not None and got.get(name) == case.expected.get(name):
                 self.fields[name] += 1
-        truth = _tokens("\n".join(case.meta.get("body", [])))
+        # Subheadings are the article's own text too; they are listed apart from paragraphs.
+        truth = _tokens("\n".join([*case.meta.get("body", []), *case.meta.get("subheads", [])]))
         found = _tokens(text)
         self.true_tokens += sum(truth.values())
         self.found_tokens += sum(found.values())

@@ -22,11 +22,12 @@ from newsbot.extract.links import (
     LinkContext,
     inline_links,
     labelled_related,
+    paragraph_links,
     related_links,
     translation_links,
 )
 from newsbot.extract.meta import PageMeta, read_page_meta
-from newsbot.extract.text import body_text, clean_lines, prune
+from newsbot.extract.text import body_text, clean_lines, prune, standfirst_line
 from newsbot.items import Article, NotArticle
 from newsbot.sites import GENERIC, Profile, load_profile, profile_for_url
 
@@ -166,8 +167,13 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         for el in labelled_related(scope, collector):
             if el.getparent() is not None:
                 el.drop_tree()
+        paragraph_links(scope, collector)
         raw = body_text(scope, url, whole_page=True)
     teaser = fields.get("teaser") or ""
+    if body is None and profile.slug != GENERIC and not fields["standfirst_found"]:
+        # A site's page without its markup (older templates): the standfirst is the paragraph
+        # its cut meta description begins. Not on unknown sites, where that is the lede.
+        teaser = standfirst_line(raw, fields["descriptions"]) or teaser
     cleaned = clean_lines(
         raw, duplicates=[fields.get("title", ""), teaser, *fields["descriptions"]]
     )

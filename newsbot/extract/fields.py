@@ -11,7 +11,8 @@ from typing import Any
 
 from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_names, ld_urls
-from newsbot.extract.text import sources_of, whole_teaser
+from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
+from newsbot.normalize import normalize_space
 from newsbot.sites import Profile
 
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
@@ -57,6 +58,20 @@ def _title_from_head(page: PageMeta) -> str | None:
     return parts[0] if len(parts) > 1 else page.title
 
 
+def _byline_authors(scope: Any) -> list[str]:
+    """Authors from a byline that no markup names ("Von <a>Euronews</a>", "By Jane Doe and
+    John Roe"): the first short element that starts with a byline word."""
+    for el in scope.iter("div", "p", "span", "address"):
+        text = normalize_space(el.text_content())
+        if len(text) > 100 or not byline_match(text):
+            continue
+        names = [normalize_space(a.text_content()) for a in el.iter("a")]
+        names = [n for n in names if n] or split_names(byline_match(text) or "")
+        if names:
+            return names
+    return []
+
+
 def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[str, Any]:
     """Every article field the page offers outside its body text, merged; plus
     ``descriptions``: the page's meta descriptions as written (cut-off copies of the teaser
@@ -81,13 +96,15 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
         *page.all("og:description", "description", "twitter:description"),
     ]
     # The page's standfirst element is whole; descriptions in meta tags are often cut short.
-    loader.add_value("teaser", [*_select(scope, profile, "teaser"), *whole_teaser(descriptions)])
+    standfirst = _select(scope, profile, "teaser")
+    loader.add_value("teaser", [*standfirst, *whole_teaser(descriptions)])
     loader.add_value(
         "authors",
         _first_list(
             _select(scope, profile, "authors"),
             ld_names(page.ld("author")),
             page.all("article:author", "author"),
+            _byline_authors(scope),
         ),
     )
     loader.add_value(
@@ -136,4 +153,5 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
     loader.add_value("sources", [s for line in lines for s in (sources_of(line) or [line])])
     fields: dict[str, Any] = loader.load_item()
     fields["descriptions"] = descriptions
+    fields["standfirst_found"] = bool(standfirst)
     return fields

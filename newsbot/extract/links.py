@@ -185,3 +185,26 @@ def labelled_related(root: Any, collector: LinkCollector) -> list[Any]:
         blocks.append([anchor, *items])
         claimed.update(e for part in (anchor, *items) for e in part.iter())
     return [el for block in blocks for el in block]
+
+
+#: A paragraph this long is body text (navigation, tag lists and captions are shorter).
+_BODY_PARAGRAPH = 80
+
+
+def paragraph_links(root: Any, collector: LinkCollector) -> None:
+    """Inline links where no markup names the body: links to other articles of the same site
+    inside paragraphs long enough to be body text, outside comment threads."""
+    ctx = collector.ctx
+    for p in root.iter("p"):
+        if len(normalize_space(p.text_content())) < _BODY_PARAGRAPH or _in_comments(p):
+            continue
+        for a in p.iter("a"):
+            url = ctx.target(a.get("href", ""))
+            if url and same_site(url, ctx.page_url, ctx.profile.domains) and ctx.is_article(url):
+                collector.add_url("inline", url, anchor_text(a))
+
+
+def _in_comments(el: Any) -> bool:
+    return any(
+        "comment" in f"{a.get('class', '')} {a.get('id', '')}".lower() for a in el.iterancestors()
+    )

@@ -57,6 +57,22 @@ def _folded_phrases() -> tuple[frozenset[str], int]:
     return folded, max(len(p) for p in folded)
 
 
+@cache
+def _byline() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{_alternation(phrases('byline'))})\s+(\S.*)$", re.IGNORECASE)
+
+
+def byline_match(text: str) -> str | None:
+    """The names part of a byline ("Von Euronews" → "Euronews"), else None."""
+    match = _byline().match(text.strip())
+    return match.group(1) if match and not _SENTENCE_END.search(text[-2:]) else None
+
+
+def split_names(text: str) -> list[str]:
+    """Names in a byline: "Jane Doe, John Roe and Ann Poe"."""
+    return [n for n in _SOURCES_SPLIT.split(text) if n]
+
+
 def is_furniture_line(line: str) -> bool:
     """True for a line made only of furniture phrases, alone or run together.
 
@@ -113,6 +129,17 @@ def clean_lines(raw: str, *, duplicates: Iterable[str] = ()) -> CleanText:
 
 def _prefix_of_any(line: str, texts: set[str]) -> bool:
     return len(line) >= 40 and any(t.startswith(line) for t in texts)
+
+
+def standfirst_line(raw: str, descriptions: Iterable[str]) -> str | None:
+    """A paragraph near the top that the (cut) meta description begins: the page's standfirst,
+    shown whole where no markup names it."""
+    stems = [normalize_space(d).rstrip(" .…") for d in descriptions]
+    stems = [s for s in stems if len(s) >= 40]
+    for line in [normalize_space(line) for line in raw.splitlines() if line.strip()][:8]:
+        if any(line.startswith(stem) and len(line) > len(stem) for stem in stems):
+            return line
+    return None
 
 
 def filter_lines(text: str) -> str:
