@@ -27,18 +27,27 @@ from newsbot.extract.links import (
     translation_links,
 )
 from newsbot.extract.meta import PageMeta, read_page_meta
-from newsbot.extract.text import body_text, clean_lines, prune, standfirst_line
+from newsbot.extract.text import (
+    body_text,
+    clean_lines,
+    has_related_heading,
+    prune,
+    standfirst_line,
+)
 from newsbot.items import Article, NotArticle
-from newsbot.sites import GENERIC, Profile, load_profile, profile_for_url
+from newsbot.sites import GENERIC, ClassIndex, Profile, load_profile, profile_for_url
 
 #: Bump when the extraction code changes what it produces; profiles carry their own digest.
 EXTRACT_RULES = "2"
 MIN_TEXT_CHARS = 60
 #: Larger pages are not articles but accidents or traps (the crawl refuses far larger anyway).
 MAX_PAGE_BYTES = 10 * 1024 * 1024
-_PARSER = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+# No ID hash: nothing looks elements up by id, and building it costs a sixth of the parse.
+_PARSER = lxml_html.HTMLParser(
+    remove_comments=True, remove_pis=True, no_network=True, collect_ids=False
+)
 _UTF8 = lxml_html.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, encoding="utf-8"
+    remove_comments=True, remove_pis=True, no_network=True, collect_ids=False, encoding="utf-8"
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _ARTICLE_OG_TYPES = ("article", "news")
@@ -147,28 +156,36 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
     page = read_page_meta(doc)
     container = _first_match(doc, profile, "container")
     scope = container if container is not None else doc
-    body = _first_match(scope, profile, "body")
+    # One walk of the article indexes it for all the profile's selectors; not worth it for a
+    # whole page read by a profile with two selectors.
+    index = ClassIndex(scope) if container is not None else None
+    body = _first_match(scope, profile, "body", index)
     reason = _not_an_article(doc, page, body)
     if reason:
         return Extraction(NotArticle(url, reason))
 
-    fields = load_fields(scope, page, url, profile)
+    fields = load_fields(scope, page, url, profile, index)
     canonical: str = fields.get("canonical_url") or url
     collector = LinkCollector(LinkContext(page_url=url, canonical_url=canonical, profile=profile))
-    related_links(scope, collector)
+    related_links(scope, collector, index)
     translation_links(page.alternates, collector)
     if body is not None and profile.slug != GENERIC:
-        prune(body, profile.prune)
+        prune(scope, profile.prune, index, within=body)
         inline_links(body, collector)
         raw = body_text(body, url, whole_page=False)
     else:
         # No body markup of the site: its furniture may have no class names either.
-        prune(scope, profile.prune)
-        for el in labelled_related(scope, collector):
-            if el.getparent() is not None:
-                el.drop_tree()
+        prune(scope, profile.prune, index)
         paragraph_links(scope, collector)
-        raw = body_text(scope, url, whole_page=True)
+        if profile.slug == GENERIC:
+            raw = body_text(scope, url, whole_page=True)
+            # Looking for related lists named only by a heading walks the whole page: on
+            # unknown sites only when the text shows such a heading, then read it again.
+            if has_related_heading(raw) and _drop_labelled_related(scope, collector):
+                raw = body_text(scope, url, whole_page=True)
+        else:
+            _drop_labelled_related(scope, collector)
+            raw = body_text(scope, url, whole_page=True)
     teaser = fields.get("teaser") or ""
     if body is None and profile.slug != GENERIC and not fields["standfirst_found"]:
         # A site's page without its markup (older templates): the standfirst is the paragraph
@@ -205,11 +222,22 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
     return Extraction(article, dict(collector.dropped))
 
 
-def _first_match(root: Any, profile: Profile, name: str) -> Any | None:
+def _drop_labelled_related(scope: Any, collector: LinkCollector) -> bool:
+    """Record and remove the related lists only a heading names; True if there were any."""
+    found = labelled_related(scope, collector)
+    for el in found:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return bool(found)
+
+
+def _first_match(
+    root: Any, profile: Profile, name: str, index: ClassIndex | None = None
+) -> Any | None:
     for selector in profile.selectors[name]:
-        found = selector.xpath(root)
-        if found:
-            return found[0]
+        found = selector.first(root, index)
+        if found is not None:
+            return found
     return None
 
 

@@ -13,23 +13,23 @@ from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_names, ld_urls
 from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
 from newsbot.normalize import normalize_space
-from newsbot.sites import Profile
+from newsbot.sites import ClassIndex, Profile
 
 _TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
 
 
-def _select(root: Any, profile: Profile, name: str) -> list[str]:
+def _select(root: Any, profile: Profile, name: str, index: ClassIndex | None) -> list[str]:
     """Values of the first selector of field ``name`` that matches anything."""
     for selector in profile.selectors[name]:
-        values = selector.values(root)
+        values = selector.values(root, index)
         if values:
             return values
     return []
 
 
-def _all_selected(root: Any, profile: Profile, name: str) -> list[str]:
+def _all_selected(root: Any, profile: Profile, name: str, index: ClassIndex | None) -> list[str]:
     """Values of every selector of field ``name``, in order."""
-    return [v for selector in profile.selectors[name] for v in selector.values(root)]
+    return [v for selector in profile.selectors[name] for v in selector.values(root, index)]
 
 
 def _first_list(*sources: list[str]) -> list[str]:
@@ -72,7 +72,9 @@ def _byline_authors(scope: Any) -> list[str]:
     return []
 
 
-def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[str, Any]:
+def load_fields(
+    scope: Any, page: PageMeta, url: str, profile: Profile, index: ClassIndex | None = None
+) -> dict[str, Any]:
     """Every article field the page offers outside its body text, merged; plus
     ``descriptions``: the page's meta descriptions as written (cut-off copies of the teaser
     that must not reach the text)."""
@@ -85,7 +87,7 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
     loader.add_value(
         "title",
         [
-            *_select(scope, profile, "title"),
+            *_select(scope, profile, "title", index),
             *_ld_strings(page, "headline"),
             page.first("og:title", "twitter:title"),
             _title_from_head(page),
@@ -96,23 +98,20 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
         *page.all("og:description", "description", "twitter:description"),
     ]
     # The page's standfirst element is whole; descriptions in meta tags are often cut short.
-    standfirst = _select(scope, profile, "teaser")
+    standfirst = _select(scope, profile, "teaser", index)
     loader.add_value("teaser", [*standfirst, *whole_teaser(descriptions)])
-    loader.add_value(
-        "authors",
-        _first_list(
-            _select(scope, profile, "authors"),
-            ld_names(page.ld("author")),
-            page.all("article:author", "author"),
-            _byline_authors(scope),
-        ),
+    authors = _first_list(
+        _select(scope, profile, "authors", index),
+        ld_names(page.ld("author")),
+        page.all("article:author", "author"),
     )
+    loader.add_value("authors", authors or _byline_authors(scope))
     loader.add_value(
         "published_at",
         [
             *page.all("article:published_time", "date.available", "datepublished"),
             *_ld_strings(page, "datePublished"),
-            *_all_selected(scope, profile, "published"),
+            *_all_selected(scope, profile, "published", index),
         ],
     )
     loader.add_value(
@@ -120,7 +119,7 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
         [
             *page.all("article:modified_time", "date.modified", "og:updated_time", "datemodified"),
             *_ld_strings(page, "dateModified"),
-            *_all_selected(scope, profile, "modified"),
+            *_all_selected(scope, profile, "modified", index),
         ],
     )
     loader.add_value(
@@ -130,7 +129,7 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
     loader.add_value(
         "section",
         [
-            *_select(scope, profile, "section"),
+            *_select(scope, profile, "section", index),
             page.first("article:vertical", "article:section"),
             *_ld_strings(page, "articleSection"),
         ],
@@ -140,7 +139,7 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
     loader.add_value(
         "tags",
         _first_list(
-            _select(scope, profile, "tags"), page.all("article:tag"), ld_keywords, keywords
+            _select(scope, profile, "tags", index), page.all("article:tag"), ld_keywords, keywords
         ),
     )
     loader.add_value(
@@ -148,8 +147,8 @@ def load_fields(scope: Any, page: PageMeta, url: str, profile: Profile) -> dict[
     )
     for name, metas in profile.meta.items():
         loader.add_value(name, page.all(*metas))
-    loader.add_value("captions", _all_selected(scope, profile, "captions"))
-    lines = _select(scope, profile, "sources")
+    loader.add_value("captions", _all_selected(scope, profile, "captions", index))
+    lines = _select(scope, profile, "sources", index)
     loader.add_value("sources", [s for line in lines for s in (sources_of(line) or [line])])
     fields: dict[str, Any] = loader.load_item()
     fields["descriptions"] = descriptions

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from newsbot.extract.urls import canonicalize_url, same_site
 from newsbot.items import Link, LinkKind
 from newsbot.normalize import normalize_space
-from newsbot.sites import Profile, phrases
+from newsbot.sites import ClassIndex, Profile, phrases
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,12 @@ def anchor_text(a: Any) -> str:
     return text or normalize_space(a.get("aria-label", "") or a.get("title", ""))
 
 
-def related_links(container: Any, collector: LinkCollector) -> None:
+def related_links(
+    container: Any, collector: LinkCollector, index: ClassIndex | None = None
+) -> None:
     """Links of the profile's related blocks under ``container``, in document order per block."""
     for block_rule in collector.ctx.profile.related:
-        for block in block_rule.block.xpath(container):
+        for block in block_rule.block.select(container, index):
             label = ""
             if block_rule.label is not None:
                 labels = block_rule.label.values(block)

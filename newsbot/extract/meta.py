@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from lxml import etree
 
 ARTICLE_TYPES = frozenset(
     {
@@ -20,6 +23,9 @@ ARTICLE_TYPES = frozenset(
         "BackgroundNewsArticle",
     }
 )
+
+
+_BODY_JSON_LD = etree.XPath("/html/body//script[@type='application/ld+json']")
 
 
 @dataclass
@@ -53,7 +59,17 @@ class PageMeta:
 def read_page_meta(doc: Any) -> PageMeta:
     """Collect head metadata in one pass over the document's meta, link, title and script tags."""
     page = PageMeta(lang=doc.get("lang") or None)
-    for el in doc.iter("meta", "link", "title", "script"):
+    head = doc.find("head")
+    # Head tags live in the head (a full walk of a 300 KB page costs more than the rest);
+    # JSON-LD may also sit in the body.
+    tags = (
+        head.iter("meta", "link", "title", "script")
+        if head is not None
+        else doc.iter("meta", "link", "title", "script")
+    )
+    if head is not None:
+        tags = itertools.chain(tags, _BODY_JSON_LD(doc))
+    for el in tags:
         tag = el.tag
         if tag == "meta":
             key = el.get("property") or el.get("name") or el.get("itemprop")

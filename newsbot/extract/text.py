@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsbot.normalize import normalize_space
-from newsbot.sites import Selector, furniture_phrases, phrases
+from newsbot.sites import ClassIndex, Selector, furniture_phrases, phrases
 
 # Separators that glue furniture labels together on one line ("Teilen • Kommentare").
 _GLUE = r"[\s•·|:,.!/\-–—]*"
@@ -71,6 +71,19 @@ def byline_match(text: str) -> str | None:
 def split_names(text: str) -> list[str]:
     """Names in a byline: "Jane Doe, John Roe and Ann Poe"."""
     return [n for n in _SOURCES_SPLIT.split(text) if n]
+
+
+@cache
+def _related_headings() -> frozenset[str]:
+    return frozenset(p.casefold() for p in phrases("related"))
+
+
+def has_related_heading(text: str) -> bool:
+    """True when a line of ``text`` is a related-block heading ("Read more", "Zum selben Thema")."""
+    headings = _related_headings()
+    return any(
+        normalize_space(line).rstrip(" :").casefold() in headings for line in text.splitlines()
+    )
 
 
 def is_furniture_line(line: str) -> bool:
@@ -168,13 +181,25 @@ def whole_teaser(candidates: Iterable[str]) -> list[str]:
     return out
 
 
-def prune(root: Any, selectors: Iterable[Selector]) -> int:
-    """Remove every element matching ``selectors`` from the tree (keeping the text after it).
+def prune(
+    root: Any, selectors: Iterable[Selector], index: ClassIndex | None = None, within: Any = None
+) -> int:
+    """Remove every element matching ``selectors`` under ``root`` from the tree (keeping the
+    text after it). ``index`` (of ``root``, built before any change to the tree) answers simple
+    selectors; with ``within``, only matches inside that element of ``root`` go.
 
     Returns how many elements were removed.
     """
+    selectors = tuple(selectors)
+    if index is not None and index.root is root and all(s.chains is not None for s in selectors):
+        matches = [el for s in selectors for el in s.select(root, index)]
+        if within is not None:
+            inside = set(within.iter())
+            matches = [el for el in matches if el in inside]
+    else:
+        matches = union_xpath(selectors)(within if within is not None else root)
     removed = 0
-    for el in union_xpath(tuple(selectors))(root):
+    for el in matches:
         if el.getparent() is not None:
             el.drop_tree()
             removed += 1

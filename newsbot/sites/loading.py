@@ -30,6 +30,7 @@ from newsbot.sites.profile import (
     ProfileError,
     RelatedBlock,
     Selector,
+    Step,
     UnknownSiteError,
 )
 
@@ -40,14 +41,61 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TRANSLATOR = HTMLTranslator()
 
 
+# cssselect's exact class test, and a cheap substring test libxml2 can try first: most elements
+# fail it, and the exact test (normalize-space, concat) then runs only on the few that pass.
+_CLASS_TEST = re.compile(
+    r"@class and contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\)"
+)
+
+
+def _fast_xpath(xpath: str) -> str:
+    return _CLASS_TEST.sub(
+        lambda m: (
+            f"contains(@class, '{m.group(1)}') and contains(concat(' ', "
+            f"normalize-space(@class), ' '), ' {m.group(1)} ')"
+        ),
+        xpath,
+    )
+
+
 def compile_selector(spec: str, where: str) -> Selector:
     """Compile ``css``, ``css@attr`` or ``css@text``; ``where`` names file and key for errors."""
     css, _, attr = spec.partition("@") if "@" in spec.rsplit("]", 1)[-1] else (spec, "", "")
     try:
-        xpath = etree.XPath(_TRANSLATOR.css_to_xpath(css.strip()))
+        expression = _fast_xpath(_TRANSLATOR.css_to_xpath(css.strip()))
+        xpath = etree.XPath(expression)
     except (SelectorError, etree.XPathSyntaxError) as exc:
         raise ProfileError(f"{where}: {spec!r} is not a valid CSS selector ({exc})") from None
-    return Selector(css=css.strip(), attr=attr.strip() or None, xpath=xpath)
+    # A single path can take a positional [1]: the walk then stops at the first match.
+    first = etree.XPath(f"{expression}[1]") if " | " not in expression else None
+    return Selector(
+        css=css.strip(),
+        attr=attr.strip() or None,
+        xpath=xpath,
+        chains=_chains(css),
+        first_xpath=first,
+    )
+
+
+_SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?((?:\.[\w-]+)*)$")
+
+
+def _chains(css: str) -> tuple[tuple[Step, ...], ...] | None:
+    """``"div.a .b, h1"`` as descendant chains of simple steps; None when the selector needs
+    more of CSS than tags, classes and descendants (it is then answered by XPath only)."""
+    chains = []
+    for alternative in css.split(","):
+        steps = []
+        for part in alternative.split():
+            match = _SIMPLE.match(part)
+            if not match or not part:
+                return None
+            classes = tuple(c for c in match.group(2).split(".") if c)
+            steps.append(Step(tag=match.group(1), classes=classes))
+        if not steps:
+            return None
+        chains.append(tuple(steps))
+    return tuple(chains)
 
 
 class _Reader:

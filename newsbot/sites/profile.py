@@ -50,18 +50,85 @@ class UnknownSiteError(ProfileError):
 
 
 @dataclass(frozen=True)
+class Step:
+    """One simple selector of a descendant chain: a tag (or any) with all of some classes."""
+
+    tag: str | None
+    classes: tuple[str, ...]
+
+    def matches(self, el: Any) -> bool:
+        if self.tag is not None and el.tag != self.tag:
+            return False
+        if not self.classes:
+            return True
+        tokens = (el.get("class") or "").split()
+        return all(c in tokens for c in self.classes)
+
+
+class ClassIndex:
+    """Every element under a root by class and by tag, in document order: one walk of the tree
+    answers all of a profile's simple selectors (instead of one XPath walk each)."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.by_class: dict[str, list[Any]] = {}
+        self.by_tag: dict[str, list[Any]] = {}
+        self.order: dict[Any, int] = {}
+        for position, el in enumerate(root.iter(etree.Element)):
+            self.order[el] = position
+            self.by_tag.setdefault(el.tag, []).append(el)
+            classes = el.get("class")
+            if classes:
+                for token in classes.split():
+                    self.by_class.setdefault(token, []).append(el)
+
+    def first_step(self, step: Step) -> list[Any]:
+        pool = self.by_class.get(step.classes[0], []) if step.classes else None
+        if pool is None:
+            pool = self.by_tag.get(step.tag, []) if step.tag else list(self.order)
+        return [el for el in pool if step.matches(el)]
+
+
+@dataclass(frozen=True)
 class Selector:
     """A CSS selector compiled once to XPath. ``css@attr`` reads an attribute instead of the
-    text; ``css@text`` reads only the element's own leading text (not its children's)."""
+    text; ``css@text`` reads only the element's own leading text (not its children's).
+
+    Simple selectors (tags, classes, descendant chains, unions of them) also keep their
+    ``chains``, answered from a :class:`ClassIndex` of the root when one is given."""
 
     css: str
     attr: str | None
     xpath: etree.XPath = field(compare=False, repr=False)
+    chains: tuple[tuple[Step, ...], ...] | None = None
+    #: The first match only: libxml2 stops walking there (None for unions).
+    first_xpath: etree.XPath | None = field(default=None, compare=False, repr=False)
 
-    def values(self, root: Any) -> list[str]:
+    def first(self, root: Any, index: ClassIndex | None = None) -> Any | None:
+        """The first match under ``root`` in document order, or None."""
+        if self.first_xpath is not None and (index is None or index.root is not root):
+            found = self.first_xpath(root)
+        else:
+            found = self.select(root, index)
+        return found[0] if found else None
+
+    def select(self, root: Any, index: ClassIndex | None = None) -> list[Any]:
+        """Matches under ``root`` (root included), in document order."""
+        if self.chains is None or index is None or index.root is not root:
+            return list(self.xpath(root))
+        found: set[Any] = set()
+        for chain in self.chains:
+            current = index.first_step(chain[0])
+            for step in chain[1:]:
+                below = {d for el in current for d in el.iterdescendants(step.tag or "*")}
+                current = [el for el in below if step.matches(el)]
+            found.update(current)
+        return sorted(found, key=index.order.__getitem__)
+
+    def values(self, root: Any, index: ClassIndex | None = None) -> list[str]:
         """Whitespace-normalised texts (or attribute values) of every match under ``root``."""
         out = []
-        for el in self.xpath(root):
+        for el in self.select(root, index):
             if self.attr == "text":
                 raw = el.text
             else:
