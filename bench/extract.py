@@ -65,12 +65,11 @@ def main() -> None:
     kb = sum(len(h) for _, h, _ in pages) / n / 1024
     print(f"{n} Euronews-style article pages, {kb:.0f} KB on average, {args.rounds} rounds each")
     print(f"plain trafilatura.extract     {plain / n:7.2f} ms/page  (baseline)")
-    print(
-        f"newsbot, euronews profile     {ours / n:7.2f} ms/page  ratio {ours / plain:.3f}  (goal ≤ 0.25)"
-    )
-    print(
-        f"newsbot, generic profile      {generic / n:7.2f} ms/page  ratio {generic / plain:.3f}  (goal ≤ 1.1)"
-    )
+    for name, total, goal in (("euronews", ours, 0.25), ("generic", generic, 1.1)):
+        print(
+            f"newsbot, {name + ' profile':20} {total / n:7.2f} ms/page  "
+            f"ratio {total / plain:.3f}  (goal ≤ {goal})"
+        )
 
 
 if __name__ == "__main__":
