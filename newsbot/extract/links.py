@@ -87,8 +87,8 @@ def related_links(
             by_url: dict[str, str] = {}
             for a in block.iter("a"):
                 href = a.get("href")
-                if not href:
-                    continue
+                if href is None:
+                    continue  # an anchor, not a link
                 url = collector.ctx.target(href)
                 if url is None or not collector.ctx.is_article(url):
                     if url is None:
@@ -122,8 +122,8 @@ def inline_links(body: Any, collector: LinkCollector) -> None:
     ctx = collector.ctx
     for a in body.iter("a"):
         href = a.get("href")
-        if not href:
-            continue
+        if href is None:
+            continue  # an anchor, not a link
         url = ctx.target(href)
         if url is None:
             collector.dropped["bad_url"] += 1
