@@ -322,3 +322,132 @@ def test_a_malformed_story_file_is_named_with_its_key(tmp_path: Path) -> None:
     broken.write_text(broken.read_text(encoding="utf-8").replace("template = ", "template = 1", 1))
     with pytest.raises(StoryError, match=r"s01\.toml: key 'template'"):
         DemoSite(tmp_path)
+
+
+# --- change_article -------------------------------------------------------------------------
+
+
+def snapshot(server: DemoServer, site: DemoSite, extra: tuple[str, ...] = ()) -> dict[str, Fetched]:
+    """Every page a crawl reads: articles, sitemaps, feeds, sections and homes (plus ``extra``)."""
+    targets = ["/", "/robots.txt", *(a.path for a in site.articles), *site.video_paths, *extra]
+    for e in site.editions:
+        index = f"/{e}/sitemaps/{e}/articles.xml"
+        targets += [index, f"/{e}/sitemaps/{e}/latest-news.xml", f"/{e}/", f"/{e}/culture"]
+        targets += [path_of(x.text or "") for x in fetch(server, index).xml().iter(f"{SITEMAP}loc")]
+        targets += [f"/{e}/news/europe", f"/{e}/news/europe?p=2"]
+        targets += [f"/{e}/rss?level=theme&name=news", f"/{e}/rss?level=vertical&name=culture"]
+    return {t: fetch(server, t) for t in dict.fromkeys(targets)}
+
+
+def lastmods(server: DemoServer, edition: str) -> dict[str, str]:
+    """Path -> <lastmod> of every entry of the edition's monthly sitemaps."""
+    index = fetch(server, f"/{edition}/sitemaps/{edition}/articles.xml").xml()
+    out: dict[str, str] = {}
+    for child in index.iter(f"{SITEMAP}loc"):
+        for entry in fetch(server, child.text or "").xml().iter(f"{SITEMAP}url"):
+            loc = path_of(entry.findtext(f"{SITEMAP}loc") or "")
+            out[loc] = entry.findtext(f"{SITEMAP}lastmod") or ""
+    return out
+
+
+@pytest.mark.parametrize("template", [2026, 2024])
+def test_change_article_changes_that_page_its_lastmod_and_the_truth_only(
+    template: int, demo_site: DemoSite
+) -> None:
+    site = DemoSite()  # not the shared site: this test changes it
+    with DemoServer(site) as server:
+        target = next(a for a in site.articles if a.edition == "en" and a.template == template)
+        tags = tuple(
+            path_of(t.get("href"))
+            for t in fetch(server, target.path)
+            .tree()
+            .cssselect(".c-article-tags a, ul.c-tags-list a")
+        )
+        before = snapshot(server, site, tags)
+        old_lastmods = lastmods(server, "en")
+        changed = site.change_article(
+            target.path,
+            title="Updated: " + target.title,
+            add_paragraph="Editor's note: this article was updated with the latest figures.",
+            modified_at="2026-03-22T08:30:00+01:00",
+        )
+        after = snapshot(server, site, tags)
+
+        assert changed == site.article(target.path)
+        assert changed.title == "Updated: " + target.title
+        assert changed.paragraphs == (
+            *target.paragraphs,
+            "Editor's note: this article was updated with the latest figures.",
+        )
+        assert changed.modified_at == "2026-03-22T08:30:00+01:00"
+        assert (changed.path, changed.published_at) == (target.path, target.published_at)
+        assert changed in site.articles and target not in site.articles
+        assert len(site.articles) == len(demo_site.articles)
+        for a in site.articles:
+            if a.path != target.path:
+                assert a == demo_site.article(a.path), a.path
+
+        page = after[target.path]
+        assert page.headers["ETag"] != before[target.path].headers["ETag"]
+        assert page.headers["Last-Modified"] == "Sun, 22 Mar 2026 07:30:00 GMT"
+        old_etag = before[target.path].headers["ETag"]
+        assert fetch(server, target.path, If_None_Match=old_etag).status == 200
+        tree = page.tree()
+        assert tree.findtext(".//title") == f"{changed.title} | Euronews"
+        assert tree.findtext(".//h1").strip() == changed.title
+        (content,) = tree.cssselect("div.c-article-content")
+        assert [p.text_content() for p in content.findall("p")] == list(changed.paragraphs)
+        stamp = "2026-03-22 08:30:00 +01:00"
+        assert tree.xpath("//meta[@name='date.modified']/@content") == [stamp]
+        if template == 2024:
+            assert f'"dateModified":"{stamp}"' in page.body.decode()
+        else:
+            assert tree.xpath("//meta[@name='article:modified_time']/@content") == [stamp]
+
+        new_lastmods = lastmods(server, "en")
+        assert new_lastmods.pop(target.path) == "2026-03-22T08:30:00+01:00"
+        assert old_lastmods.pop(target.path) == target.modified_at
+        assert new_lastmods == old_lastmods
+        news = after["/en/sitemaps/en/latest-news.xml"].body.decode()
+        feed = after["/en/rss?level=theme&name=news"].body.decode()
+        assert ("Updated: " in news) == (template == 2026)  # 2024 pages are in no news sitemap
+        assert "Updated: " in feed
+
+        differ = {t for t in before if before[t].body != after[t].body}
+        allowed = {t for t in before if t.startswith(("/en/sitemaps/en/", "/en/rss?"))}
+        assert target.path in differ and differ <= allowed | {target.path}, differ - allowed
+
+
+def test_a_change_reaches_a_page_already_served_and_cached(demo_site: DemoSite) -> None:
+    site = DemoSite()
+    with DemoServer(site) as server:
+        a = site.articles[-1]
+        first = fetch(server, a.path)
+        assert fetch(server, a.path).body == first.body
+        changed = site.change_article(a.path)
+        second = fetch(server, a.path)
+        assert second.headers["ETag"] != first.headers["ETag"]
+        assert second.headers["Last-Modified"] != first.headers["Last-Modified"]
+        assert second.body != first.body
+        assert changed.modified_at > a.modified_at and changed.title == a.title
+        last = first.headers["Last-Modified"]
+        assert fetch(server, a.path, If_Modified_Since=last).status == 200
+    assert demo_site.article(a.path) == a  # the shared site is untouched
+
+
+def test_change_article_refuses_unknown_paths_and_bad_values() -> None:
+    site = DemoSite()
+    a = site.articles[0]
+    with pytest.raises(KeyError):
+        site.change_article("/en/no/such/article")
+    with pytest.raises(KeyError):
+        site.change_article(site.video_paths[0])
+    with pytest.raises(ValueError, match="ISO 8601"):
+        site.change_article(a.path, modified_at="yesterday")
+    with pytest.raises(ValueError, match="UTC offset"):
+        site.change_article(a.path, modified_at="2026-03-22T08:30:00")
+    with pytest.raises(ValueError, match="earlier than published_at"):
+        site.change_article(a.path, modified_at="2001-01-01T00:00:00+00:00")
+    with pytest.raises(ValueError, match="title"):
+        site.change_article(a.path, title=" ")
+    assert site.article(a.path) == a

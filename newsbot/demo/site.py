@@ -2,131 +2,44 @@
 
 ``DemoSite()`` loads the story files and resolves every page; pages are rendered on first request
 with a placeholder for the base URL, then cached per base URL. Everything is deterministic.
+:meth:`DemoSite.change_article` edits one article between crawls.
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from newsbot.demo import article2024, article2026, builtin, feeds, listings
 from newsbot.demo.build import article_path, article_view, card, edition_view, tag_path
+from newsbot.demo.changes import revise
 from newsbot.demo.chrome import EDITIONS
 from newsbot.demo.labels import furniture_strings as _furniture
 from newsbot.demo.labels import labels, section_label
-from newsbot.demo.model import (
-    BASE,
-    BASE_QUOTED,
-    SECURE_BASE,
-    ArticleView,
-    Card,
-    EditionView,
-    http_date,
-    iso,
+from newsbot.demo.model import BASE, ArticleView, Card, EditionView
+from newsbot.demo.served import (
+    FIXED_DATE,
+    HTML,
+    RSS,
+    TEXT,
+    XML,
+    DemoArticle,
+    DemoResponse,
+    Page,
+    article_truth,
+    make_response,
+    newest,
 )
-from newsbot.demo.stories import STORIES_DIR, Story, load_stories, strip_links
+from newsbot.demo.stories import STORIES_DIR, Story, load_stories
 
-FIXED_DATE = datetime(2026, 3, 24, 6, 0, tzinfo=UTC)
-HTML = "text/html; charset=utf-8"
-XML = "application/xml; charset=utf-8"
-RSS = "application/rss+xml; charset=utf-8"
-TEXT = "text/plain; charset=utf-8"
 _CACHE_LIMIT = 4096
-
-
-@dataclass(frozen=True)
-class DemoArticle:
-    """The truth about one article page: what a correct crawl archives for it."""
-
-    story: str
-    edition: str
-    language: str
-    path: str
-    title: str
-    teaser: str
-    authors: tuple[str, ...]
-    tags: tuple[str, ...]
-    published_at: str
-    modified_at: str
-    section: str
-    template: int
-    video: bool
-    image_url: str
-    paragraphs: tuple[str, ...]
-    subheads: tuple[str, ...]
-    captions: tuple[str, ...]
-    sources: tuple[str, ...]
-    related: tuple[str, ...]
-    inline_related: tuple[str, ...]
-    inline_links: tuple[tuple[str, str], ...]
-    hreflang: tuple[tuple[str, str], ...]
-    translations: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class DemoResponse:
-    status: int
-    headers: list[tuple[str, str]]
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-
-@dataclass(frozen=True)
-class _Page:
-    status: int
-    content_type: str
-    text: str
-    last_modified: datetime
-    location: str | None = None
-
-
 _Query = dict[str, list[str]]
-
-
-def _truth(v: ArticleView) -> DemoArticle:
-    s, ver = v.story, v.version
-    links = tuple(
-        (seg.href, seg.text) for para in v.paragraphs for seg in para if seg.href is not None
-    )
-    return DemoArticle(
-        story=s.id,
-        edition=v.edition,
-        language=v.language,
-        path=v.path,
-        title=ver.title,
-        teaser=ver.teaser,
-        authors=ver.authors,
-        tags=ver.tags,
-        published_at=iso(s.published_at),
-        modified_at=iso(s.modified_at),
-        section=s.vertical or "news",
-        template=s.template,
-        video=s.video,
-        image_url=v.card.image,
-        paragraphs=tuple(strip_links(p) for p in ver.paragraphs),
-        subheads=tuple(text for _, text in ver.subheads),
-        captions=tuple(text for _, text in ver.captions),
-        sources=ver.sources,
-        related=tuple(c.path for c in v.related),
-        inline_related=(v.inline_related[1].path,) if v.inline_related else (),
-        inline_links=links,
-        hreflang=v.hreflang,
-        translations=tuple(
-            (o.language, article_path(s, o)) for o in s.versions if o.language != v.language
-        ),
-    )
+_Route = Callable[[_Query], Page | None]
 
 
 class DemoSite:
@@ -136,7 +49,7 @@ class DemoSite:
 
     def __init__(self, stories_dir: Path | None = None) -> None:
         self.stories: tuple[Story, ...] = load_stories(stories_dir or STORIES_DIR)
-        by_id = {s.id: s for s in self.stories}
+        self._by_id = by_id = {s.id: s for s in self.stories}
         newest_first = sorted(self.stories, key=lambda s: (s.published_at, s.id), reverse=True)
         self._cards: dict[str, list[Card]] = {e: [] for e in EDITIONS}
         self._videos: dict[str, list[Card]] = {e: [] for e in EDITIONS}
@@ -160,14 +73,10 @@ class DemoSite:
         self._unlisted: dict[str, list[Card]] = {e: [] for e in EDITIONS}
         self._unlisted["en"].append(iv.card)
         self._views[iv.path] = iv
+        self._internal_path = iv.path
         self._video_views = {v.video_path: v for v in self._views.values() if v.video_path}
-        self._truth = {p: _truth(v) for p, v in self._views.items()}
-        self.articles: tuple[DemoArticle, ...] = tuple(
-            sorted(
-                (t for p, t in self._truth.items() if p != iv.path),
-                key=lambda t: (t.edition, t.published_at, t.path),
-            )
-        )
+        self._truth = {p: article_truth(v) for p, v in self._views.items()}
+        self.articles: tuple[DemoArticle, ...] = self._listed_truth()
         self.video_paths: tuple[str, ...] = tuple(
             sorted(c.path for e in EDITIONS for c in self._videos[e])
         )
@@ -178,11 +87,14 @@ class DemoSite:
         new_path = article_path(moved, moved_ver)
         old_path = new_path.rsplit("/", 1)[0] + "/" + builtin.redirect_old_slug(moved_ver.slug)
         self.redirects: Mapping[str, str] = MappingProxyType({old_path: new_path})
-        self._routes: dict[str, Callable[[_Query], _Page | None]] = {}
-        self._add_routes(internal_path=iv.path)
-        self._pages: dict[str, _Page] = {}
+        self._routes: dict[str, _Route] = {}
+        self._sitemap_paths: dict[str, set[str]] = {e: set() for e in EDITIONS}
+        self._add_routes()
+        self._pages: dict[str, Page] = {}
         self._responses: dict[tuple[str, str], DemoResponse] = {}
         self._lock = threading.Lock()
+        # Bumped by every change: a page rendered before a change is never cached after it.
+        self._generation = 0
 
     # --- truth ---------------------------------------------------------------------------
 
@@ -196,9 +108,67 @@ class DemoSite:
     def edition(self, code: str) -> EditionView:
         return self._editions[code]
 
+    def _listed_truth(self) -> tuple[DemoArticle, ...]:
+        return tuple(
+            sorted(
+                (t for p, t in self._truth.items() if p != self._internal_path),
+                key=lambda t: (t.edition, t.published_at, t.path),
+            )
+        )
+
+    # --- changes -------------------------------------------------------------------------
+
+    def change_article(
+        self,
+        path: str,
+        *,
+        title: str | None = None,
+        add_paragraph: str | None = None,
+        modified_at: str | None = None,
+    ) -> DemoArticle:
+        """Edit the article at ``path`` and return its new truth.
+
+        From then on the page serves the new title and/or the added last paragraph with the new
+        modified date (metas, JSON-LD, ETag, Last-Modified); its edition's sitemaps give the new
+        <lastmod>, and its news sitemap entry and feed items the new title. Every other page,
+        other language versions of the story included, stays byte-identical. ``modified_at`` is
+        ISO 8601 with an offset, no earlier than the publication; without it the date moves one
+        hour on. Raises KeyError for a path that is no article, ValueError for a bad value.
+        Safe while the server is serving.
+        """
+        with self._lock:
+            old = self._views.get(path)
+            if old is None or path in self._video_views:
+                raise KeyError(f"no article at {path!r}")
+            story, version = revise(
+                old.story, old.version,
+                title=title, add_paragraph=add_paragraph, modified_at=modified_at,
+            )  # fmt: skip
+            v = article_view(story, version, self._by_id, self._cards[old.edition])
+            self._views[path] = v
+            self._routes[path] = self._article_route(v)
+            self._truth[path] = article_truth(v)
+            self.articles = self._listed_truth()
+            self._add_sitemap_routes(old.edition)
+            self._generation += 1
+            self._forget(old.edition, path)
+            return self._truth[path]
+
+    def _forget(self, edition: str, path: str) -> None:
+        """Drop cached pages the change of ``path`` touches (called with the lock held)."""
+
+        def touched(key: str) -> bool:
+            p = urlsplit(key).path
+            return p in (path, f"/{edition}/rss") or p.startswith(f"/{edition}/sitemaps/")
+
+        for pq in [k for k in self._pages if touched(k)]:
+            del self._pages[pq]
+        for key in [k for k in self._responses if touched(k[0])]:
+            del self._responses[key]
+
     # --- routes --------------------------------------------------------------------------
 
-    def _add_routes(self, internal_path: str) -> None:
+    def _add_routes(self) -> None:
         r = self._routes
         r["/"] = _lazy(listings.index_page)
         r["/robots.txt"] = _lazy(lambda: feeds.robots(EDITIONS, ("/en/internal/",)), TEXT)
@@ -209,9 +179,10 @@ class DemoSite:
         for old, new in self.redirects.items():
             r[old] = _lazy(partial(_moved, new), location=new, status=301)
         for e in EDITIONS:
-            self._add_edition_routes(e, internal_path)
+            self._add_edition_routes(e)
+            self._add_sitemap_routes(e)
 
-    def _add_edition_routes(self, e: str, internal_path: str) -> None:
+    def _add_edition_routes(self, e: str) -> None:
         r, ev = self._routes, self._editions[e]
         cards, videos = self._cards[e], self._videos[e]
         r[f"/{e}"] = _lazy(partial(_moved, f"/{e}/"), location=f"/{e}/", status=301)
@@ -231,26 +202,44 @@ class DemoSite:
                 by_tag.setdefault(tag_path(e, t), (t, []))[1].append(c)
         for path, (label, items) in by_tag.items():
             r[path] = _lazy(partial(listings.tag_page, ev, label, path, items))
-        # sitemaps
+        r[f"/{e}/rss"] = partial(self._feed, e)
+
+    def _add_sitemap_routes(self, e: str) -> None:
+        """(Re)build the edition's sitemap index, monthly children and news sitemap from the
+        articles' current dates and titles; a month left empty by a change stops being served."""
+        cards, videos = self._cards[e], self._videos[e]
         entries = [(c.path, self._views[c.path].story.modified_at) for c in cards]
         entries += [(c.path, self._video_views[c.path].story.modified_at) for c in videos]
         if e == "en":
-            entries.append((internal_path, self._views[internal_path].story.modified_at))
+            internal = self._internal_path
+            entries.append((internal, self._views[internal].story.modified_at))
             entries.append((builtin.MISSING_PATH, builtin.MISSING_LASTMOD))
         entries.sort(key=lambda pe: (pe[1], pe[0]), reverse=True)
+        routes: dict[str, _Route] = {}
         index = feeds.sitemap_index(e, e, entries)
-        r[f"/{e}/sitemaps/{e}/articles.xml"] = _lazy(partial(str, index), XML)
+        last = newest(when for _, when in entries)
+        routes[f"/{e}/sitemaps/{e}/articles.xml"] = _lazy(partial(str, index), XML, last=last)
         months: dict[str, list[tuple[str, datetime]]] = {}
         for path, when in entries:
             months.setdefault(feeds.month_key(when), []).append((path, when))
         for key, month in months.items():
             body = feeds.sitemap_month(month)
-            r[f"/{e}/sitemaps/{e}/articles/{key}.xml"] = _lazy(partial(str, body), XML)
-        news = [c for c in cards if self._views[c.path].story.template == 2026]
-        r[f"/{e}/sitemaps/{e}/latest-news.xml"] = _lazy(partial(feeds.news_sitemap, e, news), XML)
-        r[f"/{e}/rss"] = partial(self._feed, e)
+            last = newest(when for _, when in month)
+            routes[f"/{e}/sitemaps/{e}/articles/{key}.xml"] = _lazy(
+                partial(str, body), XML, last=last
+            )
+        news = [self._views[c.path] for c in cards if self._views[c.path].story.template == 2026]
+        routes[f"/{e}/sitemaps/{e}/latest-news.xml"] = _lazy(
+            partial(feeds.news_sitemap, e, [v.card for v in news]),
+            XML,
+            last=newest(v.story.modified_at for v in news),
+        )
+        for gone in self._sitemap_paths[e] - routes.keys():
+            del self._routes[gone]
+        self._routes.update(routes)
+        self._sitemap_paths[e] = set(routes)
 
-    def _feed(self, e: str, q: _Query) -> _Page | None:
+    def _feed(self, e: str, q: _Query) -> Page | None:
         level, name = q.get("level", [""])[0], q.get("name", [""])[0]
         cards = self._cards[e]
         if level == "theme" and name == "news":
@@ -265,35 +254,35 @@ class DemoSite:
             chosen = []
         if not chosen:
             return None
+        # Items show an article's current title: feeds follow changes, as news sitemaps do.
+        views = [self._views[c.path] for c in chosen]
         stale = {new: old for old, new in self.redirects.items()} if level == "theme" else {}
         title = f"Euronews – {labels(e).edition_title} – {name}"
-        text = feeds.rss(e, e, title, f"level={level}&name={name}", chosen, stale)
-        return _Page(200, RSS, text, FIXED_DATE)
+        text = feeds.rss(e, e, title, f"level={level}&name={name}", [v.card for v in views], stale)
+        return Page(200, RSS, text, newest(v.story.modified_at for v in views))
 
-    def _article_route(self, v: ArticleView) -> Callable[[_Query], _Page]:
-        def render(q: _Query) -> _Page:
+    def _article_route(self, v: ArticleView) -> Callable[[_Query], Page]:
+        def render(q: _Query) -> Page:
             mod = article2024 if v.story.template == 2024 else article2026
             text = mod.render(v, self._editions[v.edition], self._alternates(v))
-            return _Page(200, HTML, text, v.story.modified_at)
+            return Page(200, HTML, text, v.story.modified_at)
 
         return render
 
-    def _video_route(self, v: ArticleView) -> Callable[[_Query], _Page]:
-        def render(q: _Query) -> _Page:
+    def _video_route(self, v: ArticleView) -> Callable[[_Query], Page]:
+        def render(q: _Query) -> Page:
             text = listings.video_page(v, self._editions[v.edition], v.video_path or v.path)
-            return _Page(200, HTML, text, v.story.modified_at)
+            return Page(200, HTML, text, v.story.modified_at)
 
         return render
 
-    def _section_route(
-        self, ev: EditionView, path: str, title: str, items: list[Card]
-    ) -> Callable[[_Query], _Page | None]:
-        def render(q: _Query) -> _Page | None:
+    def _section_route(self, ev: EditionView, path: str, title: str, items: list[Card]) -> _Route:
+        def render(q: _Query) -> Page | None:
             raw = q.get("p", ["1"])[0]
             if not raw.isdigit():
                 return None
             text = listings.section_page(ev, path, title, items, int(raw))
-            return _Page(200, HTML, text, FIXED_DATE) if text else None
+            return Page(200, HTML, text, FIXED_DATE) if text else None
 
         return render
 
@@ -303,7 +292,7 @@ class DemoSite:
 
     # --- responses -----------------------------------------------------------------------
 
-    def _page(self, path_and_query: str) -> _Page:
+    def _page(self, path_and_query: str) -> Page:
         parts = urlsplit(path_and_query)
         path = parts.path or "/"
         query = parse_qs(parts.query)
@@ -312,35 +301,22 @@ class DemoSite:
         if page is None:
             seg = path.split("/")[1] if path.count("/") >= 1 else ""
             ev = self._editions.get(seg, self._editions["en"])
-            page = _Page(404, HTML, listings.not_found_page(ev), FIXED_DATE)
+            page = Page(404, HTML, listings.not_found_page(ev), FIXED_DATE)
         return page
 
     def respond(self, path_and_query: str, base_url: str) -> DemoResponse:
         """The response to a GET of ``path_and_query`` on a server at ``base_url``."""
-        base = base_url.rstrip("/")
-        key = (path_and_query, base)
+        key = (path_and_query, base_url.rstrip("/"))
         cached = self._responses.get(key)
         if cached is not None:
             return cached
+        generation = self._generation
         page = self._pages.get(path_and_query)
         if page is None:
             page = self._page(path_and_query)
-        text = page.text.replace(BASE_QUOTED, quote(base, safe="")).replace(BASE, base)
-        text = text.replace(SECURE_BASE, base)
-        body = text.encode("utf-8")
-        headers = [
-            ("Content-Type", page.content_type),
-            ("Content-Length", str(len(body))),
-            ("ETag", f'"{hashlib.sha256(body).hexdigest()[:32]}"'),
-            ("Last-Modified", http_date(page.last_modified)),
-            ("Cache-Control", "public, max-age=60"),
-            ("Vary", "Accept-Encoding"),
-        ]
-        if page.location:
-            headers.append(("Location", base + page.location))
-        response = DemoResponse(page.status, headers, body)
+        response = make_response(page, base_url)
         with self._lock:
-            if len(self._responses) < _CACHE_LIMIT:
+            if generation == self._generation and len(self._responses) < _CACHE_LIMIT:
                 self._pages.setdefault(path_and_query, page)
                 self._responses.setdefault(key, response)
         return response
@@ -351,11 +327,12 @@ def _lazy(
     content_type: str = HTML,
     location: str | None = None,
     status: int = 200,
-) -> Callable[[_Query], _Page]:
+    last: datetime = FIXED_DATE,
+) -> Callable[[_Query], Page]:
     """A route answering ``render()`` whatever the query."""
 
-    def route(query: _Query) -> _Page:
-        return _Page(status, content_type, render(), FIXED_DATE, location)
+    def route(query: _Query) -> Page:
+        return Page(status, content_type, render(), last, location)
 
     return route
 
