@@ -252,3 +252,21 @@ def test_generic_profile_crawls_a_site_it_knows_nothing_about(
             assert normalize_space(paragraph) in article["text"]
         for furniture in demo_site.furniture_strings("fr"):
             assert furniture.casefold() not in lines
+
+
+def test_a_site_that_never_answers_is_a_failed_run_with_exit_1(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    archive = tmp_path / "dead.db"
+    result = run_newsbot(
+        "crawl", "euronews", "--base-url", dead, "--editions", "de", "--archive", str(archive),
+        "-q", "-s", "RETRY_TIMES=0",
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout.startswith("crawl unreachable in ")
+    assert rows(archive, "select status from crawl_runs") == [("unreachable",)]
+    errors = rows(archive, "select stage, count(*) from errors group by stage")
+    assert errors and errors[0][0] == "fetch"  # every failed fetch is a recorded row
