@@ -2,4 +2,6 @@
 
 from newsbot.cli import main
 
-main()
+# Guarded: spawned extraction workers import the main module too, and must not run the command.
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import signal
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
@@ -22,15 +21,17 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.spiders import Spider
 
 from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
-from newsbot.extract import Extraction, extract_page
-from newsbot.items import Article, Capture, NotArticle
+from newsbot.extract.worker import (
+    TIMEOUT_REASON,
+    extract_capture,
+    extract_with_limit,
+    init_worker,
+)
+from newsbot.items import Article, Capture
 from newsbot.middlewares import FrontierMiddleware, capture_is_revisit
 from newsbot.recrawl import next_due, parse_schedule
 
 logger = logging.getLogger(__name__)
-
-#: How a NotArticle from a page whose time ran out starts (and how its error row is told apart).
-TIMEOUT_REASON = "extraction took longer than"
 
 #: Settings (and their stats) that describe a run; recorded with it in the archive.
 RUN_SETTINGS = (
@@ -52,48 +53,11 @@ def is_html(capture: Capture) -> bool:
     return not content_type or "html" in content_type
 
 
-def extract_capture(capture: Capture) -> Extraction:
-    """The extraction a capture gets, in a worker process or in this one (same code either way)."""
-    return extract_page(
-        capture.body,
-        capture.final_url,
-        capture.site,
-        content_type=capture.header("Content-Type"),
-        captured_at=capture.fetched_at,
-    )
-
-
-class ExtractTimeout(BaseException):
-    """Raised in a worker when a page's time is up. A BaseException, so that extraction's own
-    "never raise for a page" guard does not swallow it."""
-
-
-def _time_up(signum: int, frame: Any) -> None:
-    raise ExtractTimeout
-
-
-def extract_with_limit(capture: Capture, seconds: float) -> Extraction:
-    """:func:`extract_capture` stopped after ``seconds`` (in a pool worker's main thread, where
-    SIGALRM can interrupt it): a pathological page costs one page, not the crawl."""
-    previous = signal.signal(signal.SIGALRM, _time_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        return extract_capture(capture)
-    except ExtractTimeout:
-        return Extraction(NotArticle(capture.final_url, f"{TIMEOUT_REASON} {seconds:g} s"))
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _worker_pool(workers: int) -> Executor:
-    # forkserver: forking the crawler process itself (threads, reactor) is unsafe; the server
-    # process imports the extraction code once and forks clean workers from it.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if method == "forkserver":
-        context.set_forkserver_preload(["newsbot.extract"])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    # spawn: forking the crawler itself (threads, reactor) is unsafe, and spawned workers are
+    # the crawler's own children, which init_worker ties to its life (no orphans after kill -9).
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker)
 
 
 class ExtractPipeline:

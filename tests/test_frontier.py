@@ -138,6 +138,17 @@ def test_url_found_by_a_link_is_due_again_when_listed_as_changed_after_the_fetch
     assert urls(archive.discover(listing)) == ["/new"]
 
 
+def test_a_page_fetched_before_its_first_listing_is_due_when_that_listing_changes(
+    archive: Archive,
+) -> None:
+    # Found first through a feed without dates and fetched; the sitemap then lists it with a
+    # lastmod from months ago: nothing new. Later its lastmod moves, still into the past.
+    fetch_all(archive, archive.discover([entry("/x", found_in="feed")]))
+    assert archive.discover([entry("/x", lastmod="2026-03-02T10:00:00+01:00")]) == []
+    due = archive.discover([entry("/x", lastmod="2026-03-02T11:00:00+01:00")])
+    assert urls(due) == ["/x"]
+
+
 def test_discovery_documents_are_always_due_with_their_validators(archive: Archive) -> None:
     index = entry("/sitemaps/de.xml", kind="sitemap", found_in="start")
     child = entry("/sitemaps/de-2026-11.xml", kind="sitemap", found_in="sitemap")

@@ -205,10 +205,25 @@ def listed(row: FrontierRow | None, entry: FrontierEntry, now: str) -> FrontierR
         lastmod=row.lastmod if lastmod is None else lastmod,
         published_at=row.published_at if published_at is None else published_at,
         priority=row.priority if entry.priority is None else entry.priority,
+        # A date first listed after the URL was fetched, but not later than that fetch, is
+        # what that fetch already saw: keep it as the date at the fetch, so that a later change
+        # of it (even to a date still in the past) is told by equality.
+        listed_lastmod=_seen_by_fetch(row.listed_lastmod, lastmod, row.last_fetched_at),
+        listed_published_at=_seen_by_fetch(
+            row.listed_published_at, published_at, row.last_fetched_at
+        ),
     )
     if _listing_changed(new) and (new.due_at is None or new.due_at > now):
         new = replace(new, due_at=now)
     return new
+
+
+def _seen_by_fetch(
+    at_fetch: str | None, listed_now: str | None, fetched_at: str | None
+) -> str | None:
+    if at_fetch is None and listed_now is not None and fetched_at is not None:
+        return listed_now if listed_now <= fetched_at else None
+    return at_fetch
 
 
 def _listing_changed(row: FrontierRow) -> bool:

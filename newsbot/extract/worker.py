@@ -1,0 +1,64 @@
+"""Extraction in a worker process: the crawl's process pool runs these, one page per call.
+
+Workers die with the crawler: a crawl killed with SIGKILL leaves no extraction process behind
+(Linux asks the kernel to kill each worker when its parent dies; elsewhere they exit when the
+pool's pipes close).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import signal
+import sys
+from typing import Any
+
+from newsbot.extract.article import Extraction, extract_page
+from newsbot.items import Capture, NotArticle
+
+#: How a NotArticle from a page whose time ran out starts (and how its error row is told apart).
+TIMEOUT_REASON = "extraction took longer than"
+_PR_SET_PDEATHSIG = 1
+
+
+def init_worker() -> None:
+    """Pool initializer: die with the parent process (Linux), ignore Ctrl-C (the crawler
+    decides when to stop)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def extract_capture(capture: Capture) -> Extraction:
+    """The extraction a capture gets, in a worker process or in this one (same code either way)."""
+    return extract_page(
+        capture.body,
+        capture.final_url,
+        capture.site,
+        content_type=capture.header("Content-Type"),
+        captured_at=capture.fetched_at,
+    )
+
+
+class ExtractTimeout(BaseException):
+    """Raised in a worker when a page's time is up. A BaseException, so that extraction's own
+    "never raise for a page" guard does not swallow it."""
+
+
+def _time_up(signum: int, frame: Any) -> None:
+    raise ExtractTimeout
+
+
+def extract_with_limit(capture: Capture, seconds: float) -> Extraction:
+    """:func:`extract_capture` stopped after ``seconds`` (in a pool worker's main thread, where
+    SIGALRM can interrupt it): a pathological page costs one page, not the crawl."""
+    previous = signal.signal(signal.SIGALRM, _time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return extract_capture(capture)
+    except ExtractTimeout:
+        return Extraction(NotArticle(capture.final_url, f"{TIMEOUT_REASON} {seconds:g} s"))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
