@@ -17,6 +17,16 @@ CaptureKind = Literal["article", "sitemap", "feed", "section", "page"]
 LinkKind = Literal["related", "inline-related", "translation", "inline"]
 
 
+@dataclass(frozen=True)
+class StoredBody:
+    """A body already named by its sha256 and compressed (by an extraction worker, off the
+    crawler's event loop), ready for the archive to store as is."""
+
+    sha256: str
+    codec: str
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class Capture:
     """One fetch, exactly as the server answered it. Never edited once archived.
@@ -41,6 +51,7 @@ class Capture:
     article: Article | None = None
     not_article: str | None = None
     capture_id: int | None = None
+    stored_body: StoredBody | None = field(default=None, repr=False)
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name`` (case-insensitive), or None."""

@@ -21,15 +21,15 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.spiders import Spider
 
 from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
-from newsbot.extract.worker import (
-    TIMEOUT_REASON,
-    extract_capture,
-    extract_with_limit,
-    init_worker,
-)
 from newsbot.items import Article, Capture
 from newsbot.middlewares import FrontierMiddleware, capture_is_revisit
 from newsbot.recrawl import next_due, parse_schedule
+from newsbot.worker import (
+    TIMEOUT_REASON,
+    extract_capture,
+    extract_in_worker,
+    init_worker,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,12 @@ class ExtractPipeline:
         timeout = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIMEOUT", 20.0)
         return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout)
 
-    def open_spider(self) -> None:
-        if self.workers > 0:
+    def _pool(self) -> Executor:
+        # Started with the first page to extract: a recrawl that finds nothing new never pays
+        # for starting the workers.
+        if self.pool is None:
             self.pool = _worker_pool(self.workers)
+        return self.pool
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -102,13 +105,12 @@ class ExtractPipeline:
         if not is_html(item):
             item.not_article = f"not HTML ({item.header('Content-Type')})"
         else:
-            if self.pool is None:
+            if self.workers <= 0:
                 extraction = extract_capture(item)
-            elif self.timeout > 0:
-                future = self.pool.submit(extract_with_limit, item, self.timeout)
-                extraction = await asyncio.wrap_future(future)
             else:
-                extraction = await asyncio.wrap_future(self.pool.submit(extract_capture, item))
+                future = self._pool().submit(extract_in_worker, item, self.timeout)
+                extraction, stored = await asyncio.wrap_future(future)
+                item.stored_body = stored
             if isinstance(extraction.result, Article):
                 item.article = extraction.result
             else:

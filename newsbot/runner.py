@@ -24,8 +24,10 @@ from newsbot.sites import ProfileError, load_profile
 LOCAL_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
-    "CONCURRENT_REQUESTS": 32,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    # Enough pages in flight that the extraction workers never wait for the event loop.
+    "CONCURRENT_REQUESTS": 64,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 64,
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 20_000_000,
     "RETRY_TIMES": 1,
 }
 # (run_crawl applies these by itself when the base URL is on this machine.)

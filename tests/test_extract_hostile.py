@@ -7,8 +7,8 @@ import codecs
 import pytest
 
 from newsbot.extract import Article, NotArticle, extract_article
-from newsbot.extract.worker import TIMEOUT_REASON, extract_with_limit
 from newsbot.items import Capture
+from newsbot.worker import TIMEOUT_REASON, extract_with_limit
 
 URL = "https://de.euronews.com/2026/03/02/eine-geschichte"
 PARAGRAPHS = [

@@ -6,7 +6,7 @@ from pathlib import Path
 import newsbot
 
 CORE = ("extract", "archive", "sites", "demo")
-CORE_MODULES = ("items.py", "discover.py", "normalize.py")
+CORE_MODULES = ("items.py", "discover.py", "normalize.py", "worker.py", "recrawl.py", "evaluate.py")
 PACKAGE = Path(newsbot.__file__).parent
 
 

@@ -12,6 +12,8 @@ import hashlib
 
 import zstandard
 
+from newsbot.items import StoredBody
+
 #: Plain zstd frames, content size recorded in the frame header.
 CODEC_ZSTD = "zstd"
 
@@ -44,6 +46,12 @@ def make_compressor(level: int = DEFAULT_ZSTD_LEVEL) -> zstandard.ZstdCompressor
 def compress(data: bytes, compressor: zstandard.ZstdCompressor) -> tuple[str, bytes]:
     """``(codec, stored bytes)`` for ``data``; :func:`decompress` with that codec gives it back."""
     return CODEC_ZSTD, compressor.compress(data)
+
+
+def prepare(data: bytes, compressor: zstandard.ZstdCompressor) -> StoredBody:
+    """``data`` named and compressed, for :meth:`Archive.save_capture` to store as is."""
+    codec, stored = compress(data, compressor)
+    return StoredBody(sha256_hex(data), codec, stored)
 
 
 def decompress(stored: bytes, codec: str, size: int) -> bytes:

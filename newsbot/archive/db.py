@@ -211,11 +211,15 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         article also becomes the next version of its history.
         """
         body = capture.body
-        sha = sha256_hex(body) if body else None
+        prepared = capture.stored_body if body else None
+        sha = prepared.sha256 if prepared else sha256_hex(body) if body else None
         new_body: tuple[str, bytes] | None = None
         if sha is not None and not queries.has_body(self._conn, sha):
-            # Compressed before taking the write lock, so other writers wait less.
-            new_body = compress(body, self._compressor)
+            # Compressed before taking the write lock, so other writers wait less (or already
+            # by an extraction worker, off the crawler's event loop).
+            new_body = (
+                (prepared.codec, prepared.data) if prepared else compress(body, self._compressor)
+            )
         with self._transaction(f"save capture of {capture.url}") as conn:
             known = frontier.load_row(conn, capture.url)
             revisit, revisit_of = frontier.revisit_of(known, capture.status, sha)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
 from urllib.parse import urlsplit
@@ -239,9 +240,14 @@ def split_root(url: str, roots: Mapping[str, str]) -> tuple[str, str] | None:
     best: tuple[str, str] | None = None
     best_len = -1
     for code, root in roots.items():
-        rparts = urlsplit(root)
-        rpath = rparts.path.rstrip("/")
+        netloc, rpath = _root_parts(root)
         inside = here[1] == rpath or here[1].startswith(rpath + "/")
-        if rparts.netloc.lower() == here[0] and inside and len(rpath) > best_len:
+        if netloc == here[0] and inside and len(rpath) > best_len:
             best, best_len = (code, here[1][len(rpath) :] or "/"), len(rpath)
     return best
+
+
+@lru_cache(maxsize=256)
+def _root_parts(root: str) -> tuple[str, str]:
+    parts = urlsplit(root)
+    return parts.netloc.lower(), parts.path.rstrip("/")

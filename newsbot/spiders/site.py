@@ -165,7 +165,15 @@ class SiteSpider(scrapy.Spider):
         }
         if kind not in callbacks or not split_root(url, self.roots):
             return None
-        return self._request(url, kind, callbacks[kind], newsbot_found_in="resume")  # type: ignore[arg-type]
+        # A resumed section page is read, but does not start its pagination over: the run's
+        # own first pages of each section do that.
+        return self._request(
+            url,
+            kind,  # type: ignore[arg-type]
+            callbacks[kind],
+            newsbot_found_in="resume",
+            page=self.section_pages,
+        )
 
     def article_request(
         self, url: str, entry: Entry | None = None, *, found_in: str = "listing", depth: int = 0
@@ -290,8 +298,9 @@ class SiteSpider(scrapy.Spider):
         page = parse_section(self._body(response), getattr(response, "encoding", "utf-8"))
         if page is None:
             return
-        for href in page.links:
-            url = canonicalize_url(href, base=response.url)
+        # A listing links each article several times (picture, title, label): once is enough.
+        urls = dict.fromkeys(canonicalize_url(href, base=response.url) for href in page.links)
+        for url in urls:
             if (
                 url
                 and split_root(url, self.roots)

@@ -1,4 +1,5 @@
-"""Extraction in a worker process: the crawl's process pool runs these, one page per call.
+"""Work for the crawl's process pool: extraction, and the body prepared for the archive, off
+the crawler's event loop. No Scrapy: workers import only this and what it needs.
 
 Workers die with the crawler: a crawl killed with SIGKILL leaves no extraction process behind
 (Linux asks the kernel to kill each worker when its parent dies; elsewhere they exit when the
@@ -13,8 +14,9 @@ import signal
 import sys
 from typing import Any
 
+from newsbot.archive.bodies import make_compressor, prepare
 from newsbot.extract.article import Extraction, extract_page
-from newsbot.items import Capture, NotArticle
+from newsbot.items import Capture, NotArticle, StoredBody
 
 #: How a NotArticle from a page whose time ran out starts (and how its error row is told apart).
 TIMEOUT_REASON = "extraction took longer than"
@@ -48,6 +50,24 @@ class ExtractTimeout(BaseException):
 
 def _time_up(signum: int, frame: Any) -> None:
     raise ExtractTimeout
+
+
+_COMPRESSOR: Any = None
+
+
+def prepare_body(capture: Capture) -> StoredBody:
+    """The capture's body hashed and compressed for the archive, here in the worker."""
+    global _COMPRESSOR
+    if _COMPRESSOR is None:
+        _COMPRESSOR = make_compressor()
+    return prepare(capture.body, _COMPRESSOR)
+
+
+def extract_in_worker(capture: Capture, seconds: float) -> tuple[Extraction, StoredBody]:
+    """What a pool worker does for one article page: extract it (within ``seconds``; 0 = no
+    limit) and prepare its body for the archive."""
+    extraction = extract_with_limit(capture, seconds) if seconds > 0 else extract_capture(capture)
+    return extraction, prepare_body(capture)
 
 
 def extract_with_limit(capture: Capture, seconds: float) -> Extraction:

@@ -1,0 +1,104 @@
+"""Crash safety: crawls killed with SIGKILL at random moments, then restarted to the end.
+
+    python bench/crash.py [--trials N] [--pages N] [--seed N]
+
+Each trial crawls a generated Euronews-style site (default 2,000 articles, served on 127.0.0.1)
+into a fresh archive, kills the crawler with SIGKILL once a random number of pages is archived,
+restarts it and lets it finish. After the restart it checks: no article missing, none
+duplicated, PRAGMA integrity_check ok, and pages fetched twice no more than were in flight.
+Prints one line per trial and a summary; exits 1 if any trial failed a check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from _common import REPO, crawl_command, generated_site, query, run_crawl, scalar
+
+from newsbot.demo import DemoServer
+from newsbot.runner import LOCAL_SETTINGS
+
+#: What can be in flight when a kill lands: downloads, responses waiting for the pipelines
+#: (~300 KB each), pages queued for the extraction workers.
+IN_FLIGHT = (
+    LOCAL_SETTINGS["CONCURRENT_REQUESTS"]
+    + LOCAL_SETTINGS["SCRAPER_SLOT_MAX_ACTIVE_SIZE"] // 300_000
+    + (os.cpu_count() or 1) * 2
+)
+
+
+def archived(archive: Path) -> int:
+    try:
+        return scalar(archive, "select count(*) from captures where kind = 'article'")
+    except Exception:  # not created yet, or mid-creation
+        return 0
+
+
+def trial(server: DemoServer, archive: Path, kill_at: int, expected: set[str]) -> tuple[bool, str]:
+    base_url = server.base_url
+    first_request = len(server.request_log)
+    crawler = subprocess.Popen(
+        crawl_command(base_url, archive), cwd=REPO,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    while archived(archive) < kill_at and crawler.poll() is None:
+        time.sleep(0.01)
+    killed_at = archived(archive)
+    if crawler.poll() is None:
+        crawler.send_signal(signal.SIGKILL)
+    crawler.wait()
+    restart = run_crawl(base_url, archive)
+    integrity = query(archive, "pragma integrity_check")[0][0]
+    rows = query(archive, "select canonical_url, count(*) from articles group by 1")
+    urls = {url for url, _ in rows}
+    duplicated = sum(1 for _, count in rows if count > 1)
+    # Asked of the server: pages requested twice, whether or not the first answer was kept.
+    articles = {url.removeprefix(base_url) for url in expected}
+    served = Counter(
+        r.path_and_query for r in server.request_log[first_request:] if r.path_and_query in articles
+    )
+    refetched = sum(1 for count in served.values() if count > 1)
+    ok = (
+        restart.returncode == 0
+        and integrity == "ok"
+        and urls == expected
+        and not duplicated
+        and refetched <= IN_FLIGHT
+    )
+    line = (
+        f"killed at {killed_at:4d} pages; after restart: {len(urls)}/{len(expected)} articles, "
+        f"{len(expected - urls)} missing, {duplicated} duplicated, integrity {integrity}, "
+        f"{refetched} fetched twice (in-flight limit {IN_FLIGHT})"
+    )
+    return ok, line
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    chooser = random.Random(args.seed)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp, generated_site(args.pages) as server:
+        expected = {server.base_url + a.path for a in server.site.articles}
+        for number in range(1, args.trials + 1):
+            kill_at = chooser.randint(1, args.pages - 1)
+            ok, line = trial(server, Path(tmp) / f"trial{number}.db", kill_at, expected)
+            failures += not ok
+            print(f"trial {number:2d}: {'ok  ' if ok else 'FAIL'} {line}", flush=True)
+    print(f"{args.trials - failures} of {args.trials} trials passed every check")
+    raise SystemExit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

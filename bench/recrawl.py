@@ -1,0 +1,58 @@
+"""Recrawl cost: a second run on an unchanged site against the first, same run.
+
+    python bench/recrawl.py [--pages N]
+
+Crawls a generated Euronews-style site of N articles (default 2,000) served on 127.0.0.1 into a
+fresh archive, then crawls it again unchanged. Prints each run's time (the crawl itself, as
+Scrapy measures it, and the whole process with its ~1 s of start-up) and requests, the ratios of
+the second run to the first (goal ≤ 0.1) and whether any body was stored twice. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+from _common import generated_site, run_crawl, run_seconds, scalar
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=2000, help="articles of the generated site")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, generated_site(args.pages) as server:
+        archive = Path(tmp) / "recrawl.db"
+        runs = []
+        for number in (1, 2):
+            before = len(server.request_log)
+            run = run_crawl(server.base_url, archive)
+            if run.returncode != 0:
+                raise SystemExit(f"run {number} failed:\n{run.output}")
+            requests = len(server.request_log) - before
+            not_modified = sum(1 for r in server.request_log[before:] if r.status == 304)
+            crawl = run_seconds(archive, number)
+            runs.append((run.seconds, crawl, requests))
+            print(
+                f"run {number}: {run.seconds:6.1f} s in all, {crawl:6.1f} s crawling, "
+                f"{requests:5d} requests ({not_modified} answered 304)"
+            )
+        bodies = scalar(archive, "select count(*) from bodies")
+        distinct = scalar(
+            archive, "select count(distinct sha256) from captures where sha256 is not null"
+        )
+        stored_twice = scalar(
+            archive,
+            "select count(*) from captures where run_id = 2 and sha256 is not null"
+            " and revisit_of is null",
+        )
+        (wall1, crawl1, req1), (wall2, crawl2, req2) = runs
+        print(
+            f"second/first: crawling {crawl2 / crawl1:.3f} (goal ≤ 0.1), "
+            f"in all {wall2 / wall1:.3f} (process start-up included), requests {req2 / req1:.3f}"
+        )
+        print(f"bodies: {bodies} stored for {distinct} distinct; stored by run 2: {stored_twice}")
+
+
+if __name__ == "__main__":
+    main()
