@@ -35,6 +35,12 @@ def format_stats(path: str, stats: ArchiveStats) -> str:
         f"{human_bytes(stats.body_bytes)} stored in {human_bytes(stats.stored_bytes)}",
         f"errors:    {stats.errors}"
         + (f" ({breakdown(stats.errors_by_kind)})" if stats.errors else ""),
+        f"frontier:  {stats.frontier.urls} URLs"
+        + (
+            f" ({breakdown(stats.frontier.by_state)}), {stats.frontier.due_now} due now"
+            if stats.frontier.urls
+            else ""
+        ),
         f"runs:      {stats.runs}",
     ]
     if stats.last_run:
