@@ -19,18 +19,16 @@ def history(url: str, archive: str) -> None:
     from newsbot.sites import profile_for_url
 
     profile = profile_for_url(url)
-    canonical = canonicalize_url(
-        url, strip_params=profile.strip_params, https_hosts=profile.domains
-    )
-    if canonical is None:
+    shown = canonicalize_url(url, strip_params=profile.strip_params, https_hosts=profile.domains)
+    if shown is None:
         fail(f"not a web URL: {url!r}")
     try:
         with Archive.open(archive, readonly=True) as db:
-            versions = db.article_history(canonical)
-            if not versions and canonical != url.strip():
-                versions = db.article_history(url.strip())
+            # The URL as the archive knows it, however it was pasted (as related/translations).
+            known = db.resolve_url(url)
+            versions = db.article_history(known) if known else []
     except ArchiveError as exc:
         fail(str(exc))
     if not versions:
-        fail(f"no article at {canonical} in {archive}")
+        fail(f"no article at {shown} in {archive}")
     click.echo(format_history(versions[0].canonical_url, versions))

@@ -205,7 +205,8 @@ class SiteSpider(scrapy.Spider):
 
     @staticmethod
     def _readable(response: Response) -> bool:
-        """A listing to read: a 200, or a 304 whose stored body came back with it."""
+        """A listing to read: a 200, or a 304 whose stored body came back with it (never a
+        redirect or an error page)."""
         return response.status == 200 or "newsbot_stored_body" in response.meta
 
     def _body(self, response: Response) -> bytes:
@@ -214,6 +215,13 @@ class SiteSpider(scrapy.Spider):
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not as an encoding
             body = gunzip_capped(body, self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
         return body
+
+    def _answered(self, response: Response) -> Iterator[Any]:
+        """Every response's capture; for a redirect also the request for its target."""
+        if response.status in REDIRECTS:
+            yield from self._redirect(response)
+        else:
+            yield self._capture(response)
 
     def _redirect(self, response: Response) -> Iterator[Any]:
         """A redirect's capture, then a request for its target (same kind of page, same
@@ -247,10 +255,7 @@ class SiteSpider(scrapy.Spider):
         yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        yield self._capture(response)
+        yield from self._answered(response)
         if not self._readable(response):
             return
         try:
@@ -274,10 +279,7 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        yield self._capture(response)
+        yield from self._answered(response)
         if not self._readable(response):
             return
         listing = parse_feed(self._body(response))
@@ -289,10 +291,7 @@ class SiteSpider(scrapy.Spider):
                 yield request
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        yield self._capture(response)
+        yield from self._answered(response)
         if not self._readable(response):
             return
         page = parse_section(self._body(response), getattr(response, "encoding", "utf-8"))
@@ -320,10 +319,7 @@ class SiteSpider(scrapy.Spider):
                 )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        if response.status in REDIRECTS:
-            yield from self._redirect(response)
-            return
-        yield self._capture(response)
+        yield from self._answered(response)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         """A fetch that got no response is still recorded: a capture with status 0 and why."""
