@@ -175,3 +175,22 @@ def test_canonical_urls(url: str, expected: str | None) -> None:
 )
 def test_dates_become_iso8601_with_zone_or_nothing(value: str, expected: str | None) -> None:
     assert to_iso8601(value) == expected
+
+
+def test_cropping_skips_only_what_precedes_the_article() -> None:
+    from newsbot.extract.crop import crop_before
+
+    page = (
+        b'<html lang="de"><head><title>t</title></head><body class="x"><nav>menu</nav>'
+        b'<script type="application/ld+json">{"@type": "NewsArticle"}</script><div>mega menu</div>'
+        b'<article class="o-article-newsy big"><p>one</p><script>"<article"</script><p>two</p>'
+        b"</article><footer>f</footer></body></html>"
+    )
+    cropped = crop_before(page, "article", "o-article-newsy")
+    assert cropped is not None
+    assert b"mega menu" not in cropped and b"<nav>" not in cropped
+    assert b'{"@type": "NewsArticle"}' in cropped  # JSON-LD from the skipped part is kept
+    assert cropped.endswith(page[page.index(b"<article") :])  # nothing after the start is lost
+    assert cropped.startswith(b'<html lang="de"><head><title>t</title></head><body>')
+    assert crop_before(page, "article", "o-article") is None  # a class token, not a prefix
+    assert crop_before(b"<p>no head</p>", "article", "x") is None

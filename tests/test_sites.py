@@ -137,3 +137,13 @@ def test_a_broken_dated_rule_names_its_key(tmp_path: Path) -> None:
     broken.write_text(source + '\n[[rules]]\nuntil = "last year"\n', encoding="utf-8")
     with pytest.raises(ProfileError, match=r"key 'rules\[1\]\.until' must be a date"):
         load_profile_file(broken)
+
+
+def test_a_broken_crop_names_its_key(tmp_path: Path) -> None:
+    source = load_profile("euronews").source.read_text(encoding="utf-8")
+    broken = tmp_path / "broken.toml"
+    old = 'crop = { tag = "article", class = "o-article-newsy" }'
+    assert old in source
+    broken.write_text(source.replace(old, 'crop = { tag = "article", class = "a b" }'), "utf-8")
+    with pytest.raises(ProfileError, match=r"key 'parse\.crop\.tag' and 'class' must be"):
+        load_profile_file(broken)

@@ -15,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsbot import __version__
+from newsbot.extract.crop import crop_before
 from newsbot.extract.decode import decode_html, looks_binary
 from newsbot.extract.fields import load_fields
 from newsbot.extract.links import (
@@ -109,8 +110,11 @@ def extract_page(
         return Extraction(NotArticle(url, f"extraction failed: {type(exc).__name__}: {exc}"))
 
 
-def parse_html(html: bytes | str, content_type: str | None = None) -> Any:
-    """Decode and parse a page into an lxml document; raises ValueError with a short reason."""
+def parse_html(
+    html: bytes | str, content_type: str | None = None, crop: tuple[str, str] | None = None
+) -> Any:
+    """Decode and parse a page into an lxml document; raises ValueError with a short reason.
+    ``crop`` (tag, class): skip the body content before that element when the page has it."""
     if len(html) > MAX_PAGE_BYTES:
         raise ValueError(f"page too large ({len(html)} bytes)")
     if isinstance(html, bytes):
@@ -121,6 +125,8 @@ def parse_html(html: bytes | str, content_type: str | None = None) -> Any:
         encoding, text = decode_html(html, content_type)
         # libxml2 parses UTF-8 bytes faster than a Python string; other encodings as text.
         source: str | bytes = html if encoding == "utf-8" else text
+        if crop is not None and isinstance(source, bytes):
+            source = crop_before(source, *crop) or source
     else:
         source = text = html
     if not text.strip():
@@ -150,7 +156,7 @@ def _not_an_article(doc: Any, page: PageMeta, body: Any | None) -> str | None:
 
 def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | None) -> Extraction:
     try:
-        doc = parse_html(html, content_type)
+        doc = parse_html(html, content_type, profile.crop)
     except ValueError as exc:
         return Extraction(NotArticle(url, str(exc)))
     page = read_page_meta(doc)

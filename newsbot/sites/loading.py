@@ -177,6 +177,21 @@ def _related(top: _Reader, key: str = "related") -> tuple[RelatedBlock, ...]:
     return tuple(blocks)
 
 
+_TAG = re.compile(r"^[a-z][a-z0-9]*$")
+_CLASS = re.compile(r"^[A-Za-z_][\w-]*$")
+
+
+def _crop(top: _Reader) -> tuple[str, str] | None:
+    parse = top.table("parse", {})
+    if "crop" not in parse.data:
+        return None
+    crop = parse.table("crop")
+    tag, css_class = crop.get("tag", str), crop.get("class", str)
+    if not _TAG.match(tag) or not _CLASS.match(css_class):
+        raise ProfileError(f"{crop.where('tag')} and 'class' must be a tag name and a class name")
+    return tag, css_class
+
+
 def _dated(top: _Reader, base: Profile) -> tuple[tuple[str | None, str | None, Profile], ...]:
     """Each [[rules]] entry: a date range and the keys it replaces (selectors per field,
     furniture.prune, related, meta); everything else comes from the base profile."""
@@ -271,6 +286,7 @@ def load_profile_file(path: Path) -> Profile:
         ),
         related=_related(top) if "related" in data else (),
         meta=_meta(top.table("meta", {})),
+        crop=_crop(top),
         source=path,
         digest=hashlib.sha256(raw + PHRASES_FILE.read_bytes()).hexdigest()[:12],
     )

@@ -178,6 +178,9 @@ class Profile:
     prune: tuple[Selector, ...]
     related: tuple[RelatedBlock, ...]
     meta: Mapping[str, tuple[str, ...]]
+    #: The element that holds everything read from the body, as (tag, class): the parser may
+    #: skip the rest of the body (menus, footer). None: parse the whole page.
+    crop: tuple[str, str] | None
     source: Path
     #: Changes whenever the profile file or the phrase list changes: part of the extractor version.
     digest: str
