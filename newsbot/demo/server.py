@@ -147,6 +147,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5: a crawler opening dozens of connections at
+    # once would see most of them dropped and retried seconds later.
+    request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], owner: DemoServer) -> None:
         self.owner = owner
