@@ -21,7 +21,6 @@ from trafilatura.metadata import Document
 
 from newsbot.extract import Article, extract_article
 from newsbot.extract.dates import to_iso8601
-from newsbot.normalize import normalize_space
 
 #: Fields compared exactly (text is judged by precision/recall and snippets instead).
 COMPARED = (
@@ -271,15 +270,3 @@ def regenerate(folder: Path) -> Iterator[str]:
             text = json.dumps(record, indent=2, ensure_ascii=False)
             (case.folder / "expected.json").write_text(text + "\n", encoding="utf-8")
             yield case.name
-
-
-def snippet_problems(case: Case, text: str) -> list[str]:
-    """must_contain snippets missing from ``text`` and must_not_contain ones found in it."""
-    text = normalize_space(text)
-    missing = [
-        f"missing: {s[:60]}"
-        for s in case.meta.get("must_contain", [])
-        if normalize_space(s) not in text
-    ]
-    leaked = [f"leaked: {s[:60]}" for s in case.meta.get("must_not_contain", []) if s in text]
-    return missing + leaked
