@@ -57,7 +57,9 @@ def _worker_pool(workers: int) -> Executor:
     # spawn: forking the crawler itself (threads, reactor) is unsafe, and spawned workers are
     # the crawler's own children, which init_worker ties to its life (no orphans after kill -9).
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
+    )
 
 
 class ExtractPipeline:

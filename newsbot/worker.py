@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import signal
 import sys
 from typing import Any
@@ -23,13 +24,17 @@ TIMEOUT_REASON = "extraction took longer than"
 _PR_SET_PDEATHSIG = 1
 
 
-def init_worker() -> None:
-    """Pool initializer: die with the parent process (Linux), ignore Ctrl-C (the crawler
-    decides when to stop)."""
+def init_worker(parent: int | None = None) -> None:
+    """Pool initializer: die with the parent process ``parent`` (Linux), ignore Ctrl-C (the
+    crawler decides when to stop)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    # The parent may have died while this worker was starting, before the line above: then
+    # no signal will come, and the worker leaves at once instead of lingering as an orphan.
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def extract_capture(capture: Capture) -> Extraction:
