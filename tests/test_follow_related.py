@@ -40,12 +40,8 @@ def test_related_links_are_followed_to_the_given_depth(
     with sqlite3.connect(archive) as db:
         archived = {url for (url,) in db.execute("select canonical_url from articles")}
         fetched_hosts = {urlsplit(u).netloc for (u,) in db.execute("select url from captures")}
-        off_site_links = db.execute(
-            "select count(*) from links where target_url not like ?", (demo_server.base_url + "%",)
-        ).fetchone()[0]
     expected = {demo_server.base_url + p for p in followed(demo_site, start.path, depth)}
     assert archived == expected
-    assert fetched_hosts == {urlsplit(demo_server.base_url).netloc}
+    assert fetched_hosts == {urlsplit(demo_server.base_url).netloc}  # nothing off-site fetched
     if depth:
         assert len(expected) > 1
-        assert off_site_links >= 0  # recorded where the pages have them, never fetched
