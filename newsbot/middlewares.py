@@ -57,6 +57,7 @@ def entry_for(request: Request, site: str) -> FrontierEntry:
         found_in=FOUND_IN.get(found_in, found_in),
         lastmod=listed.get("lastmod"),
         published_at=listed.get("published_at"),
+        priority=request.priority,
     )
 
 

@@ -270,3 +270,16 @@ def test_a_site_that_never_answers_is_a_failed_run_with_exit_1(tmp_path: Path) -
     assert rows(archive, "select status from crawl_runs") == [("unreachable",)]
     errors = rows(archive, "select stage, count(*) from errors group by stage")
     assert errors and errors[0][0] == "fetch"  # every failed fetch is a recorded row
+
+
+def test_frontier_records_where_each_url_was_found_and_fresh_news_ranks_first(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    found = dict(rows(crawled, "select url, found_in from frontier where kind = 'article'"))
+    assert {"news_sitemap", "sitemap", "feed", "section"} & set(found.values()) >= {
+        "news_sitemap", "sitemap",
+    }  # fmt: skip
+    news = [a for a in demo_site.articles if a.template == 2026]
+    assert news and all(found[demo_server.base_url + a.path] != "start" for a in news)
+    priority = dict(rows(crawled, "select found_in, max(priority) from frontier group by 1"))
+    assert priority["news_sitemap"] > priority["sitemap"]

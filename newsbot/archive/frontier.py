@@ -199,12 +199,15 @@ def listed(row: FrontierRow | None, entry: FrontierEntry, now: str) -> FrontierR
             priority=entry.priority or 0,
             due_at=now,
         )
+    # A URL listed in several places keeps the one that ranks it highest (a news sitemap over
+    # a section page): where it was found is where it matters most.
+    stronger = entry.priority is not None and entry.priority > row.priority
     new = replace(
         row,
-        found_in=entry.found_in,
+        found_in=entry.found_in if stronger else row.found_in,
         lastmod=row.lastmod if lastmod is None else lastmod,
         published_at=row.published_at if published_at is None else published_at,
-        priority=row.priority if entry.priority is None else entry.priority,
+        priority=entry.priority if stronger and entry.priority is not None else row.priority,
         # A date first listed after the URL was fetched, but not later than that fetch, is
         # what that fetch already saw: keep it as the date at the fetch, so that a later change
         # of it (even to a date still in the past) is told by equality.

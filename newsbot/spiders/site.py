@@ -40,6 +40,10 @@ def failure_name(failure: Failure) -> str:
     return failure.type.__name__ if failure.type else "Error"
 
 
+#: Where an article was found → how soon in a run it is fetched (Scrapy request priority; the
+#: frontier keeps it too, so resumed work comes back in the same order).
+PRIORITY = {"news_sitemap": 20, "feed": 15, "section": 10, "sitemap": 5, "resume": 5, "related": 0}
+
 #: Request meta keys that travel with the capture as its crawl metadata.
 CRAWL_META = (
     "newsbot_depth",
@@ -195,7 +199,10 @@ class SiteSpider(scrapy.Spider):
         }
         if entry is not None:
             meta["newsbot_listed"] = {"lastmod": entry.lastmod, "published_at": entry.published_at}
-        return self._request(canonical, "article", self.parse_article, **meta)
+        request = self._request(canonical, "article", self.parse_article, **meta)
+        # Fresh news first within a run; articles only linked from others last.
+        request.priority = PRIORITY.get(found_in, 0)
+        return request
 
     # --- callbacks -----------------------------------------------------------------------------
 
@@ -273,10 +280,11 @@ class SiteSpider(scrapy.Spider):
                     yield self._request(
                         child, "sitemap", self.parse_sitemap, newsbot_found_in="sitemap"
                     )
-            elif (
-                request := self.article_request(entry.url, entry, found_in="sitemap")
-            ) is not None:
-                yield request
+            else:
+                # A Google News sitemap gives a publication date; a plain one at most a lastmod.
+                found_in = "news_sitemap" if entry.published_at else "sitemap"
+                if request := self.article_request(entry.url, entry, found_in=found_in):
+                    yield request
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         yield from self._answered(response)
