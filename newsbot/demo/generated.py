@@ -285,16 +285,16 @@ class GeneratedSite:
         cached = self._cache.get(key)
         if cached is not None:
             status, headers, gzipped = cached
-            return DemoResponse(status, headers, gzip.decompress(gzipped), gzipped)
+            return DemoResponse(status, headers, None if gzipped else b"", gzipped or None)
         generation = self._generation
         response = make_response(self._page(path_and_query), base_url)
         # Kept gzipped as the server sends it: 2,000 pages then hold about 100 MB, not 600.
-        gzipped = gzip.compress(response.body, compresslevel=6, mtime=0)
+        gzipped = gzip.compress(response.body, compresslevel=6, mtime=0) if response.body else b""
         with self._lock:
             self._rendered += 1
             if generation == self._generation:
                 self._cache.setdefault(key, (response.status, response.headers, gzipped))
-        return DemoResponse(response.status, response.headers, response.body, gzipped)
+        return DemoResponse(response.status, response.headers, response.body, gzipped or None)
 
 
 def _touched(path: str, edition: str, changed: str) -> bool:

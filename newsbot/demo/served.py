@@ -7,10 +7,12 @@ Pages are rendered with :data:`~newsbot.demo.model.BASE` standing for the server
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Protocol
 from urllib.parse import quote
 
@@ -58,12 +60,21 @@ class DemoArticle:
 @dataclass(frozen=True)
 class DemoResponse:
     """One response of a site. ``gzipped``, when a site keeps it, is ``body`` compressed as the
-    server would compress it, so that the server need not compress it again."""
+    server would compress it, so that the server need not compress it again; a site that keeps
+    only that passes ``plain=None`` and ``body`` is decompressed on first use (a server sending
+    it gzipped never pays for that)."""
 
     status: int
     headers: list[tuple[str, str]]
-    body: bytes
+    plain: bytes | None = field(repr=False)
     gzipped: bytes | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def body(self) -> bytes:
+        if self.plain is not None:
+            return self.plain
+        assert self.gzipped is not None, "a response needs its body, plain or gzipped"
+        return gzip.decompress(self.gzipped)
 
     def header(self, name: str) -> str | None:
         for k, v in self.headers:

@@ -119,7 +119,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(body)
             return
         response = owner.site.respond(self.path, owner.base_url)
-        status, body = response.status, response.body
+        status = response.status
         headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
         if status == 200 and _not_modified(self, response):
             owner.record(self.command, self.path, at=arrived, status=304)
@@ -132,8 +132,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         owner.record(self.command, self.path, at=arrived, status=status)
         owner._wait()
-        if _accepts_gzip(self.headers.get("Accept-Encoding")) and body:
-            body = response.gzipped or gzip.compress(body, compresslevel=6, mtime=0)
+        if response.gzipped is not None and _accepts_gzip(self.headers.get("Accept-Encoding")):
+            body = response.gzipped
+            headers.append(("Content-Encoding", "gzip"))
+        elif (body := response.body) and _accepts_gzip(self.headers.get("Accept-Encoding")):
+            body = gzip.compress(body, compresslevel=6, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
         self.send_response(status)
         for k, v in headers:
