@@ -7,9 +7,6 @@ in a hostile sitemap come to nothing.
 
 from __future__ import annotations
 
-import gzip
-import io
-import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -40,20 +37,6 @@ class Listing:
 
     kind: Literal["index", "urls"]
     entries: tuple[Entry, ...]
-
-
-def gunzip_capped(data: bytes, max_size: int) -> bytes:
-    """Decompress gzip data, refusing (ValueError) to produce more than ``max_size`` bytes."""
-    out = io.BytesIO()
-    try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            while chunk := stream.read(65536):
-                out.write(chunk)
-                if out.tell() > max_size:
-                    raise ValueError(f"gzip body expands past {max_size} bytes")
-    except (OSError, EOFError, zlib.error) as exc:
-        raise ValueError(f"broken gzip body ({exc})") from None
-    return out.getvalue()
 
 
 def _local(tag: Any) -> str:

@@ -25,6 +25,8 @@ class StoredBody:
     sha256: str
     codec: str
     data: bytes = field(repr=False)
+    #: Length of the body itself (not of ``data``).
+    size: int = 0
 
 
 @dataclass
@@ -34,6 +36,9 @@ class Capture:
     ``url`` is the URL that was requested first, ``final_url`` the one that answered after
     redirects. ``body`` is the raw bytes as received (after transfer decoding). A fetch that got
     no answer at all has ``status`` 0, an empty body and ``error`` saying why.
+
+    ``content_encoding`` names the HTTP content coding ``body`` is still in ("gzip"), left for
+    an extraction worker to decode (:mod:`newsbot.coding`); empty when ``body`` is plain.
     """
 
     url: str
@@ -45,6 +50,7 @@ class Capture:
     site: str
     kind: CaptureKind = "page"
     error: str | None = None
+    content_encoding: str = ""
     #: How the crawl came to fetch it (depth, where it was listed); not part of the record.
     crawl_meta: dict[str, Any] = field(default_factory=dict, repr=False)
     # Filled by the pipelines, not by spiders.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Iterable
@@ -24,6 +23,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import (
     RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware,
 )
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -31,7 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from newsbot.archive import Archive, DueURL, FrontierEntry
-from newsbot.items import Capture
+from newsbot.coding import CODING_META, MAX_SIZE_META
 
 logger = logging.getLogger(__name__)
 
@@ -237,14 +237,48 @@ class RetryAfterMiddleware(RetryMiddleware):
             pass
 
 
-def capture_is_revisit(capture: Capture) -> bool:
-    """A 304, or a body identical to the one fetched last time: nothing to extract again."""
-    if capture.status == 304:
-        return True
-    previous = capture.crawl_meta.get("newsbot_previous_sha256")
-    if not isinstance(previous, str) or capture.status != 200:
-        return False
-    return hashlib.sha256(capture.body).hexdigest() == previous
+class DeferredDecodingMiddleware:
+    """Leaves a gzipped article page gzipped, for its extraction worker to decode.
+
+    Sees each response just before Scrapy's HttpCompressionMiddleware (590) does. Only in
+    crawls that extract in worker processes, and only for 200 answers to article requests; the
+    capture then carries ``content_encoding`` and the decoding limit (``DOWNLOAD_MAXSIZE``),
+    see :mod:`newsbot.coding`. Everything else is decoded by Scrapy as usual.
+    ``NEWSBOT_DECODE_IN_WORKERS = False`` turns it off.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DeferredDecodingMiddleware:
+        from newsbot.pipelines import ExtractPipeline  # (which imports this module)
+
+        settings = crawler.settings
+        if not settings.getbool("NEWSBOT_DECODE_IN_WORKERS", True):
+            raise NotConfigured("NEWSBOT_DECODE_IN_WORKERS is off")
+        if not ExtractPipeline.in_workers(settings):
+            raise NotConfigured("no extraction workers to decode")
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if (
+            response.status != 200
+            or request.method == "HEAD"
+            or request.meta.get("newsbot_kind") != "article"
+            or [v.strip().lower() for v in response.headers.getlist("Content-Encoding")]
+            not in ([b"gzip"], [b"x-gzip"])
+        ):
+            return response
+        request.meta[CODING_META] = "gzip"
+        request.meta[MAX_SIZE_META] = request.meta.get("download_maxsize", self.max_size)
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("newsbot/decode/deferred")
+        headers = response.headers.copy()
+        del headers["Content-Encoding"]
+        # A plain Response: gzip bytes are no text, and nothing should read them as such.
+        return response.replace(cls=Response, headers=headers)
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):

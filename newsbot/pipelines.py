@@ -6,30 +6,28 @@ Offline re-extraction runs the same extraction function over captures read from 
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import multiprocessing
 import os
 from collections import Counter
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import replace
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, DropItem
+from scrapy.settings import Settings
 from scrapy.spiders import Spider
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
 
+from newsbot import coding
 from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
-from newsbot.items import Article, Capture
-from newsbot.middlewares import FrontierMiddleware, capture_is_revisit
+from newsbot.extract.article import Extraction
+from newsbot.items import Article, Capture, NotArticle
+from newsbot.middlewares import FrontierMiddleware
+from newsbot.pool import ExtractionPool, WorkerError
 from newsbot.recrawl import next_due, parse_schedule
-from newsbot.worker import (
-    TIMEOUT_REASON,
-    extract_capture,
-    extract_in_worker,
-    init_worker,
-)
+from newsbot.worker import TIMEOUT_REASON, Done, extract_capture
 
 logger = logging.getLogger(__name__)
 
@@ -53,29 +51,21 @@ def is_html(capture: Capture) -> bool:
     return not content_type or "html" in content_type
 
 
-def _worker_pool(workers: int) -> Executor:
-    # spawn: forking the crawler itself (threads, reactor) is unsafe, and spawned workers are
-    # the crawler's own children, which init_worker ties to its life (no orphans after kill -9).
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
-    )
-
-
 class ExtractPipeline:
     """Extracts the article of every fetched article page, off the reactor thread.
 
     ``NEWSBOT_EXTRACT_WORKERS``: size of the process pool (0 = one per core; -1 = extract in the
     crawler process itself, for debugging). Extraction is CPU-bound Python, so threads would not
     help. ``NEWSBOT_EXTRACT_TIMEOUT``: seconds one page may take in a worker (0 = no limit).
-    Captures that are not article pages pass through untouched.
+    Captures that are not article pages pass through untouched; a page no worker could extract
+    (its worker died) is kept as a capture with the reason.
     """
 
     def __init__(self, crawler: Crawler, workers: int, timeout: float) -> None:
         self.crawler = crawler
         self.workers = workers
         self.timeout = timeout
-        self.pool: Executor | None = None
+        self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -83,16 +73,16 @@ class ExtractPipeline:
         timeout = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIMEOUT", 20.0)
         return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout)
 
-    def _pool(self) -> Executor:
-        # Started with the first page to extract: a recrawl that finds nothing new never pays
-        # for starting the workers.
+    def _pool(self) -> ExtractionPool:
+        # Its workers start with the first page to extract: a recrawl that finds nothing new
+        # never pays for starting them.
         if self.pool is None:
-            self.pool = _worker_pool(self.workers)
+            self.pool = ExtractionPool(self.workers)
         return self.pool
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            await self.pool.close()
             self.pool = None
 
     async def process_item(self, item: Any) -> Any:
@@ -100,29 +90,54 @@ class ExtractPipeline:
             return item
         stats = self.crawler.stats
         assert stats is not None
-        if capture_is_revisit(item):
+        extraction: Extraction | None
+        if self.workers > 0 and item.status == 200 and is_html(item):
+            # The worker decodes the body, names it and, unless it is last time's, extracts it.
+            try:
+                done = await self._pool().extract(item, self.timeout)
+            except WorkerError as exc:
+                done = Done(Extraction(NotArticle(item.final_url, str(exc))), None)
+            if done.error is not None:
+                coding.failed(item, done.error)
+                stats.inc_value("newsbot/extract/bad_body")
+                return item
+            item.stored_body, extraction = done.stored, done.extraction
+        elif not coding.decode(item):
+            stats.inc_value("newsbot/extract/bad_body")
+            return item
+        elif coding.is_revisit(item):
+            extraction = None
+        elif not is_html(item):
+            extraction = Extraction(
+                NotArticle(item.final_url, f"not HTML ({item.header('Content-Type')})")
+            )
+        else:
+            extraction = extract_capture(item)
+        if extraction is None:
             # Same bytes as last time (or a 304): the stored article still holds.
             stats.inc_value("newsbot/extract/revisit_skipped")
             return item
-        if not is_html(item):
-            item.not_article = f"not HTML ({item.header('Content-Type')})"
+        if isinstance(extraction.result, Article):
+            item.article = extraction.result
         else:
-            if self.workers <= 0:
-                extraction = extract_capture(item)
-            else:
-                future = self._pool().submit(extract_in_worker, item, self.timeout)
-                extraction, stored = await asyncio.wrap_future(future)
-                item.stored_body = stored
-            if isinstance(extraction.result, Article):
-                item.article = extraction.result
-            else:
-                item.not_article = extraction.result.reason
-            for reason, count in extraction.dropped_links.items():
-                stats.inc_value(f"newsbot/links/dropped/{reason}", count)
+            item.not_article = extraction.result.reason
+        for reason, count in extraction.dropped_links.items():
+            stats.inc_value(f"newsbot/links/dropped/{reason}", count)
         stats.inc_value(
             "newsbot/extract/article" if item.article else "newsbot/extract/not_article"
         )
         return item
+
+    @staticmethod
+    def in_workers(settings: Settings) -> bool:
+        """Whether a crawl with these settings extracts in worker processes."""
+        enabled = build_component_list(
+            settings.get_component_priority_dict_with_base("ITEM_PIPELINES")
+        )
+        return settings.getint("NEWSBOT_EXTRACT_WORKERS", 0) >= 0 and any(
+            isinstance(cls, type) and issubclass(cls, ExtractPipeline)
+            for cls in map(load_object, enabled)
+        )
 
 
 class RelatedLinksPipeline:
@@ -230,6 +245,8 @@ class ArchivePipeline:
             return item
         stats = self.crawler.stats
         assert stats is not None
+        if item.content_encoding and item.stored_body is None:
+            coding.decode(item)  # left for a worker that never saw it: decoded here
         errors = capture_errors(item)
         try:
             saved = self.archive.save_capture(

@@ -21,6 +21,9 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Every response gives at most one item (its capture). Scrapy starts CONCURRENT_ITEMS tasks for
+# each response's output whatever its length: 100 by default, 99 of them for nothing.
+CONCURRENT_ITEMS = 1
 # A news page is a few hundred KB; anything near Scrapy's 1 GiB default is a trap or an accident.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
@@ -47,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.RetryAfterMiddleware": 550,
     # A 304 to a listing brings back its stored body, so its links are still read.
     "newsbot.middlewares.ConditionalRequestMiddleware": 580,
+    # Gzipped article pages are decoded by the extraction workers, off the event loop.
+    "newsbot.middlewares.DeferredDecodingMiddleware": 595,
 }
 # Never cache: conditional requests with the archive's ETag/Last-Modified do that job.
 HTTPCACHE_ENABLED = False

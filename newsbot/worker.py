@@ -1,33 +1,47 @@
-"""Work for the crawl's process pool: extraction, and the body prepared for the archive, off
-the crawler's event loop. No Scrapy: workers import only this and what it needs.
+"""Work for the crawl's extraction pool (:mod:`newsbot.pool`): extraction, and the body prepared
+for the archive, off the crawler's event loop. No Scrapy: workers import only this and what it
+needs.
 
+A worker (:func:`main`) reads jobs from its stdin and writes results to its stdout, each a frame
+of an 8-byte length and a pickle; anything else printing to stdout goes to stderr instead.
 Workers die with the crawler: a crawl killed with SIGKILL leaves no extraction process behind
 (Linux asks the kernel to kill each worker when its parent dies; elsewhere they exit when the
-pool's pipes close).
+pool's pipes close). They run at a lower priority than the crawler, whose event loop fetches
+and archives for all of them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
+import pickle
 import signal
+import struct
 import sys
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from newsbot.archive.bodies import make_compressor, prepare
+from newsbot.coding import BodyError, decoded, is_revisit
 from newsbot.extract.article import Extraction, extract_page
 from newsbot.items import Capture, NotArticle, StoredBody
 
 #: How a NotArticle from a page whose time ran out starts (and how its error row is told apart).
 TIMEOUT_REASON = "extraction took longer than"
 _PR_SET_PDEATHSIG = 1
+#: A worker's first message: it has imported everything and takes jobs.
+READY = "ready"
+HEADER = struct.Struct("!Q")
 
 
 def init_worker(parent: int | None = None) -> None:
     """Pool initializer: die with the parent process ``parent`` (Linux), ignore Ctrl-C (the
     crawler decides when to stop)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.nice(10)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -68,11 +82,31 @@ def prepare_body(capture: Capture) -> StoredBody:
     return prepare(capture.body, _COMPRESSOR)
 
 
-def extract_in_worker(capture: Capture, seconds: float) -> tuple[Extraction, StoredBody]:
-    """What a pool worker does for one article page: extract it (within ``seconds``; 0 = no
-    limit) and prepare its body for the archive."""
+@dataclass
+class Done:
+    """What a worker did with one article page."""
+
+    #: None when the page is the one fetched last time (nothing to extract again), or broken.
+    extraction: Extraction | None
+    #: The plain body named and compressed for the archive; None when it could not be decoded.
+    stored: StoredBody | None
+    #: Why the body could not be decoded (``kind: reason``), if it could not.
+    error: str | None = None
+
+
+def extract_in_worker(capture: Capture, seconds: float) -> Done:
+    """What a pool worker does for one article page: decode its body (see
+    :mod:`newsbot.coding`), prepare it for the archive and, unless it is the body fetched last
+    time, extract it (within ``seconds``; 0 = no limit)."""
+    try:
+        capture = decoded(capture)
+    except BodyError as exc:
+        return Done(None, None, str(exc))
+    stored = prepare_body(capture)
+    if is_revisit(capture, stored.sha256):
+        return Done(None, stored)
     extraction = extract_with_limit(capture, seconds) if seconds > 0 else extract_capture(capture)
-    return extraction, prepare_body(capture)
+    return Done(extraction, stored)
 
 
 def extract_with_limit(capture: Capture, seconds: float) -> Extraction:
@@ -87,3 +121,45 @@ def extract_with_limit(capture: Capture, seconds: float) -> Extraction:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def main() -> None:
+    """A pool worker (started by :class:`newsbot.pool.ExtractionPool` with its parent's pid)."""
+    init_worker(int(sys.argv[1]) if len(sys.argv) > 1 else None)
+    jobs = os.fdopen(os.dup(0), "rb", buffering=1 << 20)
+    results = os.fdopen(os.dup(1), "wb")
+    # The frames own the pipes now: a stray print goes to stderr, nothing reads stdin.
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    os.dup2(2, 1)
+    serve(jobs, results)
+
+
+def serve(jobs: BinaryIO, results: BinaryIO) -> None:
+    """Answer each ``(capture, seconds)`` job with ``("ok", Done)`` or ``("error", why)``, in
+    order, until the jobs end."""
+    _send(results, READY)
+    while True:
+        header = jobs.read(HEADER.size)
+        if len(header) < HEADER.size:
+            return
+        (size,) = HEADER.unpack(header)
+        payload = jobs.read(size)
+        if len(payload) < size:
+            return
+        try:
+            capture, seconds = pickle.loads(payload)
+            answer: tuple[str, Any] = ("ok", extract_in_worker(capture, seconds))
+        except Exception as exc:  # the page fails, the worker goes on
+            answer = ("error", f"extraction failed: {type(exc).__name__}: {exc}")
+        _send(results, answer)
+
+
+def frame(message: Any) -> bytes:
+    """One message as it goes through a pipe: its pickle's length, then the pickle."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return HEADER.pack(len(data)) + data
+
+
+def _send(out: BinaryIO, message: Any) -> None:
+    out.write(frame(message))
+    out.flush()

@@ -9,6 +9,7 @@ import pytest
 from conftest import REPO, crawl_demo, run_newsbot
 
 from newsbot.archive import Archive
+from newsbot.archive.bodies import sha256_hex
 from newsbot.demo import DemoServer, DemoSite
 from newsbot.normalize import normalize_space
 
@@ -30,6 +31,30 @@ def test_archive_holds_exactly_the_demo_articles(
     archived = dict(rows(crawled, "select canonical_url, language from articles"))
     assert archived == expected
     assert len(expected) >= 30 and len(set(expected.values())) >= 3
+
+
+def test_article_bodies_are_stored_exactly_as_served_though_workers_decoded_them(
+    crawled: Path, demo_site: DemoSite, demo_server: DemoServer
+) -> None:
+    # The server gzips every page; article pages reach the archive through the extraction
+    # workers, which decode them. What is stored must be the page, byte for byte.
+    base = demo_server.base_url
+    stored = dict(
+        rows(
+            crawled,
+            "select c.url, b.sha256 || ':' || b.size from captures c"
+            " join bodies b on b.sha256 = c.sha256 where c.kind = 'article' and c.status = 200",
+        )
+    )
+    served = {}
+    for article in demo_site.articles:
+        body = demo_site.respond(article.path, base).body
+        served[base + article.path] = f"{sha256_hex(body)}:{len(body)}"
+    assert {url: stored.get(url) for url in served} == served
+    ((deferred,),) = rows(
+        crawled, "select json_extract(stats, '$.\"newsbot/decode/deferred\"') from crawl_runs"
+    )
+    assert deferred == len(demo_site.articles)
 
 
 def test_video_pages_and_disallowed_paths_were_never_fetched(

@@ -62,7 +62,9 @@ def run_pipelines(crawler: Crawler, items: list[Capture]) -> list[Capture]:
             out.append(item)
         for pipeline in pipelines:
             if hasattr(pipeline, "close_spider"):
-                pipeline.close_spider()
+                closed = pipeline.close_spider()
+                if asyncio.iscoroutine(closed):
+                    await closed
         return out
 
     out = asyncio.run(process())

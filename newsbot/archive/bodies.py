@@ -51,7 +51,7 @@ def compress(data: bytes, compressor: zstandard.ZstdCompressor) -> tuple[str, by
 def prepare(data: bytes, compressor: zstandard.ZstdCompressor) -> StoredBody:
     """``data`` named and compressed, for :meth:`Archive.save_capture` to store as is."""
     codec, stored = compress(data, compressor)
-    return StoredBody(sha256_hex(data), codec, stored)
+    return StoredBody(sha256_hex(data), codec, stored, len(data))
 
 
 def decompress(stored: bytes, codec: str, size: int) -> bytes:

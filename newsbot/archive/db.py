@@ -30,6 +30,7 @@ from newsbot.archive.records import (
     unique_links,
     utc_now,
 )
+from newsbot.coding import BodyError, decoded
 from newsbot.items import Article, Capture
 
 _INSERT_BODY = """
@@ -210,8 +211,16 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         capture's ``revisit_of`` names the capture holding the body. A 'new' or 'changed'
         article also becomes the next version of its history.
         """
+        prepared = capture.stored_body
+        if prepared is None and capture.content_encoding:
+            try:  # still in its content coding (see newsbot.coding): decoded here
+                capture = decoded(capture)
+            except BodyError as exc:
+                raise ArchiveError(f"cannot save capture of {capture.url}: {exc}") from None
         body = capture.body
-        prepared = capture.stored_body if body else None
+        size = prepared.size if prepared else len(body)
+        if not size:
+            prepared = None
         sha = prepared.sha256 if prepared else sha256_hex(body) if body else None
         new_body: tuple[str, bytes] | None = None
         if sha is not None and not queries.has_body(self._conn, sha):
@@ -227,7 +236,7 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
             if sha is not None and new_body is not None:
                 codec, stored = new_body
                 cursor = conn.execute(
-                    _INSERT_BODY, (sha, len(body), len(stored), codec, stored, capture.fetched_at)
+                    _INSERT_BODY, (sha, size, len(stored), codec, stored, capture.fetched_at)
                 )
                 # 0 when another writer stored the same body since _has_body looked.
                 body_stored = cursor.rowcount == 1

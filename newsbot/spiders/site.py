@@ -18,7 +18,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from newsbot.discover import Entry, gunzip_capped, parse_feed, parse_section, parse_sitemap
+from newsbot.coding import CODING_META, MAX_SIZE_META, gunzip_capped
+from newsbot.discover import Entry, parse_feed, parse_section, parse_sitemap
 from newsbot.extract.urls import canonicalize_url
 from newsbot.items import Capture, CaptureKind
 from newsbot.sites import Profile, load_profile, split_root
@@ -51,6 +52,7 @@ CRAWL_META = (
     "newsbot_edition",
     "newsbot_found_in",
     "newsbot_previous_sha256",
+    MAX_SIZE_META,
 )
 
 
@@ -75,6 +77,7 @@ def capture_from_response(response: Response, kind: CaptureKind, site: str) -> C
         fetched_at=utc_now(),
         site=site,
         kind=kind,
+        content_encoding=response.meta.get(CODING_META, "") if response.status == 200 else "",
         crawl_meta={k: response.meta[k] for k in CRAWL_META if k in response.meta},
     )
 
