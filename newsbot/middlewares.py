@@ -256,10 +256,11 @@ class DeferredDecodingMiddleware:
         from newsbot.pipelines import ExtractPipeline  # (which imports this module)
 
         settings = crawler.settings
+        # (Without a message: Scrapy would log a warning for what is simply not needed.)
         if not settings.getbool("NEWSBOT_DECODE_IN_WORKERS", True):
-            raise NotConfigured("NEWSBOT_DECODE_IN_WORKERS is off")
+            raise NotConfigured
         if not ExtractPipeline.in_workers(settings):
-            raise NotConfigured("no extraction workers to decode")
+            raise NotConfigured
         return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:

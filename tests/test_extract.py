@@ -194,3 +194,15 @@ def test_cropping_skips_only_what_precedes_the_article() -> None:
     assert cropped.startswith(b'<html lang="de"><head><title>t</title></head><body>')
     assert crop_before(page, "article", "o-article") is None  # a class token, not a prefix
     assert crop_before(b"<p>no head</p>", "article", "x") is None
+    # The first article with the class as a whole token, past cards that only resemble it.
+    cards = (
+        b'<article class="card"><a>o-article-newsy</a></article>'
+        b'<article class="o-article-newsy-teaser">t</article><article\nclass="x o-article-newsy">'
+    )
+    cropped = crop_before(
+        page.replace(b"<div>mega menu</div>", cards), "article", "o-article-newsy"
+    )
+    assert cropped is not None and b"<article\nclass=" in cropped[: cropped.index(b"<p>one")]
+    assert b"card" not in cropped and b"teaser" not in cropped
+    # Without a lowercase tag to find, the page is simply parsed whole.
+    assert crop_before(page.replace(b"<article", b"<ARTICLE"), "article", "o-article-newsy") is None

@@ -129,7 +129,7 @@ def parse_html(
             source = crop_before(source, *crop) or source
     else:
         source = text = html
-    if not text.strip():
+    if not text or text.isspace():  # (isspace stops at the first letter; strip copies it all)
         raise ValueError("empty page")
     if isinstance(source, str):
         source = _XML_DECL.sub("", source, count=1)

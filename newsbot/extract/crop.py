@@ -32,9 +32,30 @@ def crop_before(data: bytes, tag: str, css_class: str) -> bytes | None:
     head = _HEAD_END.search(data)
     if head is None:
         return None
-    start = _opening(tag, css_class).search(data, head.end())
-    if start is None:
+    start = _find_opening(data, tag, css_class, head.end())
+    if start < 0:
         return None
-    skipped = data[head.end() : start.start()]
-    kept_scripts = b"".join(_JSON_LD.findall(skipped))
-    return data[: head.end()] + b"<body>" + kept_scripts + data[start.start() :]
+    skipped = data[head.end() : start]
+    # (A plain search first: the regex is slow to fail at every <script of a page without any.)
+    kept_scripts = b"".join(_JSON_LD.findall(skipped)) if b"ld+json" in skipped else b""
+    return data[: head.end()] + b"<body>" + kept_scripts + data[start:]
+
+
+def _find_opening(data: bytes, tag: str, css_class: str, start: int) -> int:
+    """Where the first ``<tag class="… css_class …">`` at or after ``start`` begins, or -1.
+
+    Plain searches find the candidates (the regex alone is slow to reject the dozens of other
+    ``<article`` tags of a page), the regex checks them. Only lowercase tags are candidates: a
+    page that writes the tag otherwise is parsed whole, which is slower but loses nothing.
+    """
+    opening = _opening(tag, css_class)
+    needle, name = b"<" + tag.encode(), css_class.encode()
+    at = data.find(needle, start)
+    while at >= 0:
+        end = data.find(b">", at)
+        if end < 0:
+            return -1
+        if name in data[at:end] and opening.match(data, at):
+            return at
+        at = data.find(needle, end)
+    return -1
