@@ -118,7 +118,7 @@ def parse_html(
     if len(html) > MAX_PAGE_BYTES:
         raise ValueError(f"page too large ({len(html)} bytes)")
     if isinstance(html, bytes):
-        if not html.strip():
+        if not html or html.isspace():  # (isspace stops at the first letter; strip copies)
             raise ValueError("empty page")
         if looks_binary(html):
             raise ValueError("not HTML (binary content)")
@@ -129,7 +129,7 @@ def parse_html(
             source = crop_before(source, *crop) or source
     else:
         source = text = html
-    if not text or text.isspace():  # (isspace stops at the first letter; strip copies it all)
+    if not text or text.isspace():
         raise ValueError("empty page")
     if isinstance(source, str):
         source = _XML_DECL.sub("", source, count=1)
