@@ -232,7 +232,8 @@ class ArchivePipeline:
         except ArchiveError as exc:
             logger.error("%s", exc)
             raise CloseSpider("archive_locked") from None
-        self.archive = Archive.open(self.path)
+        # Checkpoints off the event loop: fetching and the workers never wait for an fsync.
+        self.archive = Archive.open(self.path, background_checkpoints=True)
         self.archive.max_failures = self.crawler.settings.getint("NEWSBOT_MAX_FAILURES", 3)
         settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
         settings["roots"] = getattr(spider, "roots", {})

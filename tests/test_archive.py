@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -608,3 +609,25 @@ def test_migration_set_is_exported_and_fully_applied(archive: Archive) -> None:
     db = Database(raw(archive.path))
     assert ARCHIVE_MIGRATIONS.pending(db) == []
     assert [m.name for m in ARCHIVE_MIGRATIONS.applied(db)] == MIGRATION_NAMES
+
+
+def test_background_checkpoints_copy_the_log_into_the_file_while_the_crawl_writes(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.db"
+    archive = Archive.open(path, background_checkpoints=True)
+    # The writer's own (blocking) checkpoints are off: a commit never copies the log itself.
+    assert archive._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    size_at_start = path.stat().st_size
+    for n in range(40):  # distinct pages: about 2 MB of log after compression
+        body = html_page(f"Seite {n}", 200_000) + os.urandom(40_000)
+        archive.save_capture(make_capture(f"https://www.euronews.com/{n}", body), run_id=None)
+    deadline = time.monotonic() + 10
+    while path.stat().st_size <= size_at_start + 1_000_000 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert path.stat().st_size > size_at_start + 1_000_000  # the thread copied the log back
+    archive.close()
+    with raw(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("select count(*) from captures").fetchone()[0] == 40
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0

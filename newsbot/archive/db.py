@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from newsbot.archive import frontier, history, queries
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
+from newsbot.archive.checkpoint import Checkpointer
 from newsbot.archive.connect import open_database
 from newsbot.archive.frontier import FrontierStore
 from newsbot.archive.graph import GraphQueries
@@ -80,6 +81,7 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         readonly: bool,
         zstd_level: int = DEFAULT_ZSTD_LEVEL,
         clock: Callable[[], str] = utc_now,
+        background_checkpoints: bool = False,
     ) -> None:
         """Wrap an already opened and migrated database; use :meth:`open` instead."""
         self.path = path
@@ -89,6 +91,10 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         self._compressor = make_compressor(zstd_level)
         self._clock = clock
         self._closed = False
+        self._checkpointer: Checkpointer | None = None
+        if background_checkpoints and not readonly:
+            self._checkpointer = Checkpointer(path)
+            self._checkpointer.start(self._conn)
 
     @classmethod
     def open(
@@ -98,6 +104,7 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         readonly: bool = False,
         zstd_level: int = DEFAULT_ZSTD_LEVEL,
         clock: Callable[[], str] = utc_now,
+        background_checkpoints: bool = False,
     ) -> Archive:
         """Open the archive at ``path``, creating it (and its folder) when missing.
 
@@ -108,16 +115,27 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         for new bodies. ``clock`` gives the times the archive sets itself (runs' ``started_at``
         and ``finished_at``, ``extracted_at``, errors' ``at``); ``first_seen_at`` of bodies
         and articles is the ``fetched_at`` of the capture they first came from.
+        ``background_checkpoints``: copy the write-ahead log back into the file on a thread of
+        its own (see :mod:`~newsbot.archive.checkpoint`), for a writer that must never wait.
         """
         path = Path(path)
         db = open_database(path, readonly=readonly)
-        return cls(path, db, readonly=readonly, zstd_level=zstd_level, clock=clock)
+        return cls(
+            path,
+            db,
+            readonly=readonly,
+            zstd_level=zstd_level,
+            clock=clock,
+            background_checkpoints=background_checkpoints,
+        )
 
     def close(self) -> None:
         """Close the file. Safe to call twice; the archive cannot be used afterwards."""
         if self._closed:
             return
         self._closed = True
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         if not self.readonly:
             # Keeps the query planner's statistics fresh; cheap when nothing changed.
             with contextlib.suppress(sqlite3.Error):
