@@ -26,13 +26,16 @@ from _common import REPO, crawl_command, generated_site, query, run_crawl, scala
 from newsbot.demo import DemoServer
 from newsbot.runner import LOCAL_SETTINGS
 
-#: What can be in flight when a kill lands: downloads, responses waiting for the pipelines
-#: (~300 KB each), pages queued for the extraction workers.
-IN_FLIGHT = (
-    LOCAL_SETTINGS["CONCURRENT_REQUESTS"]
-    + LOCAL_SETTINGS["SCRAPER_SLOT_MAX_ACTIVE_SIZE"] // 300_000
-    + (os.cpu_count() or 1) * 2
-)
+
+def in_flight(smallest_page: int) -> int:
+    """What can be in flight when a kill lands: downloads, responses waiting for the pipelines
+    (article pages still gzipped, for the workers: ``smallest_page`` bytes at least), and the
+    pages the extraction workers are on."""
+    return (
+        LOCAL_SETTINGS["CONCURRENT_REQUESTS"]
+        + LOCAL_SETTINGS["SCRAPER_SLOT_MAX_ACTIVE_SIZE"] // smallest_page
+        + (os.cpu_count() or 1) * 2
+    )
 
 
 def archived(archive: Path) -> int:
@@ -42,7 +45,9 @@ def archived(archive: Path) -> int:
         return 0
 
 
-def trial(server: DemoServer, archive: Path, kill_at: int, expected: set[str]) -> tuple[bool, str]:
+def trial(
+    server: DemoServer, archive: Path, kill_at: int, expected: set[str], limit: int
+) -> tuple[bool, str]:
     base_url = server.base_url
     first_request = len(server.request_log)
     crawler = subprocess.Popen(
@@ -71,12 +76,12 @@ def trial(server: DemoServer, archive: Path, kill_at: int, expected: set[str]) -
         and integrity == "ok"
         and urls == expected
         and not duplicated
-        and refetched <= IN_FLIGHT
+        and refetched <= limit
     )
     line = (
         f"killed at {killed_at:4d} pages; after restart: {len(urls)}/{len(expected)} articles, "
         f"{len(expected - urls)} missing, {duplicated} duplicated, integrity {integrity}, "
-        f"{refetched} fetched twice (in-flight limit {IN_FLIGHT})"
+        f"{refetched} fetched twice (in-flight limit {limit})"
     )
     return ok, line
 
@@ -91,9 +96,11 @@ def main() -> None:
     failures = 0
     with tempfile.TemporaryDirectory() as tmp, generated_site(args.pages) as server:
         expected = {server.base_url + a.path for a in server.site.articles}
+        served = (server.site.respond(a.path, server.base_url) for a in server.site.articles)
+        limit = in_flight(min(len(r.gzipped or r.body) for r in served))
         for number in range(1, args.trials + 1):
             kill_at = chooser.randint(1, args.pages - 1)
-            ok, line = trial(server, Path(tmp) / f"trial{number}.db", kill_at, expected)
+            ok, line = trial(server, Path(tmp) / f"trial{number}.db", kill_at, expected, limit)
             failures += not ok
             print(f"trial {number:2d}: {'ok  ' if ok else 'FAIL'} {line}", flush=True)
     print(f"{args.trials - failures} of {args.trials} trials passed every check")

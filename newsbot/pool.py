@@ -110,6 +110,8 @@ class ExtractionPool:
         if self._started is None:
             self._started = loop.create_task(self._start_all(loop))
         await self._started
+        if self.broken is not None:
+            raise WorkerError(self.broken)
         job = _Job(capture, seconds, loop.create_future())
         self.pending.append(job)
         self._dispatch()
@@ -136,8 +138,22 @@ class ExtractionPool:
 
     async def _start_all(self, loop: asyncio.AbstractEventLoop) -> None:
         for _ in range(self.size):
-            await self._start(loop)
+            await self._start_or_break(loop)
         self._watchdog = loop.create_task(self._watch())
+
+    async def _start_or_break(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start a worker; when the system refuses (no memory, no file descriptors), every
+        page waiting and to come gets the reason instead."""
+        try:
+            await self._start(loop)
+        except OSError as exc:
+            if self.workers:
+                logger.warning("extraction goes on with %d workers: %s", len(self.workers), exc)
+                return
+            if self.broken is None:
+                self.broken = f"extraction failed: cannot start an extraction worker ({exc})"
+                logger.error("%s", self.broken)
+            self._fail_pending(self.broken)
 
     async def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         root = str(Path(__file__).resolve().parent.parent)
@@ -213,7 +229,7 @@ class ExtractionPool:
             return
         logger.warning("extraction worker %s (%s); starting another", worker.process.pid,
                        describe_exit(code))  # fmt: skip
-        await self._start(asyncio.get_running_loop())
+        await self._start_or_break(asyncio.get_running_loop())
         self._dispatch()
 
     def _dispatch(self) -> None:

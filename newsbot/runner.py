@@ -27,7 +27,10 @@ LOCAL_SETTINGS: dict[str, Any] = {
     # Enough pages in flight that the extraction workers never wait for the event loop.
     "CONCURRENT_REQUESTS": 64,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 64,
-    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 20_000_000,
+    # Pages fetched but not yet archived, counted by the bytes Scrapy holds: article pages
+    # wait for the workers still gzipped (~50 KB), so about sixty of them, enough to keep the
+    # workers' queues full and few enough to fetch again after a crash.
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 3_000_000,
     "RETRY_TIMES": 1,
 }
 # (run_crawl applies these by itself when the base URL is on this machine.)

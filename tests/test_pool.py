@@ -183,3 +183,23 @@ def test_workers_die_with_a_crawler_killed_outright(tmp_path: Path) -> None:
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(alive(pid) for pid in pids)
+
+
+def test_a_system_that_refuses_new_processes_fails_every_page_with_the_reason(
+    demo_site: DemoSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(pool_module.subprocess, "Popen", refuse)
+
+    async def run() -> list[object]:
+        pool = ExtractionPool(2)
+        jobs = [pool.extract(article_capture(demo_site, i), 20.0) for i in range(2)]
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        await pool.close()
+        return results
+
+    results = asyncio.run(run())
+    assert all(isinstance(r, WorkerError) for r in results)
+    assert "cannot start an extraction worker ([Errno 24] Too many open files)" in str(results[0])
