@@ -10,7 +10,7 @@ import ipaddress
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.crawler import CrawlerProcess
@@ -19,6 +19,9 @@ from scrapy.settings import Settings
 from newsbot import settings as default_settings
 from newsbot.archive import Archive, ArchiveError, crawl_lock
 from newsbot.sites import ProfileError, load_profile
+
+if TYPE_CHECKING:
+    from newsbot.demo import DemoServer
 
 #: Settings for crawling a server on this machine: politeness delays are for real sites.
 LOCAL_SETTINGS: dict[str, Any] = {
@@ -156,15 +159,30 @@ class DemoSummary:
 
 #: A word every edition of the demo site uses, for the summary's sample search.
 DEMO_QUERY = "Europe"
+#: Where the demo site is served when free: the same URLs run after run, so that a second demo
+#: crawl into the same archive is an incremental one, not a crawl of another site.
+DEMO_PORT = 8765
 
 
-def run_demo(archive: str, *, port: int = 0) -> DemoSummary:
+def demo_server(port: int | None = None) -> DemoServer:
+    """The demo site served on 127.0.0.1:``port``; ``None``: on :data:`DEMO_PORT` when it is
+    free (so that the demo site keeps its URLs from run to run), else on any free port."""
+    from newsbot.demo import DemoServer
+
+    if port is None:
+        try:
+            return DemoServer(port=DEMO_PORT)
+        except OSError:
+            port = 0
+    return DemoServer(port=port)
+
+
+def run_demo(archive: str, *, port: int | None = None) -> DemoSummary:
     """Serve the demo site on 127.0.0.1, crawl every edition of it into ``archive``, stop the
     server, and summarise what the archive now holds."""
-    from newsbot.demo import DemoServer
     from newsbot.report import format_hits, format_stats
 
-    with DemoServer(port=port) as server:
+    with demo_server(port) as server:
         outcome = run_crawl(
             "euronews",
             archive=archive,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -221,6 +222,37 @@ def test_demo_command_crawls_and_summarises(tmp_path: Path, demo_site: DemoSite)
         assert f"{language} {count}" in out
     assert "links:" in out and "errors:" in out and "search " in out
     assert "Traceback" not in result.stderr
+
+
+def test_demo_run_again_on_its_port_is_the_same_site_crawled_incrementally(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    with socket.socket() as probe:  # a port free now, for both runs
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    archive = tmp_path / "demo.db"
+    for _ in range(2):
+        result = run_newsbot("demo", "--archive", str(archive), "--port", port)
+        assert result.returncode == 0, result.stderr
+        assert f"articles:  {len(demo_site.articles)} (" in result.stdout
+    ((bodies, captures),) = rows(
+        archive, "select count(*), (select count(*) from captures) from bodies"
+    )
+    assert captures > bodies  # the second run's listings were revisits: no body stored twice
+
+
+def test_demo_server_keeps_its_port_from_run_to_run_when_free() -> None:
+    from newsbot.runner import DEMO_PORT, demo_server
+
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", DEMO_PORT))
+        except OSError:
+            pytest.skip(f"port {DEMO_PORT} is taken on this machine")
+    with demo_server() as server:
+        assert server.port == DEMO_PORT
+        with demo_server() as second:  # taken now: any free port instead
+            assert second.port not in (0, DEMO_PORT)
 
 
 @pytest.mark.parametrize(

@@ -93,15 +93,19 @@ def run_line(archive: str, status: str, seconds: float) -> str:
 )
 @click.option("--serve", is_flag=True, help="Only serve the demo site until interrupted.")
 @click.option(
-    "--port", default=0, type=click.IntRange(0, 65535), help="Port to serve on (0: any free port)."
+    "--port",
+    default=None,
+    type=click.IntRange(0, 65535),
+    help="Port to serve on [default: 8765 when free, else any; 0: any free port]. The same "
+    "port from run to run is the same site: a second demo crawl fetches only what changed.",
 )
-def demo(archive: str, serve: bool, port: int) -> None:
+def demo(archive: str, serve: bool, port: int | None) -> None:
     """Serve the bundled Euronews-style demo site on 127.0.0.1 and crawl it into the archive."""
-    from newsbot.demo import DemoServer
+    from newsbot.runner import demo_server
 
     if serve:
         try:
-            server = DemoServer(port=port)
+            server = demo_server(port)
         except OSError as exc:
             fail(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}")
         click.echo(f"serving the demo site at {server.base_url}/ (Ctrl-C stops)")
