@@ -164,9 +164,11 @@ class ExtractionPool:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
-            # Its own session: a Ctrl-C at the terminal is the crawler's to handle, not the
-            # workers'. The workers die with the crawler all the same (see newsbot.worker).
-            start_new_session=True,
+            # Its own process group: a Ctrl-C at the terminal is the crawler's to handle, not
+            # the workers'. The workers die with the crawler all the same (see newsbot.worker).
+            # Not a session of its own: Linux shares the CPU fairly between sessions (autogroup)
+            # whatever their nice values, and the crawler would get a third of two cores.
+            process_group=0,
         )
         assert process.stdin is not None and process.stdout is not None
         for pipe in (process.stdin, process.stdout):

@@ -154,6 +154,45 @@ def test_closing_ends_the_workers(demo_site: DemoSite) -> None:
     assert pids and not any(alive(pid) for pid in pids)
 
 
+def test_workers_yield_the_cpu_to_the_crawler_and_leave_it_the_terminal(
+    demo_site: DemoSite,
+) -> None:
+    # The crawler's event loop fetches and archives for every worker, so it must win the CPU
+    # when they compete. Nice values only order processes within one session (Linux shares the
+    # CPU fairly between sessions, "autogroups", whatever their nice values): the workers stay
+    # in the crawler's session, at a lower priority, in process groups of their own so that a
+    # Ctrl-C at the terminal reaches the crawler alone.
+    def autogroup(pid: int | str) -> str | None:
+        try:
+            return Path(f"/proc/{pid}/autogroup").read_text().split()[0]
+        except OSError:
+            return None
+
+    async def run() -> list[tuple[int, int, int, str | None]]:
+        pool = ExtractionPool(2)
+        try:
+            await pool.extract(article_capture(demo_site), 20.0)
+            return [
+                (
+                    os.getsid(pid),
+                    os.getpgid(pid),
+                    os.getpriority(os.PRIO_PROCESS, pid),
+                    autogroup(pid),
+                )
+                for pid in (w.process.pid for w in pool.workers)
+            ]
+        finally:
+            await pool.close()
+
+    workers = asyncio.run(run())
+    assert len(workers) == 2
+    for session, group, priority, scheduled_with in workers:
+        assert session == os.getsid(0)
+        assert scheduled_with == autogroup("self")
+        assert priority > os.getpriority(os.PRIO_PROCESS, 0)
+        assert group != os.getpgid(0)
+
+
 def test_workers_die_with_a_crawler_killed_outright(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
