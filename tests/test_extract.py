@@ -206,3 +206,69 @@ def test_cropping_skips_only_what_precedes_the_article() -> None:
     assert b"card" not in cropped and b"teaser" not in cropped
     # Without a lowercase tag to find, the page is simply parsed whole.
     assert crop_before(page.replace(b"<article", b"<ARTICLE"), "article", "o-article-newsy") is None
+
+
+def _cropped_page(article: bytes) -> bytes:
+    return (
+        b'<html lang="de"><head><meta charset="utf-8"><title>t</title></head><body>'
+        b"<nav>mega menu</nav>" + article + b"<footer>Impressum</footer>"
+        b'<script type="application/ld+json">{"@type": "NewsArticle"}</script>'
+        b"<div>" + b"Fu\xc3\x9fzeile " * 5000 + b"</div></body></html>"
+    )
+
+
+def _parse_cropped(page: bytes) -> object:
+    from newsbot.extract.article import _UTF8_OPTIONS
+    from newsbot.extract.crop import parse_cropped
+
+    return parse_cropped(page, "article", "o-article-newsy", _UTF8_OPTIONS, utf8=True)
+
+
+def test_parsing_stops_where_the_article_ends() -> None:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    page = _cropped_page(
+        b'<article class="o-article-newsy"><h1>Titel</h1>'
+        b'<article class="card"><p>Karte</p></article><p>Gr\xc3\xbc\xc3\x9fe</p></article>'
+    )
+    doc = _parse_cropped(page)
+    assert isinstance(doc, lxml_html.HtmlElement)
+    whole = lxml_html.document_fromstring(page)
+    ours, theirs = (d.xpath('//article[@class="o-article-newsy"]')[0] for d in (doc, whole))
+    assert etree.tostring(ours) == etree.tostring(theirs)  # the same element, every byte
+    assert doc.xpath("string(//article[@class='o-article-newsy']/p)") == "Grüße"
+    text = doc.text_content()
+    assert "mega menu" not in text and "Impressum" not in text and "Fußzeile" not in text
+    # JSON-LD after the article is still read, as is JSON-LD before it.
+    assert doc.xpath('//script[@type="application/ld+json"]/text()') == ['{"@type": "NewsArticle"}']
+
+
+def test_parsing_reads_the_whole_article_whatever_its_bytes_look_like() -> None:
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    # Counting tags would end this article inside the script or at the nested copy of its
+    # own class; the parser's events decide.
+    article = (
+        b'<article class="o-article-newsy"><p>eins</p>'
+        b'<article class="o-article-newsy"><p>zwei</p></article>'
+        b'<script>var tag = "</article>";</script><p>drei</p></article>'
+    )
+    doc = _parse_cropped(_cropped_page(article))
+    assert isinstance(doc, lxml_html.HtmlElement)
+    outer = doc.xpath('//article[@class="o-article-newsy"]')[0]
+    assert [p.text for p in outer.iter("p")] == ["eins", "zwei", "drei"]
+    whole = lxml_html.document_fromstring(_cropped_page(article))
+    assert etree.tostring(outer) == etree.tostring(whole.xpath("//article")[0])
+
+
+def test_only_the_bytes_read_must_be_utf8() -> None:
+    article = b'<article class="o-article-newsy"><p>Gr\xc3\xbc\xc3\x9fe</p></article>'
+    page = _cropped_page(article)
+    # A broken byte in what is skipped does not matter; in the article it does (the page is
+    # then decoded whole, by the charset that fits).
+    assert _parse_cropped(page.replace(b"mega menu", b"mega \xfc menu")) is not None
+    assert _parse_cropped(page.replace(b"Impressum", b"Impr\xe9ssum")) is not None
+    assert _parse_cropped(page.replace(b"Gr\xc3\xbc\xc3\x9fe", b"Gr\xfc\xdfe")) is None
+    assert _parse_cropped(page.replace(b"<title>t", b"<title>\xe9t")) is None

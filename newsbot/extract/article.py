@@ -15,8 +15,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsbot import __version__
-from newsbot.extract.crop import crop_before
-from newsbot.extract.decode import decode_html, looks_binary
+from newsbot.extract.crop import parse_cropped
+from newsbot.extract.decode import decode_html, first_codec, looks_binary
 from newsbot.extract.fields import load_fields
 from newsbot.extract.links import (
     LinkCollector,
@@ -44,12 +44,15 @@ MIN_TEXT_CHARS = 60
 #: Larger pages are not articles but accidents or traps (the crawl refuses far larger anyway).
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 # No ID hash: nothing looks elements up by id, and building it costs a sixth of the parse.
-_PARSER = lxml_html.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, collect_ids=False
-)
-_UTF8 = lxml_html.HTMLParser(
-    remove_comments=True, remove_pis=True, no_network=True, collect_ids=False, encoding="utf-8"
-)
+_PARSER_OPTIONS = {
+    "remove_comments": True,
+    "remove_pis": True,
+    "no_network": True,
+    "collect_ids": False,
+}
+_UTF8_OPTIONS = {**_PARSER_OPTIONS, "encoding": "utf-8"}
+_PARSER = lxml_html.HTMLParser(**_PARSER_OPTIONS)
+_UTF8 = lxml_html.HTMLParser(**_UTF8_OPTIONS)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _ARTICLE_OG_TYPES = ("article", "news")
 
@@ -114,7 +117,8 @@ def parse_html(
     html: bytes | str, content_type: str | None = None, crop: tuple[str, str] | None = None
 ) -> Any:
     """Decode and parse a page into an lxml document; raises ValueError with a short reason.
-    ``crop`` (tag, class): skip the body content before that element when the page has it."""
+    ``crop`` (tag, class): when the page has that element, read only the head and that element
+    (:func:`~newsbot.extract.crop.parse_cropped`)."""
     if len(html) > MAX_PAGE_BYTES:
         raise ValueError(f"page too large ({len(html)} bytes)")
     if isinstance(html, bytes):
@@ -122,11 +126,16 @@ def parse_html(
             raise ValueError("empty page")
         if looks_binary(html):
             raise ValueError("not HTML (binary content)")
+        if crop is not None:
+            codec, certain = first_codec(html, content_type)
+            if codec == "utf-8":
+                # Only what is read needs to be UTF-8 (a BOM vouches for it all).
+                doc = parse_cropped(html, *crop, _UTF8_OPTIONS, utf8=not certain)
+                if doc is not None:
+                    return doc
         encoding, text = decode_html(html, content_type)
         # libxml2 parses UTF-8 bytes faster than a Python string; other encodings as text.
         source: str | bytes = html if encoding == "utf-8" else text
-        if crop is not None and isinstance(source, bytes):
-            source = crop_before(source, *crop) or source
     else:
         source = text = html
     if not text or text.isspace():

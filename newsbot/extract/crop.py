@@ -1,19 +1,34 @@
-"""Skipping the page chrome before the article: the parser's time goes with the bytes.
+"""Reading only the article: the parser's time goes with the bytes.
 
-Only what precedes the article is dropped (header, mega menus): everything from the article's
-opening tag to the end of the page is kept, so no part of the article can be lost to a wrong
-guess about where it ends. JSON-LD blocks found in the dropped part are kept too.
+What precedes the article in the body is skipped (header, mega menus) and the parser stops
+where the article element ends (footer, trailing scripts): the head and that element are all
+a profile with a ``[parse] crop`` reads. Where the article ends is libxml2's decision, not a
+guess about the bytes, so no part of the article can be lost to a wrong guess. JSON-LD blocks
+in the skipped parts are kept.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElementClassLookup
+
+from newsbot.extract.decode import is_utf8
 
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
+_JSON_LD_TYPE = b"application/ld+json"
 _JSON_LD = re.compile(
     rb"<script\b[^>]*application/ld\+json[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL
 )
+
+
+#: Bytes fed to the parser at a time past the likely end of the article.
+_CHUNK = 16 * 1024
+_LOOKUP = HtmlElementClassLookup()  # lxml.html's element classes, as its own parser uses
 
 
 @cache
@@ -29,33 +44,129 @@ def _opening(tag: str, css_class: str) -> re.Pattern[bytes]:
 def crop_before(data: bytes, tag: str, css_class: str) -> bytes | None:
     """``data`` without the body content that precedes the first ``<tag class="css_class">``,
     or None when the page does not have the shape (no head end, or no such element)."""
+    found = _locate(data, tag, css_class)
+    if found is None:
+        return None
+    prefix, start = found
+    return prefix + data[start:]
+
+
+def parse_cropped(
+    data: bytes,
+    tag: str,
+    css_class: str,
+    parser_options: Mapping[str, Any],
+    *,
+    utf8: bool = False,
+) -> Any | None:
+    """The lxml.html document of ``data`` read from its head and its first ``<tag
+    class="css_class">`` element only (see :func:`crop_before` for what precedes it), the same
+    tree as parsing all of it up to that element's end; None when the page does not have the
+    shape or, with ``utf8``, when what it reads is not valid UTF-8 (the rest is not looked at).
+    ``parser_options``: those of an lxml ``HTMLParser``."""
+    found = _locate(data, tag, css_class)
+    if found is None:
+        return None
+    prefix, start = found
+    parser = etree.HTMLPullParser(events=("start", "end"), tag=tag, **parser_options)
+    parser.set_element_class_lookup(_LOOKUP)
+    if utf8 and not is_utf8(prefix):
+        return None
+    parser.feed(prefix)
+    likely_end = _likely_end(data, tag, start)
+    element: Any = None
+    at = start
+    while at < len(data):
+        # The likely end first (the element's own end tag, found by counting), then chunks;
+        # each feed ends after a ">", never inside a character or a script.
+        if likely_end > at:
+            stop = likely_end
+        else:
+            gt = data.find(b">", at + _CHUNK)
+            stop = len(data) if gt < 0 else gt + 1
+        stop = _past_script(data, at, stop)
+        piece = data[at:stop]
+        if utf8 and not is_utf8(piece):
+            return None
+        parser.feed(piece)
+        at = stop
+        closed = False
+        for event, el in parser.read_events():
+            if event == "start":
+                if element is None and css_class in (el.get("class") or "").split():
+                    element = el
+            elif el is element:
+                closed = True
+        if closed:
+            break
+    if at < len(data) and data.find(_JSON_LD_TYPE, at) >= 0:
+        scripts = b"".join(_JSON_LD.findall(data, at))
+        if not utf8 or is_utf8(scripts):
+            parser.feed(scripts)
+    return parser.close()
+
+
+def _locate(data: bytes, tag: str, css_class: str) -> tuple[bytes, int] | None:
+    """What is kept before the first ``<tag class="css_class">`` (the head, an opening
+    ``<body>`` and the skipped JSON-LD blocks) and where that element starts."""
     head = _HEAD_END.search(data)
     if head is None:
         return None
     start = _find_opening(data, tag, css_class, head.end())
     if start < 0:
         return None
-    skipped = data[head.end() : start]
     # (A plain search first: the regex is slow to fail at every <script of a page without any.)
-    kept_scripts = b"".join(_JSON_LD.findall(skipped)) if b"ld+json" in skipped else b""
-    return data[: head.end()] + b"<body>" + kept_scripts + data[start:]
+    kept_scripts = b""
+    if data.find(_JSON_LD_TYPE, head.end(), start) >= 0:
+        kept_scripts = b"".join(_JSON_LD.findall(data, head.end(), start))
+    return data[: head.end()] + b"<body>" + kept_scripts, start
+
+
+def _likely_end(data: bytes, tag: str, start: int) -> int:
+    """Just past the end tag that closes the ``<tag`` opened at ``start``, counting the same
+    tags opened and closed in between (scripts may fool it: the parser has the last word), or
+    -1 when the count never comes back to zero."""
+    opening, closing = b"<" + tag.encode(), b"</" + tag.encode()
+    depth, at = 0, start
+    while True:
+        close = data.find(closing, at)
+        if close < 0:
+            return -1
+        open_ = data.find(opening, at, close)
+        if open_ >= 0:
+            depth, at = depth + 1, open_ + len(opening)
+            continue
+        depth, at = depth - 1, close + len(closing)
+        if depth == 0:
+            end = data.find(b">", at)
+            return -1 if end < 0 else end + 1
+
+
+def _past_script(data: bytes, at: int, stop: int) -> int:
+    """``stop``, or the end of the script it falls in: a feed (from ``at``, outside any script)
+    never ends inside a script, so the JSON-LD looked for after it is whole."""
+    opened = data.rfind(b"<script", at, stop)
+    if opened < 0 or data.rfind(b"</script", opened, stop) >= 0:
+        return min(stop, len(data))
+    close = data.find(b"</script", stop)
+    end = data.find(b">", close) if close >= 0 else -1
+    return len(data) if end < 0 else end + 1
 
 
 def _find_opening(data: bytes, tag: str, css_class: str, start: int) -> int:
     """Where the first ``<tag class="… css_class …">`` at or after ``start`` begins, or -1.
 
-    Plain searches find the candidates (the regex alone is slow to reject the dozens of other
-    ``<article`` tags of a page), the regex checks them. Only lowercase tags are candidates: a
-    page that writes the tag otherwise is parsed whole, which is slower but loses nothing.
+    Plain searches find the candidates: the class name (rarer than the tag: a page has dozens
+    of other ``<article`` tags) and the last opening of the tag before it; the regex checks
+    them. Only lowercase tags are candidates: a page that writes the tag otherwise is parsed
+    whole, which is slower but loses nothing.
     """
     opening = _opening(tag, css_class)
     needle, name = b"<" + tag.encode(), css_class.encode()
-    at = data.find(needle, start)
+    at = data.find(name, start)
     while at >= 0:
-        end = data.find(b">", at)
-        if end < 0:
-            return -1
-        if name in data[at:end] and opening.match(data, at):
-            return at
-        at = data.find(needle, end)
+        tag_at = data.rfind(needle, start, at)
+        if tag_at >= 0 and opening.match(data, tag_at):
+            return tag_at
+        at = data.find(name, at + len(name))
     return -1

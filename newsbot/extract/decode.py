@@ -35,6 +35,33 @@ def declared_charset(content_type: str | None) -> str | None:
     return _codec(match.group(1)) if match else None
 
 
+def _bom(data: bytes) -> tuple[bytes, str] | None:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return bom, codec
+    return None
+
+
+def _candidates(data: bytes, content_type: str | None) -> list[str]:
+    """The codecs a page without a BOM may be in, most trusted first."""
+    names = [declared_charset(content_type)]
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        names.append(_codec(match.group(1).decode("ascii", "replace")))
+    names.append("utf-8")
+    # Without a BOM, UTF-16 and UTF-32 declarations are lies in practice.
+    return [n for n in names if n is not None and not n.startswith(("utf-16", "utf-32"))]
+
+
+def first_codec(data: bytes, content_type: str | None = None) -> tuple[str, bool]:
+    """The codec :func:`decode_html` tries first for ``data``, and whether it holds without
+    looking at the rest of the bytes (a BOM says so) or only if they decode cleanly."""
+    bom = _bom(data)
+    if bom is not None:
+        return bom[1], True
+    return _candidates(data, content_type)[0], False
+
+
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     """Decode a page: BOM first, then the HTTP charset, then ``<meta charset>``, then UTF-8.
 
@@ -42,22 +69,26 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]
     Latin-1 in truth); the last resort is Windows-1252, which never fails. Returns the codec's
     name and the text.
     """
-    for bom, bom_codec in _BOMS:
-        if data.startswith(bom):
-            return bom_codec, data[len(bom) :].decode(bom_codec, errors="replace")
-    candidates = [declared_charset(content_type)]
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        candidates.append(_codec(match.group(1).decode("ascii", "replace")))
-    candidates.append("utf-8")
-    for name in candidates:
-        if name is None or name.startswith("utf-16") or name.startswith("utf-32"):
-            continue  # without a BOM these declarations are lies in practice
+    bom = _bom(data)
+    if bom is not None:
+        return bom[1], data[len(bom[0]) :].decode(bom[1], errors="replace")
+    for name in _candidates(data, content_type):
         try:
             return name, data.decode(name)
         except UnicodeDecodeError:
             continue
     return "cp1252", data.decode("cp1252", errors="replace")
+
+
+def is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is valid UTF-8 (ASCII is, and is told apart much faster)."""
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def looks_binary(data: bytes) -> bool:
