@@ -13,8 +13,18 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import replace
+from typing import Any, cast
 
 from newsbot.items import Capture
+
+try:  # ISA-L inflates gzip about 2.5 times faster than zlib, output for output the same
+    from isal import isal_zlib as _inflate
+
+    # (its type stub calls the error class an instance)
+    _INFLATE_ERRORS: tuple[type[Exception], ...] = (zlib.error, cast(type, _inflate.error))
+except ImportError:  # no wheel for this platform: zlib does the same, slower
+    _inflate: Any = zlib  # type: ignore[no-redef]
+    _INFLATE_ERRORS = (zlib.error,)
 
 #: Content codings a capture may keep for a worker to decode.
 DEFERRED_CODINGS = ("gzip",)
@@ -40,10 +50,10 @@ def gunzip_capped(data: bytes, max_size: int) -> bytes:
     room = max_size
     rest = data
     while rest:
-        stream = zlib.decompressobj(wbits=31)
+        stream = _inflate.decompressobj(wbits=31)
         try:
             chunk = stream.decompress(rest, room + 1)
-        except zlib.error as exc:
+        except _INFLATE_ERRORS as exc:
             if out:
                 break
             raise ValueError(f"broken gzip body ({exc})") from None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
+import zlib
 from pathlib import Path
 
 import pytest
 from test_pipelines import BASE, make_crawler, run_pipelines
 
+from newsbot import coding
 from newsbot.archive import Archive
 from newsbot.archive.bodies import sha256_hex
 from newsbot.coding import MAX_SIZE_META, BodyError, decoded, gunzip_capped
@@ -33,6 +35,19 @@ def gzipped_capture(body: bytes, *, max_size: int | None = None, path: str = "/a
     )
 
 
+@pytest.fixture(params=["isal", "zlib"])
+def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both inflaters gunzip_capped may use: ISA-L where it is installed, zlib elsewhere."""
+    if request.param == "zlib":
+        monkeypatch.setattr(coding, "_inflate", zlib)
+        monkeypatch.setattr(coding, "_INFLATE_ERRORS", (zlib.error,))
+    else:
+        pytest.importorskip("isal")
+        assert coding._inflate is not zlib
+    return str(request.param)
+
+
+@pytest.mark.usefixtures("inflater")
 def test_gunzip_is_exact_for_whole_concatenated_and_cut_streams() -> None:
     data = gzip.compress(PAGE)
     assert gunzip_capped(data, len(PAGE)) == PAGE
