@@ -74,11 +74,15 @@ class ExtractPipeline:
         return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout)
 
     def _pool(self) -> ExtractionPool:
-        # Its workers start with the first page to extract: a recrawl that finds nothing new
-        # never pays for starting them.
         if self.pool is None:
             self.pool = ExtractionPool(self.workers)
         return self.pool
+
+    def open_spider(self) -> None:
+        # The workers start importing while the spider reads robots.txt and the listings, so
+        # they are ready when the first article page arrives (killed at close if none did).
+        if self.workers > 0:
+            self._pool().start()
 
     async def close_spider(self) -> None:
         if self.pool is not None:

@@ -40,9 +40,14 @@ logger = logging.getLogger(__name__)
 AHEAD = 16
 _PIPE_SIZE = 1 << 20  # Linux F_SETPIPE_SZ: a whole page fits in the pipe (default 64 KB)
 _F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
-# Workers never need Scrapy (extraction has no Scrapy in it); hiding it keeps itemadapter from
+# Workers run at a lower priority than the crawler, whose event loop fetches and archives for
+# all of them, from their first instruction (their imports take half a second of CPU). They
+# never need Scrapy (extraction has no Scrapy in it); hiding it keeps itemadapter from
 # importing it just in case, a fifth of a worker's start-up.
-_WORKER_MAIN = "import sys; sys.modules['scrapy'] = None; import newsbot.worker as w; w.main()"
+_WORKER_MAIN = (
+    "import os, sys; os.nice(10); sys.modules['scrapy'] = None; "
+    "import newsbot.worker as w; w.main()"
+)
 
 
 class WorkerError(Exception):
@@ -101,18 +106,24 @@ class ExtractionPool:
 
     # --- public -------------------------------------------------------------------------------
 
+    def start(self) -> asyncio.Task[None]:
+        """Start the workers (in the running event loop's background) if they are not starting
+        yet; the first :meth:`extract` does it otherwise. A worker takes about half a second to
+        import what extraction needs: started early, that overlaps the crawl's discovery."""
+        if self._started is None:
+            loop = asyncio.get_running_loop()
+            self._started = loop.create_task(self._start_all(loop))
+        return self._started
+
     async def extract(self, capture: Capture, seconds: float) -> Done:
         """What a worker made of the capture (:class:`~newsbot.worker.Done`), its extraction
         limited to ``seconds`` (0: none). Raises :class:`WorkerError` when no worker could."""
         if self.broken is not None:
             raise WorkerError(self.broken)
-        loop = asyncio.get_running_loop()
-        if self._started is None:
-            self._started = loop.create_task(self._start_all(loop))
-        await self._started
+        await self.start()
         if self.broken is not None:
             raise WorkerError(self.broken)
-        job = _Job(capture, seconds, loop.create_future())
+        job = _Job(capture, seconds, asyncio.get_running_loop().create_future())
         self.pending.append(job)
         self._dispatch()
         return await job.future
@@ -122,9 +133,13 @@ class ExtractionPool:
         self.closing = True
         if self._watchdog is not None:
             self._watchdog.cancel()
+        if self._started is not None and not self._started.done():
+            await self._started  # (starting them takes no time: it is their imports that do)
         for worker in self.workers:
             with contextlib.suppress(OSError, RuntimeError):
                 worker.writer.close()  # end of jobs: the worker leaves when it reads it
+            if not worker.jobs and worker.process.poll() is None:
+                worker.process.kill()  # nothing to finish (it may still be starting)
         for worker in list(self.workers):
             if worker.task is not None:
                 with contextlib.suppress(asyncio.TimeoutError):

@@ -12,7 +12,6 @@ and archives for all of them.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -40,8 +39,6 @@ def init_worker(parent: int | None = None) -> None:
     """Pool initializer: die with the parent process ``parent`` (Linux), ignore Ctrl-C (the
     crawler decides when to stop)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(OSError):
-        os.nice(10)
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -3,6 +3,8 @@
 import ast
 from pathlib import Path
 
+import pytest
+
 import newsbot
 
 CORE = ("extract", "archive", "sites", "demo")
@@ -54,3 +56,23 @@ def test_core_layers_import_no_scrapy_glue() -> None:
         for path in core_files()
     }
     assert {path: mods for path, mods in offenders.items() if mods} == {}
+
+
+def test_every_archive_name_loads_and_workers_load_no_database_code() -> None:
+    import subprocess
+    import sys
+
+    import newsbot.archive as archive
+
+    assert all(getattr(archive, name) is not None for name in archive.__all__)
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        archive.Nothing  # noqa: B018
+    # An extraction worker's start-up: bodies yes, the database code (sqlite-utils) no.
+    probe = (
+        "import sys; sys.modules['scrapy'] = None; import newsbot.worker; "
+        "print(' '.join(m for m in sys.modules if m.startswith(('newsbot.archive', 'sqlite'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert sorted(loaded) == ["newsbot.archive", "newsbot.archive.bodies"]

@@ -154,6 +154,20 @@ def test_closing_ends_the_workers(demo_site: DemoSite) -> None:
     assert pids and not any(alive(pid) for pid in pids)
 
 
+def test_workers_started_early_and_never_used_are_ended_at_close() -> None:
+    # The crawl starts its workers as the spider opens; a run with nothing to extract closes
+    # them while they may still be importing.
+    async def run() -> list[int]:
+        pool = ExtractionPool(2)
+        await pool.start()
+        pids = [w.process.pid for w in pool.workers]
+        await pool.close()
+        return pids
+
+    pids = asyncio.run(run())
+    assert len(pids) == 2 and not any(alive(pid) for pid in pids)
+
+
 def test_workers_yield_the_cpu_to_the_crawler_and_leave_it_the_terminal(
     demo_site: DemoSite,
 ) -> None:
@@ -170,8 +184,8 @@ def test_workers_yield_the_cpu_to_the_crawler_and_leave_it_the_terminal(
 
     async def run() -> list[tuple[int, int, int, str | None]]:
         pool = ExtractionPool(2)
-        try:
-            await pool.extract(article_capture(demo_site), 20.0)
+        try:  # (two pages at once: both workers answer, both are up)
+            await asyncio.gather(*(pool.extract(article_capture(demo_site), 20.0) for _ in "ab"))
             return [
                 (
                     os.getsid(pid),

@@ -18,25 +18,56 @@ What a caller may rely on:
   it in the capture's own transaction, so a crawl killed at any moment resumes where it was.
 - A changed article keeps its earlier versions (``article_history``).
 - ``crawl_lock`` keeps a second crawl off an archive; readers never take it.
+
+Names are loaded on first use: an extraction worker that only stores bodies
+(:mod:`newsbot.archive.bodies`) does not import the database code, a third of its start-up.
 """
 
-from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL
-from newsbot.archive.db import Archive
-from newsbot.archive.frontier import MAX_FAILURES, DueURL, FoundIn, FrontierEntry
-from newsbot.archive.history import ArticleVersion, version_changes
-from newsbot.archive.lock import CrawlLock, crawl_lock
-from newsbot.archive.migrations import ARCHIVE_MIGRATIONS
-from newsbot.archive.records import (
-    ArchiveError,
-    ArchiveStats,
-    ArticleOutcome,
-    FrontierStats,
-    SavedCapture,
-    SearchHit,
-    article_content_hash,
-    utc_now,
-)
+from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL
+    from newsbot.archive.db import Archive
+    from newsbot.archive.frontier import MAX_FAILURES, DueURL, FoundIn, FrontierEntry
+    from newsbot.archive.history import ArticleVersion, version_changes
+    from newsbot.archive.lock import CrawlLock, crawl_lock
+    from newsbot.archive.migrations import ARCHIVE_MIGRATIONS
+    from newsbot.archive.records import (
+        ArchiveError,
+        ArchiveStats,
+        ArticleOutcome,
+        FrontierStats,
+        SavedCapture,
+        SearchHit,
+        article_content_hash,
+        utc_now,
+    )
+
+#: Each public name and the module that defines it.
+_MODULES = {
+    "DEFAULT_ZSTD_LEVEL": "bodies",
+    "Archive": "db",
+    "MAX_FAILURES": "frontier",
+    "DueURL": "frontier",
+    "FoundIn": "frontier",
+    "FrontierEntry": "frontier",
+    "ArticleVersion": "history",
+    "version_changes": "history",
+    "CrawlLock": "lock",
+    "crawl_lock": "lock",
+    "ARCHIVE_MIGRATIONS": "migrations",
+    "ArchiveError": "records",
+    "ArchiveStats": "records",
+    "ArticleOutcome": "records",
+    "FrontierStats": "records",
+    "SavedCapture": "records",
+    "SearchHit": "records",
+    "article_content_hash": "records",
+    "utc_now": "records",
+}
 __all__ = [
     "ARCHIVE_MIGRATIONS",
     "DEFAULT_ZSTD_LEVEL",
@@ -58,3 +89,12 @@ __all__ = [
     "utc_now",
     "version_changes",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # the next lookup is a plain one
+    return value
