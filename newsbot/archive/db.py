@@ -18,6 +18,7 @@ from newsbot.archive.connect import open_database
 from newsbot.archive.frontier import FrontierStore
 from newsbot.archive.graph import GraphQueries
 from newsbot.archive.history import HistoryQueries
+from newsbot.archive.index import IndexBatch, has_pending, index_pending
 from newsbot.archive.records import (
     ARTICLE_COLUMNS,
     ArchiveError,
@@ -95,6 +96,9 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         if background_checkpoints and not readonly:
             self._checkpointer = Checkpointer(path)
             self._checkpointer.start(self._conn)
+        self._index = IndexBatch()
+        if not readonly and has_pending(self._conn):
+            self._index_pending("index the articles a previous writer left")
 
     @classmethod
     def open(
@@ -133,6 +137,10 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         """Close the file. Safe to call twice; the archive cannot be used afterwards."""
         if self._closed:
             return
+        if self._index.noted:
+            # (Failing that, the next writer to open the archive indexes them.)
+            with contextlib.suppress(ArchiveError):
+                self._index_pending("index the last articles")
         self._closed = True
         if self._checkpointer is not None:
             self._checkpointer.stop()
@@ -348,7 +356,16 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
                 for link in unique_links(article.links)
             ],
         )
+        self._index.note()
+        if self._index.due():
+            index_pending(conn)
+            self._index.done()
         return "new" if row is None else "changed"
+
+    def _index_pending(self, what: str) -> None:
+        with self._transaction(what) as conn:
+            index_pending(conn)
+        self._index.done()
 
     def record_error(
         self,
@@ -415,8 +432,12 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
 
         FTS5 syntax works (``climate AND NOT football``, ``"exact phrase"``, ``elect*``); a
         query that is not valid FTS5 is searched as plain words instead of failing. Accents
-        and case are ignored both ways ("elections" finds "élections" and the reverse).
+        and case are ignored both ways ("elections" finds "élections" and the reverse). The
+        index is brought up to date in batches (:mod:`~newsbot.archive.index`): searching
+        while another process writes finds what it saved up to a few seconds ago.
         """
+        if self._index.noted:
+            self._index_pending("index the articles just saved")
         return queries.search(self._conn, query, limit)
 
     def runs(self) -> list[dict[str, Any]]:

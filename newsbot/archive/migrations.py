@@ -13,6 +13,8 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from newsbot.archive.index import PENDING_SCHEMA
+
 MigrationFn = Callable[[Database], None]
 
 #: The name under which this set's migrations are recorded in ``_sqlite_migrations``.
@@ -303,4 +305,14 @@ def frontier_revisits_history(db: Database) -> None:
     """The crawl frontier, revisit captures (``captures.revisit_of``) and article versions;
     existing articles become version 1, existing captures seed the frontier."""
     for statement in (*_FRONTIER_SCHEMA, _BACKFILL_VERSIONS, _BACKFILL_FRONTIER):
+        db.execute(statement)
+
+
+@_migration("0004_search_index_in_batches")
+def search_index_in_batches(db: Database) -> None:
+    """Articles are noted for the full-text index and indexed in batches
+    (:mod:`newsbot.archive.index`), instead of one at a time by triggers."""
+    for trigger in ("articles_ai", "articles_au", "articles_ad"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for statement in PENDING_SCHEMA:
         db.execute(statement)
