@@ -131,10 +131,11 @@ class ExtractionPool:
     async def close(self, timeout: float = 10.0) -> None:
         """Let every worker finish what it was sent, then end it (killed after ``timeout``)."""
         self.closing = True
+        if self._started is not None and not self._started.done():
+            # (Starting them takes no time: their imports do. Their failure is the pages'.)
+            await asyncio.gather(self._started, return_exceptions=True)
         if self._watchdog is not None:
             self._watchdog.cancel()
-        if self._started is not None and not self._started.done():
-            await self._started  # (starting them takes no time: it is their imports that do)
         for worker in self.workers:
             with contextlib.suppress(OSError, RuntimeError):
                 worker.writer.close()  # end of jobs: the worker leaves when it reads it
