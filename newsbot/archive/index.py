@@ -2,7 +2,7 @@
 
 FTS5 writes a new segment of its index for every transaction that adds to it, and merges the
 segments as they pile up: indexing one article per transaction, as a crawl saves them, was most
-of the cost of saving an article. So the triggers on ``articles`` only note a new or changed
+of the cost of saving an article. So the triggers on ``articles`` (migration 0004) only note a new or changed
 article in ``articles_fts_pending`` (a changed article's old text leaves the index at once), and
 :func:`index_pending` indexes every noted article in one statement. A writer does so when
 :class:`IndexBatch` says it is time (enough articles noted, or the first one noted a while
@@ -17,34 +17,6 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-#: Schema of the pending list and of the triggers that keep it (migration 0004).
-PENDING_SCHEMA = (
-    "CREATE TABLE articles_fts_pending (article_id INTEGER PRIMARY KEY)",
-    """
-    CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
-        INSERT OR IGNORE INTO articles_fts_pending (article_id) VALUES (new.rowid);
-    END
-    """,
-    # What the index holds of an article must leave it with the very text it was indexed
-    # with: at once, unless the article is still waiting to be indexed.
-    """
-    CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, text)
-            SELECT 'delete', old.rowid, old.title, old.text
-            WHERE NOT EXISTS (SELECT 1 FROM articles_fts_pending WHERE article_id = old.rowid);
-        INSERT OR IGNORE INTO articles_fts_pending (article_id) VALUES (new.rowid);
-    END
-    """,
-    """
-    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, text)
-            SELECT 'delete', old.rowid, old.title, old.text
-            WHERE NOT EXISTS (SELECT 1 FROM articles_fts_pending WHERE article_id = old.rowid);
-        DELETE FROM articles_fts_pending WHERE article_id = old.rowid;
-    END
-    """,
-)
 
 
 def index_pending(conn: sqlite3.Connection) -> None:

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from newsbot.archive.index import PENDING_SCHEMA
-
 MigrationFn = Callable[[Database], None]
 
 #: The name under which this set's migrations are recorded in ``_sqlite_migrations``.
@@ -308,11 +306,33 @@ def frontier_revisits_history(db: Database) -> None:
         db.execute(statement)
 
 
+# What the index holds of an article must leave it with the very text it was indexed with: at
+# once, unless the article is still waiting to be indexed.
+_UNINDEX_OLD = """
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+        SELECT 'delete', old.rowid, old.title, old.text
+        WHERE NOT EXISTS (SELECT 1 FROM articles_fts_pending WHERE article_id = old.rowid);
+"""
+_NOTE_NEW = "INSERT OR IGNORE INTO articles_fts_pending (article_id) VALUES (new.rowid);"
+
+# The pending list of newsbot.archive.index and the triggers that keep it.
+_PENDING_SCHEMA = (
+    "CREATE TABLE articles_fts_pending (article_id INTEGER PRIMARY KEY)",
+    f"CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN {_NOTE_NEW} END",
+    f"CREATE TRIGGER articles_au AFTER UPDATE ON articles BEGIN {_UNINDEX_OLD} {_NOTE_NEW} END",
+    f"""
+    CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN {_UNINDEX_OLD}
+        DELETE FROM articles_fts_pending WHERE article_id = old.rowid;
+    END
+    """,
+)
+
+
 @_migration("0004_search_index_in_batches")
 def search_index_in_batches(db: Database) -> None:
     """Articles are noted for the full-text index and indexed in batches
     (:mod:`newsbot.archive.index`), instead of one at a time by triggers."""
     for trigger in ("articles_ai", "articles_au", "articles_ad"):
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-    for statement in PENDING_SCHEMA:
+    for statement in _PENDING_SCHEMA:
         db.execute(statement)
