@@ -2,13 +2,14 @@
 
 FTS5 writes a new segment of its index for every transaction that adds to it, and merges the
 segments as they pile up: indexing one article per transaction, as a crawl saves them, was most
-of the cost of saving an article. So the triggers on ``articles`` (migration 0004) only note a new or changed
-article in ``articles_fts_pending`` (a changed article's old text leaves the index at once), and
-:func:`index_pending` indexes every noted article in one statement. A writer does so when
-:class:`IndexBatch` says it is time (enough articles noted, or the first one noted a while
-ago), before it searches, and when it closes; an archive opened for writing first indexes what a
-writer killed mid-run left noted. A reader searching while a crawl writes therefore finds an
-article a few seconds after it was saved, and everything once the crawl has ended.
+of the cost of saving an article. So the triggers on ``articles`` (migration 0004) only note a
+new or changed article in ``articles_fts_pending`` (a changed article's old text leaves the
+index at once), and :func:`index_pending` indexes every noted article in one statement. A
+writer does so when :class:`IndexBatch` says it is time (enough articles noted, or the first
+one noted a while ago), before it searches, and when it closes; an archive opened for writing
+first indexes what a writer killed mid-run left noted. A reader searching while a crawl writes
+therefore finds an article a few seconds after it was saved, and everything once the crawl has
+ended.
 """
 
 from __future__ import annotations
