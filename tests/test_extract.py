@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from newsbot.demo import DemoSite
@@ -177,37 +179,6 @@ def test_dates_become_iso8601_with_zone_or_nothing(value: str, expected: str | N
     assert to_iso8601(value) == expected
 
 
-def test_cropping_skips_only_what_precedes_the_article() -> None:
-    from newsbot.extract.crop import crop_before
-
-    page = (
-        b'<html lang="de"><head><title>t</title></head><body class="x"><nav>menu</nav>'
-        b'<script type="application/ld+json">{"@type": "NewsArticle"}</script><div>mega menu</div>'
-        b'<article class="o-article-newsy big"><p>one</p><script>"<article"</script><p>two</p>'
-        b"</article><footer>f</footer></body></html>"
-    )
-    cropped = crop_before(page, "article", "o-article-newsy")
-    assert cropped is not None
-    assert b"mega menu" not in cropped and b"<nav>" not in cropped
-    assert b'{"@type": "NewsArticle"}' in cropped  # JSON-LD from the skipped part is kept
-    assert cropped.endswith(page[page.index(b"<article") :])  # nothing after the start is lost
-    assert cropped.startswith(b'<html lang="de"><head><title>t</title></head><body>')
-    assert crop_before(page, "article", "o-article") is None  # a class token, not a prefix
-    assert crop_before(b"<p>no head</p>", "article", "x") is None
-    # The first article with the class as a whole token, past cards that only resemble it.
-    cards = (
-        b'<article class="card"><a>o-article-newsy</a></article>'
-        b'<article class="o-article-newsy-teaser">t</article><article\nclass="x o-article-newsy">'
-    )
-    cropped = crop_before(
-        page.replace(b"<div>mega menu</div>", cards), "article", "o-article-newsy"
-    )
-    assert cropped is not None and b"<article\nclass=" in cropped[: cropped.index(b"<p>one")]
-    assert b"card" not in cropped and b"teaser" not in cropped
-    # Without a lowercase tag to find, the page is simply parsed whole.
-    assert crop_before(page.replace(b"<article", b"<ARTICLE"), "article", "o-article-newsy") is None
-
-
 def _cropped_page(article: bytes) -> bytes:
     return (
         b'<html lang="de"><head><meta charset="utf-8"><title>t</title></head><body>'
@@ -217,11 +188,40 @@ def _cropped_page(article: bytes) -> bytes:
     )
 
 
-def _parse_cropped(page: bytes) -> object:
+def _parse_cropped(page: bytes, css_class: str = "o-article-newsy") -> Any:
     from newsbot.extract.article import _UTF8_OPTIONS
     from newsbot.extract.crop import parse_cropped
 
-    return parse_cropped(page, "article", "o-article-newsy", _UTF8_OPTIONS, utf8=True)
+    return parse_cropped(page, "article", css_class, _UTF8_OPTIONS, utf8=True)
+
+
+def test_cropping_skips_only_what_precedes_the_article() -> None:
+    page = (
+        b'<html lang="de"><head><title>t</title></head><body class="x"><nav>menu</nav>'
+        b'<script type="application/ld+json">{"@type": "NewsArticle"}</script><div>mega menu</div>'
+        b'<article class="o-article-newsy big"><p>one</p><script>"<article"</script><p>two</p>'
+        b"</article><footer>f</footer></body></html>"
+    )
+    doc = _parse_cropped(page)
+    assert doc is not None
+    assert "menu" not in doc.text_content() and doc.find(".//nav") is None
+    # JSON-LD from the skipped part is kept; the head and the whole article are read.
+    assert doc.xpath("//script[@type='application/ld+json']/text()") == ['{"@type": "NewsArticle"}']
+    assert [p.text for p in doc.iter("p")] == ["one", "two"]
+    assert doc.get("lang") == "de" and doc.findtext("head/title") == "t"
+    assert _parse_cropped(page, "o-article") is None  # a class token, not a prefix
+    assert _parse_cropped(b"<p>no head</p>", "x") is None
+    # The first article with the class as a whole token, past cards that only resemble it.
+    cards = (
+        b'<article class="card"><a>o-article-newsy</a></article>'
+        b'<article class="o-article-newsy-teaser">t</article><article\nclass="x o-article-newsy">'
+    )
+    doc = _parse_cropped(page.replace(b"<div>mega menu</div>", cards))
+    assert doc is not None and doc.xpath("//article/@class")[0] == "x o-article-newsy"
+    assert not set(doc.xpath("//article/@class")) & {"card", "o-article-newsy-teaser"}
+    assert [p.text for p in doc.iter("p")] == ["one", "two"]
+    # Without a lowercase tag to find, the page is simply parsed whole.
+    assert _parse_cropped(page.replace(b"<article", b"<ARTICLE")) is None
 
 
 def test_parsing_stops_where_the_article_ends() -> None:

@@ -41,16 +41,6 @@ def _opening(tag: str, css_class: str) -> re.Pattern[bytes]:
     )
 
 
-def crop_before(data: bytes, tag: str, css_class: str) -> bytes | None:
-    """``data`` without the body content that precedes the first ``<tag class="css_class">``,
-    or None when the page does not have the shape (no head end, or no such element)."""
-    found = _locate(data, tag, css_class)
-    if found is None:
-        return None
-    prefix, start = found
-    return prefix + data[start:]
-
-
 def parse_cropped(
     data: bytes,
     tag: str,
@@ -60,18 +50,19 @@ def parse_cropped(
     utf8: bool = False,
 ) -> Any | None:
     """The lxml.html document of ``data`` read from its head and its first ``<tag
-    class="css_class">`` element only (see :func:`crop_before` for what precedes it), the same
-    tree as parsing all of it up to that element's end; None when the page does not have the
-    shape or, with ``utf8``, when what it reads is not valid UTF-8 (the rest is not looked at).
-    ``parser_options``: those of an lxml ``HTMLParser``."""
+    class="css_class">`` element only: the same tree as parsing all of it up to that element's
+    end, less the body content before the element (but its JSON-LD blocks); None when the page
+    does not have the shape (no head end, or no such element) or, with ``utf8``, when what it
+    reads is not valid UTF-8 (the rest is not looked at). ``parser_options``: those of an lxml
+    ``HTMLParser``."""
     found = _locate(data, tag, css_class)
     if found is None:
         return None
     prefix, start = found
-    parser = etree.HTMLPullParser(events=("start", "end"), tag=tag, **parser_options)
-    parser.set_element_class_lookup(_LOOKUP)
     if utf8 and not is_utf8(prefix):
         return None
+    parser = etree.HTMLPullParser(events=("start", "end"), tag=tag, **parser_options)
+    parser.set_element_class_lookup(_LOOKUP)
     parser.feed(prefix)
     likely_end = _likely_end(data, tag, start)
     element: Any = None
