@@ -137,10 +137,11 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         """Close the file. Safe to call twice; the archive cannot be used afterwards."""
         if self._closed:
             return
-        if self._index.noted:
+        if not self.readonly:
             # (Failing that, the next writer to open the archive indexes them.)
-            with contextlib.suppress(ArchiveError):
-                self._index_pending("index the last articles")
+            with contextlib.suppress(ArchiveError, sqlite3.Error):
+                if self._index.noted or has_pending(self._conn):
+                    self._index_pending("index the last articles")
         self._closed = True
         if self._checkpointer is not None:
             self._checkpointer.stop()
