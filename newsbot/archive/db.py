@@ -19,10 +19,10 @@ from newsbot.archive.frontier import FrontierStore
 from newsbot.archive.graph import GraphQueries
 from newsbot.archive.history import HistoryQueries
 from newsbot.archive.index import IndexBatch, has_pending, index_pending
+from newsbot.archive.queries import ReadQueries
 from newsbot.archive.records import (
     ARTICLE_COLUMNS,
     ArchiveError,
-    ArchiveStats,
     ArticleOutcome,
     SavedCapture,
     SearchHit,
@@ -63,7 +63,7 @@ _INSERT_ERROR = """
 """
 
 
-class Archive(GraphQueries, FrontierStore, HistoryQueries):
+class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries):
     """One newsbot archive file, open for reading (and writing unless opened ``readonly``).
 
     Every write is one transaction: it is committed whole or not at all, and readers in other
@@ -387,47 +387,6 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
 
     # -- reading -----------------------------------------------------------------------------
 
-    def body(self, sha256: str) -> bytes:
-        """The raw bytes stored under ``sha256``, byte-identical to what was fetched.
-
-        KeyError if no body has that hash."""
-        return queries.body(self._conn, sha256)
-
-    def get_capture(self, capture_id: int) -> Capture:
-        """Capture ``capture_id`` as stored, body included and ``capture_id`` set.
-
-        KeyError if unknown."""
-        return queries.get_capture(self._conn, capture_id)
-
-    def iter_captures(
-        self, *, kind: str | None = None, site: str | None = None, status: int | None = None
-    ) -> Iterator[Capture]:
-        """Every capture matching the filters, oldest first, bodies included, streamed in
-        batches (captures saved while iterating may or may not be included)."""
-        return queries.iter_captures(self._conn, {"kind": kind, "site": site, "status": status})
-
-    def get_article(self, url: str) -> dict[str, Any] | None:
-        """The stored article whose canonical URL is ``url`` or, failing that, the latest one
-        extracted from a page at ``url``; every column, ``authors`` and ``tags`` as lists."""
-        return queries.get_article(self._conn, url)
-
-    def iter_articles(
-        self, *, language: str | None = None, site: str | None = None
-    ) -> Iterator[dict[str, Any]]:
-        """Every stored article matching the filters, oldest first, as :meth:`get_article`
-        returns them, streamed in batches."""
-        return queries.iter_articles(self._conn, {"language": language, "site": site})
-
-    def links_from(self, source_url: str) -> list[dict[str, Any]]:
-        """The links of the article with canonical URL ``source_url``, by kind then position.
-
-        Each: source_url, target_url, kind, anchor_text, label, position, capture_id."""
-        return queries.links_from(self._conn, source_url)
-
-    def links_to(self, target_url: str) -> list[dict[str, Any]]:
-        """Every link pointing at ``target_url`` (backlinks), by source, kind and position."""
-        return queries.links_to(self._conn, target_url)
-
     def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
         """Articles whose title or text match ``query``, best first, at most ``limit``.
 
@@ -440,15 +399,6 @@ class Archive(GraphQueries, FrontierStore, HistoryQueries):
         if self._index.noted:
             self._index_pending("index the articles just saved")
         return queries.search(self._conn, query, limit)
-
-    def runs(self) -> list[dict[str, Any]]:
-        """Every crawl run, newest first: its columns (``settings``, ``stats`` and ``counts``
-        decoded) plus the ``capture_count`` and ``error_count`` recorded for it."""
-        return queries.runs(self._conn)
-
-    def stats(self) -> ArchiveStats:
-        """Counts over the whole archive, read in one snapshot so they agree with each other."""
-        return queries.stats(self._conn, self.path)
 
 
 def _rowid(cursor: sqlite3.Cursor) -> int:

@@ -241,3 +241,61 @@ def _capture_from_row(row: sqlite3.Row) -> Capture:
         error=row["error"],
         capture_id=row["id"],
     )
+
+
+class ReadQueries:
+    """Reads of :class:`~newsbot.archive.db.Archive` (mixed into it): the functions above,
+    on the archive's connection."""
+
+    _conn: sqlite3.Connection
+    path: Path
+
+    def body(self, sha256: str) -> bytes:
+        """The raw bytes stored under ``sha256``, byte-identical to what was fetched.
+
+        KeyError if no body has that hash."""
+        return body(self._conn, sha256)
+
+    def get_capture(self, capture_id: int) -> Capture:
+        """Capture ``capture_id`` as stored, body included and ``capture_id`` set.
+
+        KeyError if unknown."""
+        return get_capture(self._conn, capture_id)
+
+    def iter_captures(
+        self, *, kind: str | None = None, site: str | None = None, status: int | None = None
+    ) -> Iterator[Capture]:
+        """Every capture matching the filters, oldest first, bodies included, streamed in
+        batches (captures saved while iterating may or may not be included)."""
+        return iter_captures(self._conn, {"kind": kind, "site": site, "status": status})
+
+    def get_article(self, url: str) -> dict[str, Any] | None:
+        """The stored article whose canonical URL is ``url`` or, failing that, the latest one
+        extracted from a page at ``url``; every column, ``authors`` and ``tags`` as lists."""
+        return get_article(self._conn, url)
+
+    def iter_articles(
+        self, *, language: str | None = None, site: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every stored article matching the filters, oldest first, as :meth:`get_article`
+        returns them, streamed in batches."""
+        return iter_articles(self._conn, {"language": language, "site": site})
+
+    def links_from(self, source_url: str) -> list[dict[str, Any]]:
+        """The links of the article with canonical URL ``source_url``, by kind then position.
+
+        Each: source_url, target_url, kind, anchor_text, label, position, capture_id."""
+        return links_from(self._conn, source_url)
+
+    def links_to(self, target_url: str) -> list[dict[str, Any]]:
+        """Every link pointing at ``target_url`` (backlinks), by source, kind and position."""
+        return links_to(self._conn, target_url)
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every crawl run, newest first: its columns (``settings``, ``stats`` and ``counts``
+        decoded) plus the ``capture_count`` and ``error_count`` recorded for it."""
+        return runs(self._conn)
+
+    def stats(self) -> ArchiveStats:
+        """Counts over the whole archive, read in one snapshot so they agree with each other."""
+        return stats(self._conn, self.path)
