@@ -1,17 +1,33 @@
-"""Shared fixtures: the demo site served on 127.0.0.1, and newsbot run as a real subprocess."""
+"""Shared fixtures: the demo site served on 127.0.0.1, newsbot run as a real subprocess, and the
+real pages of tests/fixtures/realpages loaded by name."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from newsbot.demo import DemoServer, DemoSite
 
 REPO = Path(__file__).resolve().parent.parent
+REAL_PAGES = REPO / "tests" / "fixtures" / "realpages"
+
+
+def real_page(name: str) -> tuple[bytes, dict[str, Any]]:
+    """One real page of tests/fixtures/realpages by its folder name (``"de-DW_2023_04_28"``):
+    the page's bytes as served (ungzipped) and its truth.json (url, crawl_date, publisher,
+    title, authors, published, body, source)."""
+    folder = REAL_PAGES / name
+    if not (folder / "truth.json").is_file():
+        raise FileNotFoundError(f"no real page {name!r} in {REAL_PAGES}")
+    truth: dict[str, Any] = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    return gzip.decompress((folder / "page.html.gz").read_bytes()), truth
 
 
 def run_newsbot(
