@@ -4,8 +4,9 @@ A case is a folder of tests/fixtures/extract/: page.html (the bytes as served), 
 site, Content-Type, language, template, what it covers, the true body, must-contain and
 must-not-contain snippets) and expected.json (the article, or null for a page that is not one).
 The pages and the expectations are built from the project's own stories by
-tests/fixtures/build_extract_fixtures.py; one test per case and field, plus "no unexpected
-fields", the text snippets, the non-articles, and checks of the corpus as a whole.
+tests/fixtures/build_extract_fixtures.py (its folders carry its ``built_by`` mark; the builder
+leaves any other folder alone); one test per case and field, plus "no unexpected fields", the
+text snippets, the non-articles, and checks of the corpus as a whole.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 CASES_DIR = FIXTURES / "extract"
 BUILDER = FIXTURES / "build_extract_fixtures.py"
 REGENERATE = (
-    "if the new value is right, regenerate with `newsbot eval --regenerate` and review the diff"
+    "if the new value is right, `newsbot eval tests/fixtures/extract --diff` prints the change "
+    "to expected.json: read it, then apply it by hand (`git apply`)"
 )
 META_KEYS = {
     "url",
@@ -43,6 +45,7 @@ META_KEYS = {
     "subheads",
     "must_contain",
     "must_not_contain",
+    "built_by",
 }
 #: Article fields that are not compared with expected.json: the text is checked by snippets,
 #: the version names the code that ran.
@@ -95,6 +98,9 @@ def as_plain(value: Any) -> Any:
 
 
 CASES = case_names()
+BUILT_CASES = [
+    c for c in CASES if meta(c).get("built_by") == "tests/fixtures/build_extract_fixtures.py"
+]
 ARTICLE_CASES = [c for c in CASES if expected(c) is not None]
 OTHER_CASES = [c for c in CASES if expected(c) is None]
 FIELD_CASES = [(c, f) for c in ARTICLE_CASES for f in (expected(c) or {})]
@@ -167,7 +173,7 @@ def test_corpus_has_enough_cases_languages_and_both_templates() -> None:
 
 
 def test_meta_files_are_complete() -> None:
-    for c in CASES:
+    for c in BUILT_CASES:
         m = meta(c)
         assert set(m) == META_KEYS, c
         assert c.startswith(f"{m['language']}-"), c
@@ -228,7 +234,9 @@ def test_article_pages_have_real_page_sizes() -> None:
 
 def test_building_again_gives_the_committed_files(tmp_path: Path) -> None:
     names = builder().build(tmp_path)
-    assert sorted(names) == CASES, "the committed case folders differ from what the builder makes"
+    assert sorted(names) == BUILT_CASES, (
+        "the committed case folders differ from what the builder makes"
+    )
     for name in names:
         for file in ("page.html", "meta.json", "expected.json"):
             built = (tmp_path / name / file).read_bytes()
@@ -237,3 +245,34 @@ def test_building_again_gives_the_committed_files(tmp_path: Path) -> None:
                 f"{name}/{file} differs from a fresh build: run "
                 "`python tests/fixtures/build_extract_fixtures.py` and review the diff"
             )
+
+
+def test_the_builder_leaves_folders_it_did_not_build_alone(tmp_path: Path) -> None:
+    mine = builder().BUILT_BY
+    real = tmp_path / "de-DW_2023_04_28"  # a real page, as tests/fixtures/realpages holds them
+    real.mkdir()
+    (real / "page.html.gz").write_bytes(b"\x1f\x8b not really")
+    (real / "truth.json").write_text("{}", encoding="utf-8")
+    by_hand = tmp_path / "en-hand-written"  # a case in the fixture format, written by a person
+    by_hand.mkdir()
+    for file in ("page.html", "meta.json", "expected.json"):
+        (by_hand / file).write_text("{}", encoding="utf-8")
+    stale = tmp_path / "en-2020-gone"  # built earlier, no longer built
+    stale.mkdir()
+    (stale / "meta.json").write_text(json.dumps({"built_by": mine}), encoding="utf-8")
+    names = builder().build(tmp_path)
+    assert not stale.exists()
+    assert sorted(p.name for p in real.iterdir()) == ["page.html.gz", "truth.json"]
+    assert (by_hand / "meta.json").read_text(encoding="utf-8") == "{}"
+    assert all(
+        json.loads((tmp_path / n / "meta.json").read_text())["built_by"] == mine for n in names
+    )
+
+
+def test_the_builder_refuses_to_overwrite_a_case_it_did_not_build(tmp_path: Path) -> None:
+    name = CASES[0]
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "meta.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(SystemExit, match=f"{name} not built by this script"):
+        builder().build(tmp_path)
+    assert (tmp_path / name / "meta.json").read_text(encoding="utf-8") == "{}"
