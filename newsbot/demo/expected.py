@@ -155,7 +155,8 @@ def other_site_article(page: HostedPage) -> dict[str, Any]:
         "url": page.url,
         "canonical_url": page.url,
         "title": ns(ver.title),
-        "teaser": ns(ver.teaser),
+        # A standfirst only where the page shows one: a description in meta tags alone is not.
+        "teaser": ns(ver.teaser) if othersites.shows_standfirst(site) else "",
         "authors": [ns(a) for a in ver.authors],
         "published_at": s.published_at.isoformat(),
         "modified_at": s.modified_at.isoformat(),

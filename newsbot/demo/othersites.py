@@ -118,6 +118,11 @@ GARDEN_BLOG = OtherSite(
 SITES: dict[str, OtherSite] = {"x05": VALLEY_GAZETTE, "x06": GARDEN_BLOG}
 
 
+def shows_standfirst(site: OtherSite) -> bool:
+    """Whether the site's pages show the standfirst (the others only put it in meta tags)."""
+    return site is VALLEY_GAZETTE
+
+
 def page_url(site: OtherSite, v: ArticleView) -> str:
     s = v.story
     return f"https://{site.host}/{s.vertical}/{s.published_at:%Y/%m/%d}/{v.version.slug}"
@@ -242,7 +247,7 @@ def render(v: ArticleView) -> str:
         f'<a rel="author" href="{home}authors/{slugify(a)}">{esc(a)}</a>' for a in ver.authors
     )
     standfirst = (
-        f'<p class="story__standfirst">{esc(ver.teaser)}</p>' if site is VALLEY_GAZETTE else ""
+        f'<p class="story__standfirst">{esc(ver.teaser)}</p>' if shows_standfirst(site) else ""
     )
     tags = _list(site, ver.tags, "tag")
     comments = "".join(

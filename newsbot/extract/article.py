@@ -27,7 +27,9 @@ from newsbot.extract.links import (
     related_links,
     translation_links,
 )
-from newsbot.extract.meta import PageMeta, read_page_meta
+from newsbot.extract.meta import read_page_meta
+from newsbot.extract.signs import is_live_blog, not_an_article
+from newsbot.extract.standfirst import shown_standfirst
 from newsbot.extract.text import (
     body_text,
     clean_lines,
@@ -54,7 +56,6 @@ _UTF8_OPTIONS = {**_PARSER_OPTIONS, "encoding": "utf-8"}
 _PARSER = lxml_html.HTMLParser(**_PARSER_OPTIONS)
 _UTF8 = lxml_html.HTMLParser(**_UTF8_OPTIONS)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_ARTICLE_OG_TYPES = ("article", "news")
 
 
 def extractor_version(profile: Profile) -> str:
@@ -149,20 +150,6 @@ def parse_html(
         raise ValueError(f"unparsable HTML ({exc})") from None
 
 
-def _not_an_article(doc: Any, page: PageMeta, body: Any | None) -> str | None:
-    """Why the page is not an article, or None when it may be one."""
-    if any("LiveBlogPosting" in str(obj.get("@type")) for obj in page.jsonld):
-        return "a live blog, not an article"
-    og_type = (page.first("og:type") or "").lower()
-    if og_type and not og_type.startswith(_ARTICLE_OG_TYPES) and not page.jsonld:
-        return f"not an article page (og:type {og_type})"
-    if body is None and not _says_it_is_an_article(doc, page):
-        # Without the site's own body markup, only a page that declares itself an article is
-        # one: listings (tags, sections, home pages) also have plenty of text.
-        return "no sign of an article (og:type, JSON-LD, published time)"
-    return None
-
-
 def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | None) -> Extraction:
     try:
         doc = parse_html(html, content_type, profile.crop)
@@ -175,7 +162,9 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
     # whole page read by a profile with two selectors.
     index = ClassIndex(scope) if container is not None else None
     body = _first_match(scope, profile, "body", index)
-    reason = _not_an_article(doc, page, body)
+    if is_live_blog(page):
+        return Extraction(NotArticle(url, "a live blog, not an article"))
+    reason = not_an_article(doc, page, body is not None)
     if reason:
         return Extraction(NotArticle(url, reason))
 
@@ -202,13 +191,18 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
             _drop_labelled_related(scope, collector)
             raw = body_text(scope, url, whole_page=True)
     teaser = fields.get("teaser") or ""
-    if body is None and profile.slug != GENERIC and not fields["standfirst_found"]:
+    duplicates = [fields.get("title", ""), teaser, *fields["descriptions"]]
+    if profile.slug == GENERIC and not fields["standfirst_found"]:
+        # No markup names the standfirst: the teaser is what the page shows apart from the
+        # body, and a lead paragraph the description repeats stays in the text.
+        teaser = shown_standfirst(doc, raw, fields["descriptions"])
+        duplicates = [fields.get("title", ""), teaser]
+    elif body is None and not fields["standfirst_found"]:
         # A site's page without its markup (older templates): the standfirst is the paragraph
         # its cut meta description begins. Not on unknown sites, where that is the lede.
         teaser = standfirst_line(raw, fields["descriptions"]) or teaser
-    cleaned = clean_lines(
-        raw, duplicates=[fields.get("title", ""), teaser, *fields["descriptions"]]
-    )
+        duplicates.append(teaser)
+    cleaned = clean_lines(raw, duplicates=duplicates)
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return Extraction(NotArticle(url, "no article text"), dict(collector.dropped))
     if not fields.get("title"):
@@ -254,13 +248,3 @@ def _first_match(
         if found is not None:
             return found
     return None
-
-
-def _says_it_is_an_article(doc: Any, page: PageMeta) -> bool:
-    """A page's own claim to be an article: og:type, article JSON-LD, a publication time, or
-    exactly one <article> element."""
-    if (page.first("og:type") or "").lower().startswith(_ARTICLE_OG_TYPES) or page.jsonld:
-        return True
-    if page.first("article:published_time", "datepublished", "date.available"):
-        return True
-    return sum(1 for _ in doc.iter("article")) == 1

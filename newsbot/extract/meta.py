@@ -25,7 +25,15 @@ ARTICLE_TYPES = frozenset(
 )
 
 
-_BODY_JSON_LD = etree.XPath("/html/body//script[@type='application/ld+json']")
+# Head tags a page writes after an <img> or a <div> in its head end up in the body (the parser
+# closes the head there), and JSON-LD may sit in the body on purpose. Not read there: microdata
+# (an itemprop describes whatever item holds it: a picture, a related article) and titles (an
+# SVG's <title> is not the page's).
+_BODY_TAGS = etree.XPath(
+    "/html/body//meta[(@property or @name) and (@content or @value)]"
+    " | /html/body//link[@href and (@rel='canonical' or @hreflang)]"
+    " | /html/body//script[@type='application/ld+json']"
+)
 
 
 @dataclass
@@ -68,7 +76,7 @@ def read_page_meta(doc: Any) -> PageMeta:
         else doc.iter("meta", "link", "title", "script")
     )
     if head is not None:
-        tags = itertools.chain(tags, _BODY_JSON_LD(doc))
+        tags = itertools.chain(tags, _BODY_TAGS(doc))
     for el in tags:
         tag = el.tag
         if tag == "meta":
