@@ -37,6 +37,9 @@ def next_due(
         base = datetime.fromisoformat(published_at) if published_at else fetched
     except ValueError:
         base = fetched
+    if base.tzinfo is None:
+        # A day or a local time without a zone (as the page gave it): read in the fetch's zone.
+        base = base.replace(tzinfo=fetched.tzinfo)
     for step in schedule:
         when = base + step
         if when > fetched:

@@ -1,4 +1,4 @@
-"""Bytes to text: the page's own declaration when it holds, a safe guess when it lies."""
+"""Bytes to text by evidence: a BOM, then valid UTF-8, then the page's own declaration."""
 
 from __future__ import annotations
 
@@ -43,12 +43,19 @@ def _bom(data: bytes) -> tuple[bytes, str] | None:
 
 
 def _candidates(data: bytes, content_type: str | None) -> list[str]:
-    """The codecs a page without a BOM may be in, most trusted first."""
-    names = [declared_charset(content_type)]
+    """The codecs a page without a BOM may be in, most trusted first.
+
+    UTF-8 comes first whatever the page declares: text in a single-byte charset (Latin-1,
+    Windows-1252) almost never forms valid UTF-8 sequences, while pages that declare
+    iso-8859-1 and are UTF-8 in truth are common. Only the 7-bit ISO-2022 codecs, whose
+    bytes are all valid UTF-8, are trusted before it.
+    """
+    declared = [declared_charset(content_type)]
     match = _META_CHARSET.search(data[:4096])
     if match:
-        names.append(_codec(match.group(1).decode("ascii", "replace")))
-    names.append("utf-8")
+        declared.append(_codec(match.group(1).decode("ascii", "replace")))
+    stateful = [n for n in declared if n is not None and n.startswith("iso2022")]
+    names = [*stateful, "utf-8", *declared]
     # Without a BOM, UTF-16 and UTF-32 declarations are lies in practice.
     return [n for n in names if n is not None and not n.startswith(("utf-16", "utf-32"))]
 
@@ -63,11 +70,13 @@ def first_codec(data: bytes, content_type: str | None = None) -> tuple[str, bool
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode a page: BOM first, then the HTTP charset, then ``<meta charset>``, then UTF-8.
+    """Decode a page: BOM first, then UTF-8 if the bytes are valid UTF-8, then the HTTP
+    charset, then ``<meta charset>``.
 
-    A declaration that does not decode cleanly is not trusted (pages labelled UTF-8 are often
-    Latin-1 in truth); the last resort is Windows-1252, which never fails. Returns the codec's
-    name and the text.
+    A declaration is a hint, not a fact: pages labelled iso-8859-1 are often UTF-8 and pages
+    labelled UTF-8 often Latin-1 in truth. A declaration that does not decode cleanly is not
+    trusted; the last resort is Windows-1252, which never fails. Returns the codec's name and
+    the text.
     """
     bom = _bom(data)
     if bom is not None:

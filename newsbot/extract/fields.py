@@ -6,16 +6,18 @@ and keep the first that survives (scalars) or the most trusted source that had a
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from lxml import etree
+
+from newsbot.extract.authors import marked_byline, page_authors
+from newsbot.extract.dates import most_precise
 from newsbot.extract.loader import ArticleLoader, split_list
-from newsbot.extract.meta import PageMeta, ld_names, ld_urls
+from newsbot.extract.meta import PageMeta, ld_urls
 from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
+from newsbot.extract.titles import choose_title, page_titles, site_names
 from newsbot.normalize import normalize_space
 from newsbot.sites import ClassIndex, Profile
-
-_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+")
 
 
 def _select(root: Any, profile: Profile, name: str, index: ClassIndex | None) -> list[str]:
@@ -50,12 +52,41 @@ def _ld_strings(page: PageMeta, key: str) -> list[str]:
     return values
 
 
-def _title_from_head(page: PageMeta) -> str | None:
-    """The <title> without its " | Site" suffix."""
-    if not page.title:
-        return None
-    parts = _TITLE_SUFFIX.split(page.title)
-    return parts[0] if len(parts) > 1 else page.title
+#: Other meta tags sites name the publication time with (Dublin Core, PRISM, analytics tags).
+PUBLISHED_METAS = (
+    "og:article:published_time",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "dcterms.date",
+    "date",
+    "prism.publicationdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "cxenseparse:publishtime",
+    "article.published",
+)
+MODIFIED_METAS = ("og:article:modified_time", "dcterms.modified", "dc.date.modified", "lastmod")
+_DATE_PUBLISHED = etree.XPath("//*[@itemprop='datePublished']")
+
+
+def _shown_date(scope: Any) -> str | None:
+    """The publication time the page shows when no meta tag gives it: an element marked as
+    the date published (microdata), else the first ``<time datetime>`` of an article."""
+    for el in _DATE_PUBLISHED(scope):
+        found = most_precise([el.get("content"), el.get("datetime")])
+        if found:
+            return found
+    for article in scope.iter("article"):
+        for el in article.iter("time"):
+            found = most_precise([el.get("datetime")])
+            if found:
+                return found
+    return None
 
 
 def _byline_authors(scope: Any) -> list[str]:
@@ -84,15 +115,9 @@ def load_fields(
     )
     main = ld_urls(page.ld("mainEntityOfPage")) + ld_urls(page.ld("url"))
     loader.add_value("canonical_url", [page.canonical, page.first("og:url"), *main, url])
-    loader.add_value(
-        "title",
-        [
-            *_select(scope, profile, "title", index),
-            *_ld_strings(page, "headline"),
-            page.first("og:title", "twitter:title"),
-            _title_from_head(page),
-        ],
-    )
+    selected = _select(scope, profile, "title", index)
+    titles = page_titles(scope, page, _ld_strings(page, "headline"))
+    loader.add_value("title", choose_title([*selected, *titles], site_names(page, url)))
     descriptions = [
         *_ld_strings(page, "description"),
         *page.all("og:description", "description", "twitter:description"),
@@ -100,28 +125,26 @@ def load_fields(
     # The page's standfirst element is whole; descriptions in meta tags are often cut short.
     standfirst = _select(scope, profile, "teaser", index)
     loader.add_value("teaser", [*standfirst, *whole_teaser(descriptions)])
-    authors = _first_list(
-        _select(scope, profile, "authors", index),
-        ld_names(page.ld("author")),
-        page.all("article:author", "author"),
+    selected_authors = _select(scope, profile, "authors", index)
+    authors = selected_authors or page_authors(
+        page, site_names(page, url), lambda: marked_byline(scope), lambda: _byline_authors(scope)
     )
-    loader.add_value("authors", authors or _byline_authors(scope))
-    loader.add_value(
-        "published_at",
-        [
-            *page.all("article:published_time", "date.available", "datepublished"),
-            *_ld_strings(page, "datePublished"),
-            *_all_selected(scope, profile, "published", index),
-        ],
-    )
-    loader.add_value(
-        "modified_at",
-        [
-            *page.all("article:modified_time", "date.modified", "og:updated_time", "datemodified"),
-            *_ld_strings(page, "dateModified"),
-            *_all_selected(scope, profile, "modified", index),
-        ],
-    )
+    loader.add_value("authors", authors)
+    published = [
+        *page.all("article:published_time", "date.available", "datepublished"),
+        *_ld_strings(page, "datePublished"),
+        *_all_selected(scope, profile, "published", index),
+        *page.all(*PUBLISHED_METAS),
+        *_ld_strings(page, "dateCreated"),
+    ]
+    loader.add_value("published_at", most_precise(published) or _shown_date(scope))
+    modified = [
+        *page.all("article:modified_time", "date.modified", "og:updated_time", "datemodified"),
+        *_ld_strings(page, "dateModified"),
+        *_all_selected(scope, profile, "modified", index),
+        *page.all(*MODIFIED_METAS),
+    ]
+    loader.add_value("modified_at", most_precise(modified))
     loader.add_value(
         "language",
         [page.lang, page.first("og:locale", "content-language"), *_ld_strings(page, "inLanguage")],

@@ -14,7 +14,6 @@ from typing import Any
 from itemloaders import ItemLoader
 from itemloaders.processors import Compose, MapCompose, TakeFirst
 
-from newsbot.extract.dates import to_iso8601
 from newsbot.extract.urls import canonicalize_url
 from newsbot.normalize import normalize_space
 
@@ -79,8 +78,9 @@ class ArticleLoader(ItemLoader):
     authors_out = Compose(distinct)
     tags_in = MapCompose(clean_text)
     tags_out = Compose(distinct)
-    published_at_in = MapCompose(clean_text, to_iso8601)
-    modified_at_in = MapCompose(clean_text, to_iso8601)
+    # Chosen and written in ISO 8601 by newsbot.extract.dates.most_precise.
+    published_at_in = MapCompose(clean_text)
+    modified_at_in = MapCompose(clean_text)
     language_in = MapCompose(clean_text, language_tag)
     canonical_url_in = MapCompose(clean_text, url_in)
     image_url_in = MapCompose(clean_text, url_in)
