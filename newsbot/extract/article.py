@@ -15,7 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsbot import __version__
-from newsbot.extract.crop import parse_cropped
+from newsbot.extract.crop import HTML_LOOKUP, parse_cropped
 from newsbot.extract.decode import decode_html, first_codec, looks_binary
 from newsbot.extract.fields import load_fields
 from newsbot.extract.links import (
@@ -33,6 +33,7 @@ from newsbot.extract.standfirst import shown_standfirst
 from newsbot.extract.text import (
     body_text,
     clean_lines,
+    drop_link_lists,
     has_related_heading,
     prune,
     standfirst_line,
@@ -55,6 +56,8 @@ _PARSER_OPTIONS = {
 _UTF8_OPTIONS = {**_PARSER_OPTIONS, "encoding": "utf-8"}
 _PARSER = lxml_html.HTMLParser(**_PARSER_OPTIONS)
 _UTF8 = lxml_html.HTMLParser(**_UTF8_OPTIONS)
+for _parser in (_PARSER, _UTF8):
+    _parser.set_element_class_lookup(HTML_LOOKUP)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -181,6 +184,7 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         # No body markup of the site: its furniture may have no class names either.
         prune(scope, profile.prune, index)
         paragraph_links(scope, collector)
+        drop_link_lists(scope)
         if profile.slug == GENERIC:
             raw = body_text(scope, url, whole_page=True)
             # Looking for related lists named only by a heading walks the whole page: on
@@ -202,7 +206,7 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         # its cut meta description begins. Not on unknown sites, where that is the lede.
         teaser = standfirst_line(raw, fields["descriptions"]) or teaser
         duplicates.append(teaser)
-    cleaned = clean_lines(raw, duplicates=duplicates)
+    cleaned = clean_lines(raw, duplicates=duplicates, headlines=fields["headlines"])
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return Extraction(NotArticle(url, "no article text"), dict(collector.dropped))
     if not fields.get("title"):

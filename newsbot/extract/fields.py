@@ -15,7 +15,7 @@ from newsbot.extract.dates import most_precise
 from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_urls
 from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
-from newsbot.extract.titles import choose_title, page_titles, site_names
+from newsbot.extract.titles import choose_title, decode_entities, page_titles, site_names
 from newsbot.normalize import normalize_space
 from newsbot.sites import ClassIndex, Profile
 
@@ -118,6 +118,7 @@ def load_fields(
     selected = _select(scope, profile, "title", index)
     titles = page_titles(scope, page, _ld_strings(page, "headline"))
     loader.add_value("title", choose_title([*selected, *titles], site_names(page, url)))
+    headlines = [decode_entities(t) for t in [*selected, *titles[:4]] if t]
     descriptions = [
         *_ld_strings(page, "description"),
         *page.all("og:description", "description", "twitter:description"),
@@ -175,5 +176,6 @@ def load_fields(
     loader.add_value("sources", [s for line in lines for s in (sources_of(line) or [line])])
     fields: dict[str, Any] = loader.load_item()
     fields["descriptions"] = descriptions
+    fields["headlines"] = headlines
     fields["standfirst_found"] = bool(standfirst)
     return fields

@@ -117,12 +117,17 @@ class CleanText:
     sources: list[str]
 
 
-def clean_lines(raw: str, *, duplicates: Iterable[str] = ()) -> CleanText:
+def clean_lines(
+    raw: str, *, duplicates: Iterable[str] = (), headlines: Iterable[str] = ()
+) -> CleanText:
     """Paragraphs of ``raw`` (one per line) joined by blank lines, without: furniture lines,
-    a byline or dateline at the top, the sources line (returned apart), and lines that repeat
-    one of ``duplicates`` (the teaser, or a cut-off copy of it) — never a sentence that merely
-    mentions sharing."""
+    a byline or dateline at the top, the sources line (returned apart), lines that repeat
+    one of ``duplicates`` (the teaser, or a cut-off copy of it) and, at the top, a line that
+    is one of ``headlines`` (the page's titles) with or without a kicker before it ("Kollaps
+    der Silicon Valley Bank US-Notenbank räumt …") — never a sentence that merely mentions
+    sharing."""
     dupes = {d.casefold() for d in duplicates if d}
+    heads = {k for k in (_word_key(h) for h in headlines) if len(k) >= _HEADLINE_KEY}
     kept: list[str] = []
     sources: list[str] = []
     for line in (normalize_space(line) for line in raw.splitlines()):
@@ -134,12 +139,29 @@ def clean_lines(raw: str, *, duplicates: Iterable[str] = ()) -> CleanText:
             continue
         if len(kept) < _HEAD_LINES and len(line) <= _HEAD_LINE_MAX and _head_line().match(line):
             continue
+        if len(kept) < _HEAD_LINES and heads and _repeats_headline(line, heads):
+            continue
         found = sources_of(line)
         if found is not None:
             sources.extend(found)
             continue
         kept.append(line)
     return CleanText("\n\n".join(kept), sources)
+
+
+#: A headline is matched from this many letters on; a kicker before it is this long at most.
+_HEADLINE_KEY = 15
+_KICKER_MAX = 60
+_NON_WORD = re.compile(r"\W+")
+
+
+def _word_key(text: str) -> str:
+    return _NON_WORD.sub("", text).casefold()
+
+
+def _repeats_headline(line: str, heads: set[str]) -> bool:
+    key = _word_key(line)
+    return any(key.endswith(h) and len(key) - len(h) <= _KICKER_MAX for h in heads)
 
 
 def _prefix_of_any(line: str, texts: set[str]) -> bool:
@@ -206,6 +228,33 @@ def prune(
             el.drop_tree()
             removed += 1
     return removed
+
+
+#: A list is one of links when this share of its text (at least) is link text, in every item.
+_LINKED_SHARE = 0.8
+_LISTS = etree.XPath("/html/body//ul | /html/body//ol")
+
+
+def drop_link_lists(root: Any) -> int:
+    """Remove the lists of ``root`` whose every item is a link and little more ("- Headline of
+    another article", teasers of the site's other stories, a menu): on pages without body
+    markup, what such a list says is never the article's own text. Returns how many went."""
+    dropped = 0
+    for lst in list(_LISTS(root)):
+        if lst.getparent() is None:
+            continue  # inside a list already removed
+        items = [li for li in lst if li.tag == "li"]
+        if len(items) < 2 or not all(_mostly_linked(li) for li in items):
+            continue
+        lst.drop_tree()
+        dropped += 1
+    return dropped
+
+
+def _mostly_linked(el: Any) -> bool:
+    text = len(normalize_space(el.text_content()))
+    linked = sum(len(normalize_space(a.text_content())) for a in el.iter("a"))
+    return text > 0 and linked >= _LINKED_SHARE * text
 
 
 @cache
