@@ -246,9 +246,22 @@ def drop_link_lists(root: Any) -> int:
         items = [li for li in lst if li.tag == "li"]
         if len(items) < 2 or not all(_mostly_linked(li) for li in items):
             continue
+        if _under_related_heading(lst):
+            continue  # a related block: its links are read (and it is dropped) with them
         lst.drop_tree()
         dropped += 1
     return dropped
+
+
+def _under_related_heading(el: Any) -> bool:
+    """Whether the element just before ``el`` (or before its wrapper) is a related heading."""
+    for node in (el, el.getparent()):
+        before = node.getprevious() if node is not None else None
+        if before is not None and isinstance(before.tag, str):
+            text = normalize_space(before.text_content()).rstrip(" :").casefold()
+            if text in _related_headings():
+                return True
+    return False
 
 
 def _mostly_linked(el: Any) -> bool:
