@@ -215,7 +215,10 @@ def union_xpath(selectors: tuple[Selector, ...]) -> etree.XPath:
 
 
 @cache
-def _trafilatura_options(whole_page: bool) -> Extractor:
+def trafilatura_options(whole_page: bool) -> Extractor:
+    """The options newsbot hands trafilatura: for a whole page, or for an article body already
+    cut out (shared, never to be changed: copy them first). ``newsbot eval`` runs plain
+    trafilatura with the whole-page ones too."""
     # Built once: building them reads trafilatura's configuration each time (a tenth of its
     # time on an article body). trafilatura itself copies options before changing any.
     if whole_page:
@@ -230,7 +233,7 @@ def body_text(container: Any, url: str, *, whole_page: bool) -> str:
     profile, or a page without the site's body markup); otherwise the container is already the
     article body and trafilatura only turns it into clean text.
     """
-    options = copy(_trafilatura_options(whole_page))
+    options = copy(trafilatura_options(whole_page))
     options.url = options.source = url
     if whole_page:
         tree = container
