@@ -57,19 +57,23 @@ def use_profile_dirs(
     variable again. Returns the folders in use.
 
     Raises :class:`ProfileError` at once for a folder that does not exist and for two profiles
-    with one slug; a broken file is reported when its site is loaded."""
+    with one slug (the folders in use then stay as they were); a broken file is reported when
+    its site is loaded."""
     global _chosen
-    _chosen = None if dirs is None else parse_dirs(dirs)
-    _loaded.clear()
+    chosen = None if dirs is None else parse_dirs(dirs)
     _sources.cache_clear()  # the folders' files may have changed since they were last read
-    _sources(profile_dirs())
+    _sources(chosen if chosen is not None else _environment_dirs())  # refused: nothing changes
+    _chosen = chosen
+    _loaded.clear()
     return profile_dirs()
 
 
 def profile_dirs() -> tuple[Path, ...]:
     """The folders of a user's profiles in use (absolute): what extraction workers are told."""
-    if _chosen is not None:
-        return _chosen
+    return _chosen if _chosen is not None else _environment_dirs()
+
+
+def _environment_dirs() -> tuple[Path, ...]:
     return parse_dirs(os.environ.get(PROFILES_VARIABLE, ""))
 
 
