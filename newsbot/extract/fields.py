@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsbot.extract.credits import byline_agencies, labelled_sources, split_agencies
 from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_names, ld_urls
 from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
@@ -58,18 +59,19 @@ def _title_from_head(page: PageMeta) -> str | None:
     return parts[0] if len(parts) > 1 else page.title
 
 
-def _byline_authors(scope: Any) -> list[str]:
-    """Authors from a byline that no markup names ("Von <a>Euronews</a>", "By Jane Doe and
-    John Roe"): the first short element that starts with a byline word."""
+def _byline_authors(scope: Any) -> tuple[list[str], list[str]]:
+    """Authors and agencies from a byline that no markup names ("Von <a>Euronews</a>", "By Jane
+    Doe and John Roe with AP"): the first short element that starts with a byline word."""
     for el in scope.iter("div", "p", "span", "address"):
         text = normalize_space(el.text_content())
         if len(text) > 100 or not byline_match(text):
             continue
-        names = [normalize_space(a.text_content()) for a in el.iter("a")]
-        names = [n for n in names if n] or split_names(byline_match(text) or "")
-        if names:
-            return names
-    return []
+        names, agencies = split_agencies(byline_match(text) or "")
+        linked = [normalize_space(a.text_content()) for a in el.iter("a")]
+        found = [n for n in linked if n] or split_names(names)
+        if found:
+            return found, agencies
+    return [], []
 
 
 def load_fields(
@@ -105,7 +107,11 @@ def load_fields(
         ld_names(page.ld("author")),
         page.all("article:author", "author"),
     )
-    loader.add_value("authors", authors or _byline_authors(scope))
+    # Agencies a byline joins to the names ("Von Jane Doe mit AP") are sources.
+    agencies = byline_agencies(_all_selected(scope, profile, "authors", index))
+    if not authors:
+        authors, agencies = _byline_authors(scope)
+    loader.add_value("authors", authors)
     loader.add_value(
         "published_at",
         [
@@ -148,8 +154,10 @@ def load_fields(
     for name, metas in profile.meta.items():
         loader.add_value(name, page.all(*metas))
     loader.add_value("captions", _all_selected(scope, profile, "captions", index))
-    lines = _select(scope, profile, "sources", index)
-    loader.add_value("sources", [s for line in lines for s in (sources_of(line) or [line])])
+    # The sources line where the profile names it, else wherever its label is.
+    lines = _select(scope, profile, "sources", index) or labelled_sources(scope)
+    footer = [s for line in lines for s in (sources_of(line) or [line])]
+    loader.add_value("sources", [*agencies, *footer])
     fields: dict[str, Any] = loader.load_item()
     fields["descriptions"] = descriptions
     fields["standfirst_found"] = bool(standfirst)

@@ -36,7 +36,7 @@ from newsbot.sites.profile import (
 #: The bundled profiles and phrase list, read as package resources (also from a zipped egg).
 SITES_PACKAGE = "newsbot.sites"
 PHRASES_NAME = "phrases.toml"
-PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline")
+PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline", "byline_with", "agencies")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: A slug names the site everywhere (spider, archive column, command line): plain and short.
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -348,7 +348,7 @@ def load_profile_file(path: Traversable, label: str | None = None) -> Profile:
 @cache
 def phrases(table: str) -> frozenset[str]:
     """Every language's phrases of one table of phrases.toml (``furniture``, ``related``,
-    ``sources``, ``byline``, ``dateline``), as written."""
+    ``sources``, ``byline``, ``dateline``, ``byline_with``, ``agencies``), as written."""
     if table not in PHRASE_TABLES:
         raise ProfileError(f"{PHRASES_NAME}: no phrase table {table!r}")
     data = tomllib.loads(phrases_bytes().decode("utf-8"))
