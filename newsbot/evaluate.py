@@ -306,12 +306,14 @@ def evaluate(folder: Path) -> FolderEvaluation:
 
 
 def below_floor(scores: dict[str, float], floor: dict[str, float]) -> list[str]:
-    """The scores that fell below the floor (counts of failures: rose above it), as readable
-    lines."""
+    """The scores that fell below the floor (counts of failures: rose above it), and those the
+    floor names but the evaluation no longer gives (a renamed field must not drop its floor
+    silently), as readable lines."""
     out = []
     for key, minimum in floor.items():
         value = scores.get(key)
         if value is None:
+            out.append(f"{key}: not scored any more (floor {minimum})")
             continue
         worse = value > minimum if key in LOWER_IS_BETTER else value < minimum
         if worse:

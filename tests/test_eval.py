@@ -112,7 +112,11 @@ def test_the_floor_only_rises() -> None:
         "real:refused": 1,
     }
     assert below_floor(worse, floor) == ["field:title: 0.8 (floor 0.9)", "leaks: 5 (floor 2)"]
-    assert below_floor({"real:refused": 4}, floor) == ["real:refused: 4 (floor 3)"]
+    assert below_floor({**worse, "real:refused": 4}, floor)[-1] == "real:refused: 4 (floor 3)"
+    # A floor that names a score no longer given (a renamed field) fails rather than pass.
+    assert below_floor({"body_f1": 1.0}, {"field:story_id": 1.0}) == [
+        "field:story_id: not scored any more (floor 1.0)"
+    ]
 
 
 # --- scoring real pages ---------------------------------------------------------------------
