@@ -1,53 +1,66 @@
-"""Extraction quality over the fixture corpus: newsbot and plain trafilatura side by side.
+"""Extraction quality: newsbot beside plain trafilatura over folders of pages, against a floor
+that only rises.
 
-A fixture is a folder: ``page.html`` (the page as served), ``meta.json`` (url, site,
-content_type, fetched_at, body paragraphs and subheads, must_contain / must_not_contain) and
-``expected.json`` (``{"article": null}`` or every field of the article, links included).
-The floor (``floor.json`` beside the cases) records the scores CI must keep; it only rises.
+A folder holds fixture cases, real pages, or both (each in a subfolder; a case or page folder
+may also be given itself):
+
+- a fixture case: ``page.html`` (the page as served), ``meta.json`` (url, site, content_type,
+  fetched_at, body paragraphs and subheads, must_contain / must_not_contain) and
+  ``expected.json`` (``{"article": null}`` or every compared field of the article, links
+  included), written and reviewed by a person or built from the project's story truth;
+- a real page: ``page.html.gz`` + ``truth.json`` (see :mod:`newsbot.evaluate_real`).
+
+The floor (``floor.json`` in the folder) records the scores of newsbot that ``--check`` keeps;
+it only rises. Nothing here writes an expected.json: :func:`expected_diffs` shows a person what
+would change, to apply by hand.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
-import re
+import os
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import trafilatura
-from trafilatura.metadata import Document
-
-from newsbot.extract import Article, extract_article
-from newsbot.extract.dates import to_iso8601
-
-#: Fields compared exactly (text is judged by precision/recall and snippets instead).
-COMPARED = (
-    "url",
-    "canonical_url",
-    "title",
-    "teaser",
-    "authors",
-    "published_at",
-    "modified_at",
-    "language",
-    "section",
-    "tags",
-    "image_url",
-    "site",
-    "story_id",
-    "event_id",
-    "sources",
-    "captions",
-    "links",
+from newsbot.evaluate_real import RealEvaluation, evaluate_real, load_real_pages
+from newsbot.evaluate_runs import (
+    EXTRACTORS,
+    HEADINGS,
+    EvalError,
+    Page,
+    Reading,
+    read_all,
+    reads_field,
+    tokens,
+    warm_up,
 )
+from newsbot.extract import Article, extract_article
+
+__all__ = [
+    "COMPARED",
+    "Case",
+    "EvalError",
+    "FolderEvaluation",
+    "below_floor",
+    "evaluate",
+    "expected_diffs",
+    "load_cases",
+    "raised_floor",
+    "read_floor",
+    "write_floor",
+]
+
+#: Fields compared exactly, in expected.json's order: every field of an Article but the text
+#: (judged by precision/recall and snippets) and the extractor version (names the code).
+COMPARED = tuple(f.name for f in fields(Article) if f.name not in ("text", "extractor_version"))
 FLOOR_FILE = "floor.json"
-_WORD = re.compile(r"\w+")
-
-
-class EvalError(ValueError):
-    """The fixture folder cannot be evaluated; the message is one line for the user."""
+#: Floor scores where lower is better.
+LOWER_IS_BETTER = frozenset({"leaks", "real:refused"})
 
 
 @dataclass(frozen=True)
@@ -59,33 +72,50 @@ class Case:
     expected: dict[str, Any] | None  # None: the page is not an article
 
 
-def load_cases(folder: Path) -> list[Case]:
-    """Every case folder under ``folder`` (sorted by name)."""
+def _is_case(folder: Path) -> bool:
+    return (folder / "page.html").is_file()
+
+
+def find_cases(folder: Path) -> list[Case]:
+    """Every fixture case under ``folder`` (sorted by name), or ``folder`` itself if it is one;
+    [] when there is none."""
     if not folder.is_dir():
-        raise EvalError(f"{folder} is not a folder of fixture cases")
+        raise EvalError(f"{folder} is not a folder")
     cases = []
-    for case in sorted(p for p in folder.iterdir() if (p / "page.html").is_file()):
+    for case in [folder] if _is_case(folder) else sorted(filter(_is_case, folder.iterdir())):
         try:
             meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
             expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+            page = (case / "page.html").read_bytes()
         except (OSError, ValueError) as exc:
-            raise EvalError(f"{case.name}: unreadable meta.json or expected.json ({exc})") from None
-        cases.append(
-            Case(case.name, case, (case / "page.html").read_bytes(), meta, expected.get("article"))
-        )
+            raise EvalError(f"{case}: unreadable meta.json or expected.json ({exc})") from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("url"), str):
+            raise EvalError(f"{case / 'meta.json'}: no url")
+        if not isinstance(expected, dict) or "article" not in expected:
+            raise EvalError(f"{case / 'expected.json'}: no article (null or the article)")
+        cases.append(Case(case.name, case, page, meta, expected["article"]))
+    return cases
+
+
+def load_cases(folder: Path) -> list[Case]:
+    """Every fixture case under ``folder`` (sorted by name); EvalError when there is none."""
+    cases = find_cases(folder)
     if not cases:
         raise EvalError(f"{folder} holds no fixture cases (folders with page.html)")
     return cases
 
 
+def case_page(case: Case) -> Page:
+    """The case's page with what the crawl knew when it fetched it."""
+    m = case.meta
+    return Page(case.page, m["url"], m.get("site"), m.get("content_type"), m.get("fetched_at"))
+
+
 def extract_case(case: Case) -> Article | None:
     """newsbot's extraction of a case, as the crawl would run it."""
+    p = case_page(case)
     result = extract_article(
-        case.page,
-        case.meta["url"],
-        case.meta.get("site"),
-        content_type=case.meta.get("content_type"),
-        captured_at=case.meta.get("fetched_at"),
+        p.html, p.url, p.site, content_type=p.content_type, captured_at=p.captured_at
     )
     return result if isinstance(result, Article) else None
 
@@ -93,47 +123,14 @@ def extract_case(case: Case) -> Article | None:
 def article_record(article: Article) -> dict[str, Any]:
     """An article's compared fields as expected.json holds them."""
     record = asdict(article)
-    record["links"] = [asdict(link) for link in article.links]
     return {name: record[name] for name in COMPARED}
-
-
-def plain_trafilatura(case: Case) -> dict[str, Any] | None:
-    """What trafilatura alone (with its metadata) says, mapped onto newsbot's fields."""
-    doc = trafilatura.bare_extraction(case.page, url=case.meta["url"], with_metadata=True)
-    if not isinstance(doc, Document) or not doc.text:
-        return None
-    split = [a.strip() for a in (doc.author or "").split(";") if a.strip()]
-    tags = [t.strip() for t in (doc.tags or []) if t.strip()] if isinstance(doc.tags, list) else []
-    return {
-        "url": case.meta["url"],
-        "canonical_url": doc.url,
-        "title": doc.title,
-        "teaser": doc.description or "",
-        "authors": split,
-        "published_at": to_iso8601(doc.date or "") or doc.date,
-        "modified_at": None,
-        "language": doc.language,
-        "section": None,
-        "tags": tags,
-        "image_url": doc.image,
-        "site": None,
-        "story_id": None,
-        "event_id": None,
-        "sources": [],
-        "captions": [],
-        "links": [],
-        "text": doc.text,
-    }
-
-
-def _tokens(text: str) -> Counter[str]:
-    return Counter(_WORD.findall(text.casefold()))
 
 
 @dataclass
 class Scores:
-    """Scores of one extractor over the corpus."""
+    """One extractor's scores over the fixture cases of a folder."""
 
+    extractor: str = "newsbot"
     cases: int = 0
     detection: int = 0  # cases where "article or not" was right
     fields: Counter[str] = field(default_factory=Counter)  # exact matches per field
@@ -142,23 +139,29 @@ class Scores:
     found_tokens: int = 0
     common_tokens: int = 0
     leaks: int = 0  # must_not_contain snippets found in a text
+    cpu: float = 0.0
 
-    def add(self, case: Case, got: dict[str, Any] | None, text: str) -> None:
+    def add(self, case: Case, got: dict[str, Any] | None, text: str) -> list[str]:
+        """Count one case; the compared fields that differ from expected.json."""
         self.cases += 1
         self.detection += (got is None) == (case.expected is None)
         if case.expected is None:
-            return
+            return []
         self.articles += 1
+        wrong = []
         for name in COMPARED:
             if got is not None and got.get(name) == case.expected.get(name):
                 self.fields[name] += 1
+            elif reads_field(self.extractor, name):
+                wrong.append(name)
         # Subheadings are the article's own text too; they are listed apart from paragraphs.
-        truth = _tokens("\n".join([*case.meta.get("body", []), *case.meta.get("subheads", [])]))
-        found = _tokens(text)
+        truth = tokens("\n".join([*case.meta.get("body", []), *case.meta.get("subheads", [])]))
+        found = tokens(text)
         self.true_tokens += sum(truth.values())
         self.found_tokens += sum(found.values())
         self.common_tokens += sum((truth & found).values())
         self.leaks += sum(1 for s in case.meta.get("must_not_contain", []) if s in text)
+        return wrong
 
     @property
     def precision(self) -> float:
@@ -177,8 +180,13 @@ class Scores:
         return self.fields[name] / self.articles if self.articles else 0.0
 
     def summary(self) -> dict[str, float]:
-        """The scores the floor keeps: per-field accuracy, detection, body F1, leaks."""
-        out = {f"field:{name}": round(self.accuracy(name), 4) for name in COMPARED}
+        """The scores the floor keeps: per-field accuracy (the fields this extractor reads),
+        detection, body precision/recall/F1, leaks."""
+        out = {
+            f"field:{name}": round(self.accuracy(name), 4)
+            for name in COMPARED
+            if reads_field(self.extractor, name)
+        }
         out["detection"] = round(self.detection / self.cases, 4) if self.cases else 0.0
         out["body_precision"] = round(self.precision, 4)
         out["body_recall"] = round(self.recall, 4)
@@ -188,48 +196,127 @@ class Scores:
 
 
 @dataclass(frozen=True)
-class Evaluation:
-    newsbot: Scores
-    trafilatura: Scores
+class CaseEvaluation:
+    """The three extractors' scores over a folder's fixture cases, and newsbot's misses."""
+
+    scores: dict[str, Scores]
     cases: int
+    misses: dict[str, list[str]]  # case → what newsbot got wrong (fields, or detection)
+
+    @property
+    def newsbot(self) -> Scores:
+        return self.scores["newsbot"]
+
+    @property
+    def trafilatura(self) -> Scores:
+        return self.scores["trafilatura"]
 
 
-def evaluate(folder: Path) -> Evaluation:
-    """Run both extractors over every case of ``folder``."""
-    ours, plain = Scores(), Scores()
-    cases = load_cases(folder)
-    for case in cases:
-        article = extract_case(case)
-        ours.add(
-            case, article_record(article) if article else None, article.text if article else ""
-        )
-        other = plain_trafilatura(case)
-        plain.add(case, other, other["text"] if other else "")
-    return Evaluation(ours, plain, len(cases))
+def evaluate_cases(cases: list[Case]) -> CaseEvaluation:
+    """Run the three extractors over every case."""
+    scores = {name: Scores(name) for name in EXTRACTORS}
+    misses: dict[str, list[str]] = {}
+    for turn, case in enumerate(cases):
+        for name, reading in read_all(case_page(case), turn).items():
+            scores[name].cpu += reading.cpu
+            got = _compared(reading)
+            wrong = scores[name].add(case, got, reading.text)
+            if name != "newsbot":
+                continue
+            if (got is None) != (case.expected is None):
+                wrong = ["refused: " + reading.reason] if got is None else ["not an article"]
+            if wrong:
+                misses[case.name] = wrong
+    return CaseEvaluation(scores, len(cases), misses)
 
 
-def format_table(result: Evaluation) -> str:
-    """The side-by-side table the eval command prints."""
-    ours, plain = result.newsbot.summary(), result.trafilatura.summary()
+def _compared(reading: Reading) -> dict[str, Any] | None:
+    if reading.fields is None:
+        return None
+    return {name: reading.fields.get(name) for name in COMPARED if name in reading.fields}
+
+
+def format_table(result: CaseEvaluation, folder: Path | str = "") -> str:
+    """The side-by-side table of a folder's fixture cases ("n/a": a field the extractor
+    cannot read)."""
+    summaries = {name: result.scores[name].summary() for name in EXTRACTORS}
+    base = result.trafilatura.cpu or 1e-9
+    prefix = f"{folder}: " if folder else ""
     lines = [
-        f"{result.cases} cases, {result.newsbot.articles} articles",
-        f"{'':22} {'newsbot':>9} {'trafilatura':>12}",
+        f"{prefix}{result.cases} fixture cases, {result.newsbot.articles} articles",
+        f"{'':24}" + "".join(f"{HEADINGS[n][0]:>16}" for n in EXTRACTORS),
+        f"{'':24}" + "".join(f"{HEADINGS[n][1]:>16}" for n in EXTRACTORS),
     ]
-    for key in ours:
-        a, b = ours[key], plain[key]
-        fmt = "{:>9d} {:>12d}" if key == "leaks" else "{:>9.1%} {:>12.1%}"
-        lines.append(f"{key.removeprefix('field:'):22} " + fmt.format(a, b))
+    for key in summaries["newsbot"]:
+        cells = []
+        for name in EXTRACTORS:
+            value = summaries[name].get(key)
+            if value is None:
+                cells.append("n/a")
+            else:
+                cells.append(f"{int(value)}" if key == "leaks" else f"{value:.1%}")
+        lines.append(f"{key.removeprefix('field:'):24}" + "".join(f"{c:>16}" for c in cells))
+    ratios = [f"{result.scores[n].cpu / base:.2f}×" for n in EXTRACTORS]
+    lines.append(f"{'CPU time vs trafilatura':24}" + "".join(f"{c:>16}" for c in ratios))
     return "\n".join(lines)
 
 
+def format_misses(result: CaseEvaluation) -> str:
+    """One line per case where newsbot's output differs from expected.json (``-v``)."""
+    return "\n".join(f"{case}: {', '.join(what)}" for case, what in result.misses.items())
+
+
+@dataclass(frozen=True)
+class FolderEvaluation:
+    """A folder's fixture cases and real pages, each scored (None: the folder has none)."""
+
+    folder: Path
+    cases: CaseEvaluation | None
+    real: RealEvaluation | None
+
+    def summary(self) -> dict[str, float]:
+        """newsbot's scores as the floor keys them (fixture keys, then ``real:`` keys)."""
+        out = self.cases.newsbot.summary() if self.cases else {}
+        return out | (self.real.summary() if self.real else {})
+
+
+@cache
+def _warm() -> None:
+    warm_up()
+
+
+def evaluate(folder: Path) -> FolderEvaluation:
+    """Score newsbot and plain trafilatura (both ways) over everything ``folder`` holds."""
+    cases = find_cases(folder)
+    pages = load_real_pages(folder)
+    if not cases and not pages:
+        raise EvalError(
+            f"{folder} holds no fixture cases (page.html, meta.json, expected.json) "
+            "or real pages (page.html.gz, truth.json)"
+        )
+    _warm()
+    return FolderEvaluation(
+        folder,
+        evaluate_cases(cases) if cases else None,
+        evaluate_real(folder, pages) if pages else None,
+    )
+
+
+# --- the floor ------------------------------------------------------------------------------
+
+
 def below_floor(scores: dict[str, float], floor: dict[str, float]) -> list[str]:
-    """The scores that fell below the floor (leaks: rose above it), as readable lines."""
+    """The scores that fell below the floor (counts of failures: rose above it), and those the
+    floor names but the evaluation no longer gives (a renamed field must not drop its floor
+    silently), as readable lines."""
     out = []
     for key, minimum in floor.items():
         value = scores.get(key)
         if value is None:
+            out.append(f"{key}: not scored any more (floor {minimum})")
             continue
-        if (key == "leaks" and value > minimum) or (key != "leaks" and value < minimum):
+        worse = value > minimum if key in LOWER_IS_BETTER else value < minimum
+        if worse:
             out.append(f"{key}: {value} (floor {minimum})")
     return out
 
@@ -240,7 +327,7 @@ def raised_floor(scores: dict[str, float], floor: dict[str, float]) -> dict[str,
     for key, value in scores.items():
         if key not in out:
             out[key] = value
-        elif key == "leaks":
+        elif key in LOWER_IS_BETTER:
             out[key] = min(out[key], value)
         else:
             out[key] = max(out[key], value)
@@ -248,10 +335,16 @@ def raised_floor(scores: dict[str, float], floor: dict[str, float]) -> dict[str,
 
 
 def read_floor(folder: Path) -> dict[str, float]:
+    """The folder's recorded floor ({} when none is recorded)."""
     path = folder / FLOOR_FILE
     if not path.exists():
         return {}
-    data: dict[str, float] = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise EvalError(f"{path}: unreadable ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, int | float) for v in data.values()):
+        raise EvalError(f"{path}: not an object of scores")
     return data
 
 
@@ -260,13 +353,43 @@ def write_floor(folder: Path, floor: dict[str, float]) -> None:
     (folder / FLOOR_FILE).write_text(text + "\n", encoding="utf-8")
 
 
-def regenerate(folder: Path) -> Iterator[str]:
-    """Rewrite every case's expected.json from newsbot's current output, for review with
-    ``git diff``; yields the names of the cases whose expectation changed."""
-    for case in load_cases(folder):
+# --- reviewed updates of expected output ----------------------------------------------------
+
+
+def _dump(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def patch_path(path: Path) -> str:
+    """``path`` as a patch names it: relative to the git repository holding it (apply from its
+    top folder), else to the current folder."""
+    path = path.resolve()
+    for parent in path.parents:
+        if (parent / ".git").exists():
+            return path.relative_to(parent).as_posix()
+    return Path(os.path.relpath(path)).as_posix()
+
+
+def expected_diffs(cases: list[Case]) -> Iterator[tuple[str, str]]:
+    """For each case whose newsbot output differs from its expected.json: the case's name and a
+    unified diff (``a/…`` ``b/…`` paths, see :func:`patch_path`) that turns expected.json into
+    that output. Nothing is written: a person reads the diff and applies what is right."""
+    for case in cases:
         article = extract_case(case)
-        record = {"article": article_record(article) if article else None}
-        if record["article"] != case.expected:
-            text = json.dumps(record, indent=2, ensure_ascii=False)
-            (case.folder / "expected.json").write_text(text + "\n", encoding="utf-8")
-            yield case.name
+        new = _dump({"article": article_record(article) if article else None})
+        file = case.folder / "expected.json"
+        old = file.read_text(encoding="utf-8")
+        if new == old:
+            continue
+        name = patch_path(file)
+        diff = difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+        )
+        # A file not ending in a newline gets the marker patch tools expect after its last line.
+        yield (
+            case.name,
+            "".join(
+                line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                for line in diff
+            ),
+        )

@@ -99,9 +99,9 @@ class Article:
     tags: list[str] = field(default_factory=list)
     image_url: str | None = None
     site: str = "generic"
-    #: The site's own identifiers of the story and of the news event it belongs to.
-    story_id: str | None = None
-    event_id: str | None = None
+    #: Fields only some sites have, named by their profile's ``[meta]`` table and read from
+    #: the page's meta tags (Euronews: ``story_id``, ``event_id``); only those the page gives.
+    extras: dict[str, str] = field(default_factory=dict)
     #: News agencies the article names as sources ("Weitere Quellen • AP, dpa" → AP, dpa).
     sources: list[str] = field(default_factory=list)
     #: Picture captions (lead picture first): never part of ``text``.

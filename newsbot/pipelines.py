@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from scrapy import signals
@@ -27,6 +29,7 @@ from newsbot.items import Article, Capture, NotArticle
 from newsbot.middlewares import FrontierMiddleware
 from newsbot.pool import ExtractionPool, WorkerError
 from newsbot.recrawl import next_due, parse_schedule
+from newsbot.spiders.loader import apply_profile_setting
 from newsbot.worker import TIMEOUT_REASON, Done, extract_capture
 
 logger = logging.getLogger(__name__)
@@ -58,24 +61,29 @@ class ExtractPipeline:
     crawler process itself, for debugging). Extraction is CPU-bound Python, so threads would not
     help. ``NEWSBOT_EXTRACT_TIMEOUT``: seconds one page may take in a worker (0 = no limit).
     Captures that are not article pages pass through untouched; a page no worker could extract
-    (its worker died) is kept as a capture with the reason.
+    (its worker died) is kept as a capture with the reason. ``NEWSBOT_PROFILES``: the folders
+    of a user's site profiles, read here and in the workers alike.
     """
 
-    def __init__(self, crawler: Crawler, workers: int, timeout: float) -> None:
+    def __init__(
+        self, crawler: Crawler, workers: int, timeout: float, profile_dirs: Sequence[Path] = ()
+    ) -> None:
         self.crawler = crawler
         self.workers = workers
         self.timeout = timeout
+        self.profile_dirs = tuple(profile_dirs)
         self.pool: ExtractionPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         workers = crawler.settings.getint("NEWSBOT_EXTRACT_WORKERS", 0)
         timeout = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIMEOUT", 20.0)
-        return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout)
+        dirs = apply_profile_setting(crawler.settings)
+        return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout, dirs)
 
     def _pool(self) -> ExtractionPool:
         if self.pool is None:
-            self.pool = ExtractionPool(self.workers)
+            self.pool = ExtractionPool(self.workers, profile_dirs=self.profile_dirs)
         return self.pool
 
     def open_spider(self) -> None:

@@ -13,7 +13,8 @@ that dies costs the page
 it was working on (that page gets the reason), never the pages queued behind it; a worker that
 stops answering for longer than a page's time limit plus a grace period is killed as if it had
 timed out. A pool whose workers cannot even start fails every page with the reason at once
-instead of starting workers forever.
+instead of starting workers forever. Workers read a user's site profiles from the folders the
+pool is given (``NEWSBOT_PROFILES`` in their environment), the crawler's own.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ import signal
 import subprocess
 import sys
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsbot.items import Capture
+from newsbot.sites.registry import PROFILES_VARIABLE
 from newsbot.worker import HEADER, READY, TIMEOUT_REASON, Done, frame
 
 logger = logging.getLogger(__name__)
@@ -90,13 +93,24 @@ def describe_exit(code: int | None) -> str:
 class ExtractionPool:
     """``workers`` extraction processes for the running event loop. A page's extraction is
     :meth:`extract`; :meth:`close` ends the workers. ``grace``: seconds past a page's time limit
-    before its worker is killed (its own SIGALRM should have stopped it long before)."""
+    before its worker is killed (its own SIGALRM should have stopped it long before).
+    ``profile_dirs``: the folders of a user's site profiles the workers read (None: whatever
+    ``NEWSBOT_PROFILES`` says in this process's environment)."""
 
-    def __init__(self, workers: int, *, grace: float = 10.0) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        grace: float = 10.0,
+        profile_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    ) -> None:
         if workers < 1:
             raise ValueError(f"an extraction pool needs at least one worker, not {workers}")
         self.size = workers
         self.grace = grace
+        self.profile_dirs = (
+            None if profile_dirs is None else os.pathsep.join(os.fspath(d) for d in profile_dirs)
+        )
         self.workers: list[_Worker] = []
         self.pending: deque[_Job] = deque()
         self.broken: str | None = None
@@ -175,6 +189,8 @@ class ExtractionPool:
         root = str(Path(__file__).resolve().parent.parent)
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (root, env.get("PYTHONPATH"))))
+        if self.profile_dirs is not None:
+            env[PROFILES_VARIABLE] = self.profile_dirs
         process = subprocess.Popen(
             [sys.executable, "-c", _WORKER_MAIN, str(os.getpid())],
             stdin=subprocess.PIPE,

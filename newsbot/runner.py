@@ -1,7 +1,9 @@
 """Running a crawl from Python: settings from newsbot.settings plus overrides, checked inputs.
 
-Bad inputs (unknown site or edition, unusable archive, malformed base URL) raise
-:class:`CrawlSetupError` before Scrapy starts, so the command line can say so in one line.
+Bad inputs (unknown site or edition, a broken profile, unusable archive, malformed base URL)
+raise :class:`CrawlSetupError` before Scrapy starts, so the command line can say so in one line.
+A site is any profile, bundled or in a folder of ``NEWSBOT_PROFILES`` (the setting, else the
+environment variable).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from scrapy.settings import Settings
 from newsbot import settings as default_settings
 from newsbot.archive import Archive, ArchiveError, crawl_lock
 from newsbot.sites import ProfileError, load_profile
+from newsbot.spiders.loader import apply_profile_setting
 
 if TYPE_CHECKING:
     from newsbot.demo import DemoServer
@@ -100,8 +103,9 @@ def check_crawl(
     editions: Sequence[str],
     base_url: str | None,
     urls: Sequence[str] = (),
-) -> None:
-    """Raise CrawlSetupError unless the site, editions, URLs and archive are all usable."""
+) -> dict[str, str]:
+    """The root URL of each edition to crawl; raises CrawlSetupError unless the site, its
+    profile, editions, URLs and archive are all usable."""
     try:
         profile = load_profile(site)
         if base_url is not None and not _web_url(base_url):
@@ -110,8 +114,10 @@ def check_crawl(
             if not _web_url(url):
                 raise CrawlSetupError(f"--url must be an http(s) URL, not {url!r}")
         if profile.editions:
-            profile.edition_roots(editions, base_url)
-        elif not base_url:
+            roots = profile.edition_roots(editions, base_url)
+        elif base_url:
+            roots = {"site": base_url.rstrip("/")}
+        else:
             raise CrawlSetupError(f"site {site!r} has no editions of its own: give --base-url")
         with Archive.open(archive):
             pass
@@ -122,6 +128,7 @@ def check_crawl(
         crawl_lock(archive).release()
     except ArchiveError as exc:
         raise ArchiveBusyError(str(exc)) from None
+    return roots
 
 
 def run_crawl(
@@ -135,9 +142,16 @@ def run_crawl(
 ) -> CrawlOutcome:
     """Crawl ``site`` into ``archive`` in this process (starts and stops the reactor: once per
     process, as always with Scrapy)."""
-    check_crawl(site, archive=archive, editions=editions, base_url=base_url, urls=urls)
-    local = LOCAL_SETTINGS if base_url and is_loopback(base_url) else {}
-    merged = build_settings({**local, **(settings or {}), "NEWSBOT_ARCHIVE": archive})
+    merged = build_settings({**(settings or {}), "NEWSBOT_ARCHIVE": archive})
+    try:
+        apply_profile_setting(merged)
+    except ProfileError as exc:
+        raise CrawlSetupError(str(exc)) from None
+    roots = check_crawl(site, archive=archive, editions=editions, base_url=base_url, urls=urls)
+    if all(is_loopback(root) for root in roots.values()):
+        # A site on this machine (a mirror, the demo site): no politeness delays. The caller's
+        # own settings still win.
+        merged.update(LOCAL_SETTINGS, priority="project")
     process = CrawlerProcess(merged)
     crawler = process.create_crawler(site)
     started = time.monotonic()

@@ -6,6 +6,9 @@ Everything newsbot adds is prefixed ``NEWSBOT_``; the command line maps its flag
 from newsbot import __version__
 
 BOT_NAME = "newsbot"
+# Every site profile is a spider named by its slug (no Python file per site); spiders written
+# in Python still load from SPIDER_MODULES.
+SPIDER_LOADER_CLASS = "newsbot.spiders.loader.ProfileSpiderLoader"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 
@@ -64,6 +67,9 @@ ITEM_PIPELINES = {
 
 # The SQLite archive every crawl writes to.
 NEWSBOT_ARCHIVE = "archive/newsbot.db"
+# Folders of your own site profiles (*.toml), beside the bundled ones, separated by os.pathsep
+# (":" on Linux); empty: the NEWSBOT_PROFILES environment variable, if set.
+NEWSBOT_PROFILES = ""
 # Extraction processes: 0 = one per core, -1 = in the crawler process (debugging).
 NEWSBOT_EXTRACT_WORKERS = 0
 # Seconds one page may take to extract before it is recorded as an error and skipped.

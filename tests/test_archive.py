@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -631,3 +632,107 @@ def test_background_checkpoints_copy_the_log_into_the_file_while_the_crawl_write
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert db.execute("select count(*) from captures").fetchone()[0] == 40
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
+
+
+# -- extras ---------------------------------------------------------------------------------
+
+
+def test_extras_are_kept_as_a_mapping(archive: Archive) -> None:
+    url = "https://www.euronews.com/2026/11/24/wahl"
+    ids = {"story_id": "9701001", "event_id": "2890001"}
+    article = make_article(url, extras=ids)
+    archive.save_capture(make_capture(url, b"<p>v1</p>"), run_id=None, article=article)
+    stored = archive.get_article(url)
+    assert stored is not None and stored["extras"] == ids
+    assert "story_id" not in stored  # no column of one site's own any more
+    again = make_article(url, extras={"story_id": "9701001", "event_id": "2890002"})
+    assert archive.save_article(again, capture_id=1) == "changed"
+
+
+def hash_before_extras(article: Article) -> str:
+    """The content hash as newsbot computed it while story_id and event_id were columns (up to
+    migration 0004): every field but url and extractor_version, and the links."""
+    payload = {
+        "site": article.site,
+        "language": article.language,
+        "title": article.title,
+        "teaser": article.teaser,
+        "text": article.text,
+        "authors": article.authors,
+        "published_at": article.published_at,
+        "modified_at": article.modified_at,
+        "section": article.section,
+        "tags": article.tags,
+        "image_url": article.image_url,
+        "story_id": article.extras.get("story_id"),
+        "event_id": article.extras.get("event_id"),
+        "sources": article.sources,
+        "captions": article.captions,
+        "canonical_url": article.canonical_url,
+        "links": [[k.kind, k.url, k.anchor_text, k.label, k.position] for k in article.links],
+    }
+    encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def test_upgrade_moves_story_and_event_ids_into_extras(tmp_path: Path) -> None:
+    from sqlite_utils import Database
+
+    path = tmp_path / "old.db"
+    db = Database(raw(path))
+    ARCHIVE_MIGRATIONS.apply(db, stop_before="0005_article_extras")
+    base = "https://www.euronews.com/2026/11/2"
+    both = make_article(base + "4/a", extras={"story_id": "9701001", "event_id": "2890001"})
+    story_only = make_article(base + "4/b", extras={"story_id": "9701002"})
+    neither = make_article(base + "5/c", site="generic", links=[])
+    for n, article in enumerate((both, story_only, neither), start=1):
+        # As the newsbot of migration 0004 wrote them.
+        db.execute(
+            "INSERT INTO captures (site, kind, url, final_url, status, fetched_at)"
+            " VALUES (?, 'article', ?, ?, 200, '2026-11-25T09:00:00+00:00')",
+            [article.site, article.url, article.url],
+        )
+        row = [article.canonical_url, article.url, n, article.site, article.title,
+               article.teaser, article.text, json.dumps(article.tags), "0.9",
+               hash_before_extras(article), article.extras.get("story_id"),
+               article.extras.get("event_id")]  # fmt: skip
+        for table, first in (("articles", "first_seen_at"), ("article_versions", "version")):
+            db.execute(
+                f"INSERT INTO {table} (canonical_url, url, capture_id, site, title, teaser, text,"
+                f" tags, extractor_version, content_hash, story_id, event_id, {first},"
+                " extracted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*row, 1 if table == "article_versions" else "2026-11-25T09:00:00+00:00",
+                 "2026-11-25T09:00:05+00:00"],
+            )  # fmt: skip
+    db.conn.commit()
+    db.close()
+
+    with Archive.open(path, clock=Clock()) as archive:
+        for article in (both, story_only, neither):
+            stored = archive.get_article(article.canonical_url)
+            assert stored is not None and stored["extras"] == article.extras
+            (version,) = archive.article_history(article.canonical_url)
+            assert version.article.extras == article.extras
+            # Extracted the same again after the upgrade: nothing changed, no new version.
+            saved = archive.save_article(
+                replace(article, extractor_version="2"), capture_id=stored["capture_id"]
+            )
+            assert saved == "unchanged"
+        assert {hit.url for hit in archive.search("Bürgermeister")} == {
+            both.canonical_url, story_only.canonical_url, neither.canonical_url
+        }  # fmt: skip
+        # The search index still follows changes.
+        changed = replace(neither, text="Die Stadtwerke erhöhen die Preise für Fernwärme.")
+        assert archive.save_article(changed, capture_id=3) == "changed"
+        assert [hit.url for hit in archive.search("Fernwärme")] == [neither.canonical_url]
+        assert archive._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with raw(path) as conn:
+        for table in ("articles", "article_versions"):
+            columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            assert "extras" in columns and not {"story_id", "event_id"} & columns
+        # Run again, the migration changes nothing.
+        before = conn.execute("SELECT id, extras FROM articles ORDER BY id").fetchall()
+        from newsbot.archive.migrations import article_extras
+
+        article_extras(Database(conn))
+        assert conn.execute("SELECT id, extras FROM articles ORDER BY id").fetchall() == before

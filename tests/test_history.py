@@ -144,6 +144,7 @@ def test_version_changes_names_what_changed_in_words() -> None:
         ({"links": []}, "links 1 → 0"),
         ({"captions": ["Ein Foto"]}, "captions 0 → 1"),
         ({"section": "europe"}, "section none → europe"),
+        ({"extras": {"story_id": "9701001"}}, "extras changed (story_id none → 9701001)"),
         ({"url": URL + "?ref=rss"}, None),  # the page it was read from is not the article
     ],
 )
@@ -261,3 +262,21 @@ def test_upgrade_makes_existing_articles_version_1(tmp_path: Path) -> None:
         )
         assert [v.version for v in archive.article_history(URL)] == [1, 2]
         assert archive._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_change_of_extras_names_the_extras_that_changed(tmp_path: Path) -> None:
+    older = replace(V1, extras={"story_id": "9701001", "event_id": "2890001"})
+    newer = replace(V1, extras={"story_id": "9701001", "event_id": "2890002", "page": "3"})
+    assert version_changes(older, newer) == [
+        "extras changed (event_id 2890001 → 2890002, page none → 3)"
+    ]
+    with Archive.open(tmp_path / "a.db", clock=Clock()) as archive:
+        for when, article in (
+            ("2026-11-24T09:00:00+00:00", older),
+            ("2026-11-25T09:00:00+00:00", newer),
+        ):
+            archive.save_capture(capture(when.encode(), when), run_id=None, article=article)
+        assert [v.article.extras for v in archive.article_history(URL)] == [
+            older.extras,
+            newer.extras,
+        ]

@@ -8,7 +8,16 @@ import pytest
 import newsbot
 
 CORE = ("extract", "archive", "sites", "demo")
-CORE_MODULES = ("items.py", "discover.py", "normalize.py", "worker.py", "recrawl.py", "evaluate.py")
+CORE_MODULES = (
+    "items.py",
+    "discover.py",
+    "normalize.py",
+    "worker.py",
+    "recrawl.py",
+    "evaluate.py",
+    "evaluate_real.py",
+    "evaluate_runs.py",
+)
 PACKAGE = Path(newsbot.__file__).parent
 
 

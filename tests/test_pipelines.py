@@ -18,9 +18,10 @@ from newsbot.demo import DemoSite
 from newsbot.extract import Article, extract_article
 from newsbot.items import Capture
 from newsbot.pipelines import ArchivePipeline, ExtractPipeline, RelatedLinksPipeline
-from newsbot.spiders.euronews import EuronewsSpider
+from newsbot.spiders.loader import spider_class
 
 BASE = "http://127.0.0.1:8000"
+EuronewsSpider = spider_class("euronews")
 
 
 def make_crawler(tmp_path: Path, **settings: Any) -> Crawler:

@@ -147,3 +147,85 @@ def test_a_broken_crop_names_its_key(tmp_path: Path) -> None:
     broken.write_text(source.replace(old, 'crop = { tag = "article", class = "a b" }'), "utf-8")
     with pytest.raises(ProfileError, match=r"key 'parse\.crop\.tag' and 'class' must be"):
         load_profile_file(broken)
+
+
+# -- editions under a path, extras ---------------------------------------------------------
+
+PATHED = """
+slug = "pathed"
+domains = ["news.example"]
+[editions]
+en = { host = "news.example", language = "en" }
+de = { host = "news.example", path = "/deutsch/", language = "de" }
+es = { host = "news.example", path = "/mundo", language = "es" }
+[urls]
+article = '^/[a-z]+/a-[0-9]+$'
+[meta]
+page_id = ["page-id"]
+"""
+
+
+def pathed(tmp_path: Path, text: str = PATHED) -> Path:
+    path = tmp_path / "pathed.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_editions_under_a_path_have_their_own_roots(tmp_path: Path) -> None:
+    profile = load_profile_file(pathed(tmp_path))
+    roots = profile.edition_roots(["en", "de", "es"])
+    assert roots == {
+        "en": "https://news.example",
+        "de": "https://news.example/deutsch",
+        "es": "https://news.example/mundo",
+    }
+    # The longest root holding a URL is its edition; the path is relative to that root.
+    assert split_root("https://news.example/mundo/politica/a-7", roots) == ("es", "/politica/a-7")
+    assert split_root("https://news.example/deutsch/politik/a-7", roots) == ("de", "/politik/a-7")
+    assert split_root("https://news.example/world/a-7", roots) == ("en", "/world/a-7")
+    assert split_root("https://news.example/mundobueno/a-7", roots) == ("en", "/mundobueno/a-7")
+    assert profile.is_article_path("/politik/a-7")
+    # A mirror puts every edition under its code, whatever its path on the real site.
+    assert profile.edition_roots(["es"], "http://127.0.0.1:9/") == {"es": "http://127.0.0.1:9/es"}
+    assert profile.meta == {"page_id": ("page-id",)}
+
+
+def test_a_profile_may_reach_its_editions_over_http(tmp_path: Path) -> None:
+    profile = load_profile_file(pathed(tmp_path, 'scheme = "http"\n' + PATHED))
+    assert profile.edition_roots(["de"]) == {"de": "http://news.example/deutsch"}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (('path = "/mundo"', 'path = "mundo"'), r"key 'editions\.es\.path' must be a path like"),
+        (('path = "/mundo"', 'path = "/m?x=1"'), r"key 'editions\.es\.path' must be a path like"),
+        (('path = "/mundo"', 'paht = "/mundo"'), r"key 'editions\.es\.paht' is not an edition key"),
+        (
+            ('path = "/mundo"', 'path = "/deutsch"'),
+            r"key 'editions\.es' has the same host and path",
+        ),
+        (
+            ('host = "news.example", p', 'host = "https://news.example", p'),
+            r"key 'editions\.de\.host' must be a host",
+        ),
+        (('page_id = ["', 'title = ["'), r"key 'meta\.title' is an article field of its own"),
+        (('page_id = ["', 'Page-Id = ["'), r"key 'meta\.Page-Id' is not a field name"),
+        (('slug = "pathed"', 'slug = "Pathed News"'), r"key 'slug' must be lower-case"),
+        (("[editions]", 'scheme = "ftp"\n[editions]'), r"key 'scheme' must be https or http"),
+    ],
+)
+def test_a_broken_edition_or_extra_names_its_key(
+    tmp_path: Path, change: tuple[str, str], message: str
+) -> None:
+    old, new = change
+    assert old in PATHED
+    with pytest.raises(ProfileError, match=f"^pathed.toml: {message}"):
+        load_profile_file(pathed(tmp_path, PATHED.replace(old, new, 1)))
+
+
+def test_euronews_reads_its_ids_as_extras() -> None:
+    assert dict(load_profile("euronews").meta) == {
+        "story_id": ("storyid",),
+        "event_id": ("eventid",),
+    }

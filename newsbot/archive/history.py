@@ -48,8 +48,7 @@ _COMPARED = (
     "section",
     "tags",
     "image_url",
-    "story_id",
-    "event_id",
+    "extras",
     "sources",
     "captions",
     "links",
@@ -114,7 +113,7 @@ def record_version(
 def _version_from_row(row: sqlite3.Row) -> ArticleVersion:
     fields: dict[str, Any] = {name: row[name] for name in ARTICLE_COLUMNS}
     for name in ARTICLE_JSON_COLUMNS:
-        fields[name] = from_json(fields[name]) or []
+        fields[name] = from_json(fields[name]) or ({} if name == "extras" else [])
     links = [Link(**link) for link in from_json(row["links"]) or []]
     article = Article(canonical_url=row["canonical_url"], links=links, **fields)
     return ArticleVersion(
@@ -185,6 +184,13 @@ def _describe(name: str, before: Any, after: Any) -> str:
             return f"{name} reordered"
         detail = ", ".join([*(f"+{item}" for item in added), *(f"−{item}" for item in removed)])
         return f"{name} changed ({detail})"
+    if name == "extras":
+        detail = ", ".join(
+            f"{key} {before.get(key) or 'none'} → {after.get(key) or 'none'}"
+            for key in dict.fromkeys([*before, *after])
+            if before.get(key) != after.get(key)
+        )
+        return f"extras changed ({detail})"
     if name in ("captions", "links"):
         if len(before) == len(after):
             return f"{name} changed"

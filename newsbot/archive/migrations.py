@@ -336,3 +336,40 @@ def search_index_in_batches(db: Database) -> None:
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     for statement in _PENDING_SCHEMA:
         db.execute(statement)
+
+
+#: The columns 0002 gave Euronews' ids, which 0005 moves into ``extras``.
+_FORMER_ID_COLUMNS = ("story_id", "event_id")
+
+
+@_migration("0005_article_extras")
+def article_extras(db: Database) -> None:
+    """Fields only some sites have (named by their profile) as one JSON object per article,
+    ``extras``: the story and event ids move there from columns of their own, which go."""
+    for table in ("articles", "article_versions"):
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
+        if not columns:
+            continue
+        if "extras" not in columns:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN extras TEXT NOT NULL DEFAULT '{{}}'")
+        former = [name for name in _FORMER_ID_COLUMNS if name in columns]
+        if not former:
+            continue
+        # Only ids move, no text: the search index's triggers need not hear of it (they
+        # would unindex and queue every article again). Put back as they were.
+        triggers = db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?",
+            [table],
+        ).fetchall()
+        for name, _ in triggers:
+            db.execute(f"DROP TRIGGER {name}")
+        # A JSON merge patch leaves out the members whose value is null: absent ids stay absent.
+        pairs = ", ".join(f"'{name}', {name}" for name in former)
+        db.execute(
+            f"UPDATE {table} SET extras = json_patch(extras, json_object({pairs}))"
+            f" WHERE {' OR '.join(f'{name} IS NOT NULL' for name in former)}"
+        )
+        for name in former:
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
+        for _, sql in triggers:
+            db.execute(sql)

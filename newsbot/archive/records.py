@@ -159,8 +159,8 @@ def unique_links(links: list[Link]) -> list[Link]:
     return list(dict.fromkeys(links))
 
 
-#: Article fields stored in columns of the same name, in this order; the list-valued ones as
-#: JSON. The SQL that writes articles and the content hash are both built from this list.
+#: Article fields stored in columns of the same name, in this order; the list- and mapping-valued
+#: ones as JSON. The SQL that writes articles and the content hash are both built from this list.
 ARTICLE_COLUMNS = (
     "url",
     "site",
@@ -174,22 +174,30 @@ ARTICLE_COLUMNS = (
     "section",
     "tags",
     "image_url",
-    "story_id",
-    "event_id",
+    "extras",
     "sources",
     "captions",
     "extractor_version",
 )
-ARTICLE_JSON_COLUMNS = ("authors", "tags", "sources", "captions")
+ARTICLE_JSON_COLUMNS = ("authors", "tags", "extras", "sources", "captions")
 #: Not part of the content hash: where the page was read from, and which extractor read it
-#: (a new extractor that yields the same article is not a change).
-_UNHASHED = frozenset({"url", "extractor_version"})
+#: (a new extractor that yields the same article is not a change). Extras are hashed one by one.
+_UNHASHED = frozenset({"url", "extractor_version", "extras"})
+#: Extras that were columns of their own before migration 0005, hashed as they were then (None
+#: when absent): an article extracted as before the upgrade keeps its content hash, so that
+#: re-extraction does not report every stored article as changed.
+_FORMER_COLUMNS = ("story_id", "event_id")
+
+
+def _plain(value: Any) -> Any:
+    """A list or mapping field as JSON holds it (mappings with their keys in order)."""
+    return dict(sorted(value.items())) if isinstance(value, Mapping) else list(value)
 
 
 def article_values(article: Article) -> tuple[Any, ...]:
-    """The article's :data:`ARTICLE_COLUMNS` values as stored (lists JSON-encoded)."""
+    """The article's :data:`ARTICLE_COLUMNS` values as stored (lists and extras JSON-encoded)."""
     return tuple(
-        to_json(list(getattr(article, name)))
+        to_json(_plain(getattr(article, name)))
         if name in ARTICLE_JSON_COLUMNS
         else getattr(article, name)
         for name in ARTICLE_COLUMNS
@@ -210,6 +218,8 @@ def article_content_hash(article: Article) -> str:
         for name in ARTICLE_COLUMNS
         if name not in _UNHASHED
     }
+    # Profiles may not name an extra after an article field, so no extra hides a field here.
+    payload.update(dict.fromkeys(_FORMER_COLUMNS), **article.extras)
     payload["canonical_url"] = article.canonical_url
     payload["links"] = [_link_record(link) for link in unique_links(article.links)]
     encoded = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

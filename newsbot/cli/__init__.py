@@ -32,5 +32,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         fail(exc.format_message())
     except click.exceptions.Abort:
         fail("interrupted", code=130)
+    except Exception as exc:
+        # A broken site profile (a user's, from NEWSBOT_PROFILES) can surface in any command
+        # that reads profiles. Imported only here: most commands never load newsbot.sites.
+        from newsbot.sites import ProfileError
+
+        if not isinstance(exc, ProfileError):
+            raise
+        fail(str(exc))
     if isinstance(code, int) and code:
         sys.exit(code)

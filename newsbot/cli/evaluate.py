@@ -1,4 +1,5 @@
-"""newsbot eval: extraction quality over the fixture corpus, against a floor that only rises."""
+"""newsbot eval: extraction quality over fixture cases and real pages, against a floor that only
+rises; reviewed updates of expected output as diffs."""
 
 from __future__ import annotations
 
@@ -9,41 +10,114 @@ import click
 
 from newsbot.cli.common import cli, fail
 
+#: What ``newsbot eval`` scores when given no folder: the project's two corpora.
+DEFAULT_FOLDERS = (Path("tests/fixtures/extract"), Path("tests/fixtures/realpages"))
+
 
 @cli.command("eval")
-@click.argument("fixtures", default="tests/fixtures/extract", type=click.Path(path_type=Path))
-@click.option("--check", is_flag=True, help="Exit 1 when a score falls below the recorded floor.")
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--raise-floor", is_flag=True, help="Record the scores that beat the floor (never lowers it)."
-)
-@click.option(
-    "--regenerate",
+    "--check",
     is_flag=True,
-    help="Rewrite each expected.json from newsbot's current output, for review with git diff.",
+    help="Exit 1 when a score of newsbot falls below a folder's recorded floor (floor.json).",
 )
-def evaluate_command(fixtures: Path, check: bool, raise_floor: bool, regenerate: bool) -> None:
-    """Score newsbot and plain trafilatura side by side over the FIXTURES cases: per-field
-    accuracy, article detection, body precision/recall/F1, furniture leaks."""
+@click.option(
+    "--raise-floor",
+    is_flag=True,
+    help="Record newsbot's scores in each folder's floor.json where they beat it (never lowers).",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Print a unified diff for each fixture case whose output differs from its "
+    "expected.json (to read, then apply by hand with git apply); scores nothing.",
+)
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also list each real page's body F1 per extractor, why newsbot refused a page, where "
+    "the truth may miss text both extractors found, and the fixture cases newsbot gets wrong.",
+)
+def evaluate_command(
+    folders: tuple[Path, ...], check: bool, raise_floor: bool, show_diff: bool, verbose: bool
+) -> None:
+    """Score newsbot beside plain trafilatura (its default options, and the options newsbot
+    hands it) over each FOLDER: fixture cases (page.html, meta.json, expected.json) and real
+    pages (page.html.gz, truth.json). Default: tests/fixtures/extract and
+    tests/fixtures/realpages."""
     from newsbot import evaluate as ev
 
+    if check and raise_floor:
+        fail("--check and --raise-floor go in separate runs")
+    if show_diff and (check or raise_floor):
+        fail("--diff only prints diffs: run --check or --raise-floor without it")
     try:
-        if regenerate:
-            changed = list(ev.regenerate(fixtures))
-            click.echo(
-                f"{len(changed)} expected.json rewritten" + "".join(f"\n  {n}" for n in changed)
-            )
+        if show_diff:
+            _print_diffs(folders or DEFAULT_FOLDERS)
             return
-        result = ev.evaluate(fixtures)
+        results = [ev.evaluate(folder) for folder in folders or DEFAULT_FOLDERS]
+        floors = {r.folder: ev.read_floor(r.folder) for r in results}
     except ev.EvalError as exc:
         fail(str(exc))
-    click.echo(ev.format_table(result))
-    scores, floor = result.newsbot.summary(), ev.read_floor(fixtures)
+    from newsbot.evaluate_real import format_real_pages, format_real_table
+
+    blocks = []
+    for result in results:
+        if result.cases:
+            blocks.append(ev.format_table(result.cases, result.folder))
+            if verbose and result.cases.misses:
+                blocks.append(ev.format_misses(result.cases))
+        if result.real:
+            blocks.append(format_real_table(result.real))
+            if verbose:
+                blocks.append(format_real_pages(result.real))
+    click.echo("\n\n".join(blocks))
     if raise_floor:
-        ev.write_floor(fixtures, ev.raised_floor(scores, floor))
-        click.echo(f"floor recorded in {fixtures / ev.FLOOR_FILE}")
+        for result in results:
+            ev.write_floor(result.folder, ev.raised_floor(result.summary(), floors[result.folder]))
+            click.echo(f"floor recorded in {result.folder / ev.FLOOR_FILE}")
     elif check:
-        problems = ev.below_floor(scores, floor)
-        if problems:
-            click.echo("below the floor: " + "; ".join(problems), err=True)
+        failed = False
+        for result in results:
+            floor = floors[result.folder]
+            if not floor:
+                click.echo(
+                    f"{result.folder}: no floor recorded (newsbot eval {result.folder} "
+                    "--raise-floor)",
+                    err=True,
+                )
+                failed = True
+                continue
+            problems = ev.below_floor(result.summary(), floor)
+            if problems:
+                click.echo(f"{result.folder}: below the floor: " + "; ".join(problems), err=True)
+                failed = True
+        if failed:
             sys.exit(1)
         click.echo("every score is at or above the floor")
+
+
+def _print_diffs(folders: tuple[Path, ...]) -> None:
+    from newsbot import evaluate as ev
+
+    cases = [case for folder in folders for case in ev.find_cases(folder)]
+    if not cases:
+        fail(
+            f"{', '.join(map(str, folders))}: no fixture cases (page.html, meta.json, "
+            "expected.json) to compare"
+        )
+    changed = []
+    for name, diff in ev.expected_diffs(cases):
+        click.echo(diff, nl=False)
+        changed.append(name)
+    click.echo(
+        f"{len(changed)} of {len(cases)} expected.json differ from newsbot's output"
+        + (
+            ": read the diff, then `git apply` what is right from the repository's top folder"
+            if changed
+            else ""
+        ),
+        err=True,
+    )

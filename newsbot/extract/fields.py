@@ -11,6 +11,7 @@ from typing import Any
 from lxml import etree
 
 from newsbot.extract.authors import marked_byline, page_authors
+from newsbot.extract.credits import byline_agencies, labelled_sources, split_agencies
 from newsbot.extract.dates import most_precise
 from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_urls
@@ -89,18 +90,19 @@ def _shown_date(scope: Any) -> str | None:
     return None
 
 
-def _byline_authors(scope: Any) -> list[str]:
-    """Authors from a byline that no markup names ("Von <a>Euronews</a>", "By Jane Doe and
-    John Roe"): the first short element that starts with a byline word."""
+def _byline_authors(scope: Any) -> tuple[list[str], list[str]]:
+    """Authors and agencies from a byline that no markup names ("Von <a>Euronews</a>", "By Jane
+    Doe and John Roe with AP"): the first short element that starts with a byline word."""
     for el in scope.iter("div", "p", "span", "address"):
         text = normalize_space(el.text_content())
         if len(text) > 100 or not byline_match(text):
             continue
-        names = [normalize_space(a.text_content()) for a in el.iter("a")]
-        names = [n for n in names if n] or split_names(byline_match(text) or "")
-        if names:
-            return names
-    return []
+        names, agencies = split_agencies(byline_match(text) or "")
+        linked = [normalize_space(a.text_content()) for a in el.iter("a")]
+        found = [n for n in linked if n] or split_names(names)
+        if found:
+            return found, agencies
+    return [], []
 
 
 def load_fields(
@@ -126,9 +128,16 @@ def load_fields(
     # The page's standfirst element is whole; descriptions in meta tags are often cut short.
     standfirst = _select(scope, profile, "teaser", index)
     loader.add_value("teaser", [*standfirst, *whole_teaser(descriptions)])
-    selected_authors = _select(scope, profile, "authors", index)
-    authors = selected_authors or page_authors(
-        page, site_names(page, url), lambda: marked_byline(scope), lambda: _byline_authors(scope)
+    # Agencies a byline joins to the names ("Von Jane Doe mit AP") are sources.
+    agencies = byline_agencies(_all_selected(scope, profile, "authors", index))
+
+    def text_byline() -> list[str]:
+        names, found = _byline_authors(scope)
+        agencies.extend(found)
+        return names
+
+    authors = _select(scope, profile, "authors", index) or page_authors(
+        page, site_names(page, url), lambda: marked_byline(scope), text_byline
     )
     loader.add_value("authors", authors)
     published = [
@@ -172,8 +181,14 @@ def load_fields(
     for name, metas in profile.meta.items():
         loader.add_value(name, page.all(*metas))
     loader.add_value("captions", _all_selected(scope, profile, "captions", index))
+    # The sources line where the profile names it, else wherever its label is.
     lines = _select(scope, profile, "sources", index)
-    loader.add_value("sources", [s for line in lines for s in (sources_of(line) or [line])])
+    if not lines and scope.tag != "html":
+        # (Within an article element only: on a whole page the search costs a tenth of the
+        # extraction, and the text's own sources line is read from the text.)
+        lines = labelled_sources(scope)
+    footer = [s for line in lines for s in (sources_of(line) or [line])]
+    loader.add_value("sources", [*agencies, *footer])
     fields: dict[str, Any] = loader.load_item()
     fields["descriptions"] = descriptions
     fields["headlines"] = headlines

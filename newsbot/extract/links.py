@@ -1,14 +1,18 @@
 """Article-to-article links a page offers: related blocks, inline boxes, translations, inline links.
 
 Read from the tree before the furniture is pruned (related blocks are furniture for the text but
-links for the graph). Every target is absolute and canonical; links that are not web URLs, point
-back at the page itself or at a non-article page are dropped here, counted by the caller.
+links for the graph). Every target is absolute and canonical, resolved against the page's own
+canonical URL when that is on the site (a page read from a mirror links to the real site, not
+to the mirror). Links that are not web URLs, point back at the page itself or at a page without
+an article's address are dropped here, counted by the caller; pages the profile does not
+extract (video pages, live blogs) are still linked to.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,16 +30,27 @@ class LinkContext:
     canonical_url: str
     profile: Profile
 
+    @cached_property
+    def base(self) -> str:
+        """What relative links are resolved against: the canonical URL when it is on the
+        page's site (a mirror serves real pages under its own address), else the page URL (a
+        canonical on another site names where the text came from, not where its links go)."""
+        if same_site(self.canonical_url, self.page_url, self.profile.domains):
+            return self.canonical_url
+        return self.page_url
+
     def target(self, href: str) -> str | None:
         return canonicalize_url(
             href,
-            base=self.page_url,
+            base=self.base,
             strip_params=self.profile.strip_params,
             https_hosts=self.profile.domains,
         )
 
     def is_article(self, url: str) -> bool:
-        return self.profile.is_article_path(urlsplit(url).path)
+        """True when ``url`` has the address of an article page of the site, also one the
+        profile leaves unextracted (a video page is a page a reader is sent to)."""
+        return bool(self.profile.article_re.search(urlsplit(url).path))
 
 
 class LinkCollector:

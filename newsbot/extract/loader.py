@@ -14,6 +14,7 @@ from typing import Any
 from itemloaders import ItemLoader
 from itemloaders.processors import Compose, MapCompose, TakeFirst
 
+from newsbot.extract.credits import split_agencies
 from newsbot.extract.urls import canonicalize_url
 from newsbot.normalize import normalize_space
 
@@ -62,9 +63,10 @@ def distinct(values: Iterable[str]) -> list[str]:
 
 
 def strip_byline_prefix(value: str) -> str | None:
-    """``By Jane Doe`` / ``Von Jane Doe`` → ``Jane Doe``: a byline's lead word is not a name."""
+    """``By Jane Doe`` / ``Von Jane Doe mit AP`` → ``Jane Doe``: a byline's lead word and the
+    agencies joined to its names are not names (the agencies are sources)."""
     stripped = re.sub(r"^(?:by|von|par|di|por|de|от|από|tarafından)\s+", "", value, flags=re.I)
-    return stripped or None
+    return split_agencies(stripped)[0] or None
 
 
 class ArticleLoader(ItemLoader):

@@ -1,29 +1,29 @@
-"""Loading site profiles and phrase tables from their TOML files, validating every key.
+"""Reading one site profile or phrase table from its TOML text, validating every key.
 
 A mistake names the file and the key: ``euronews.toml: key 'selectors.title' must be list``.
+Which files there are (bundled and user profiles) is :mod:`newsbot.sites.registry`'s business.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
-from newsbot.items import LinkKind
+from newsbot.items import Article, LinkKind
 from newsbot.sites.profile import (
     FIELDS,
-    GENERIC,
     LINK_KINDS,
-    META_FIELDS,
     Discovery,
     Edition,
     Profile,
@@ -31,13 +31,21 @@ from newsbot.sites.profile import (
     RelatedBlock,
     Selector,
     Step,
-    UnknownSiteError,
 )
 
-SITES_DIR = Path(__file__).parent
-PHRASES_FILE = SITES_DIR / "phrases.toml"
-PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline")
+#: The bundled profiles and phrase list, read as package resources (also from a zipped egg).
+SITES_PACKAGE = "newsbot.sites"
+PHRASES_NAME = "phrases.toml"
+PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline", "byline_with", "agencies")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A slug names the site everywhere (spider, archive column, command line): plain and short.
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: An extra field's name: a plain identifier, and not one of the article's own fields.
+_EXTRA = re.compile(r"^[a-z][a-z0-9_]*$")
+_ARTICLE_FIELDS = frozenset(f.name for f in dataclasses.fields(Article))
+_SCHEMES = ("https", "http")
+#: A host as written in an edition: name or address, an optional port, nothing else.
+_HOST = re.compile(r"^[A-Za-z0-9.-]+(?::\d+)?$")
 _TRANSLATOR = HTMLTranslator()
 
 
@@ -101,11 +109,11 @@ def _chains(css: str) -> tuple[tuple[Step, ...], ...] | None:
 class _Reader:
     """Typed access to a parsed TOML document that reports the file and dotted key on error."""
 
-    def __init__(self, path: Path, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.path, self.data, self.prefix = path, data, prefix
+    def __init__(self, label: str, data: Mapping[str, Any], prefix: str = "") -> None:
+        self.label, self.data, self.prefix = label, data, prefix
 
     def where(self, key: str) -> str:
-        return f"{self.path.name}: key '{self.prefix}{key}'"
+        return f"{self.label}: key '{self.prefix}{key}'"
 
     def get(self, key: str, kind: type, default: Any = ...) -> Any:
         if key not in self.data:
@@ -124,7 +132,7 @@ class _Reader:
         return tuple(value)
 
     def table(self, key: str, default: Any = ...) -> _Reader:
-        return _Reader(self.path, self.get(key, dict, default), f"{self.prefix}{key}.")
+        return _Reader(self.label, self.get(key, dict, default), f"{self.prefix}{key}.")
 
 
 def _regex(pattern: str, where: str) -> re.Pattern[str]:
@@ -150,10 +158,14 @@ def _selectors(reader: _Reader) -> dict[str, tuple[Selector, ...]]:
 
 
 def _meta(reader: _Reader) -> dict[str, tuple[str, ...]]:
-    unknown = set(reader.data) - set(META_FIELDS)
-    if unknown:
-        where = reader.where(sorted(unknown)[0])
-        raise ProfileError(f"{where} is not a meta field ({', '.join(META_FIELDS)})")
+    """The ``[meta]`` table: extra field name → meta tag names (``story_id = ["storyId"]``)."""
+    for name in reader.data:
+        if not _EXTRA.match(name):
+            raise ProfileError(
+                f"{reader.where(name)} is not a field name (lower-case letters, digits, _)"
+            )
+        if name in _ARTICLE_FIELDS:
+            raise ProfileError(f"{reader.where(name)} is an article field of its own, not an extra")
     return {name: tuple(n.lower() for n in reader.strings(name)) for name in reader.data}
 
 
@@ -162,7 +174,7 @@ def _related(top: _Reader, key: str = "related") -> tuple[RelatedBlock, ...]:
     for i, block in enumerate(top.get(key, list)):
         if not isinstance(block, dict):
             raise ProfileError(f"{top.where(f'{key}[{i}]')} must be a table")
-        rb = _Reader(top.path, block, f"{top.prefix}{key}[{i}].")
+        rb = _Reader(top.label, block, f"{top.prefix}{key}[{i}].")
         kind = rb.get("kind", str)
         if kind not in LINK_KINDS:
             raise ProfileError(f"{rb.where('kind')} must be one of {', '.join(LINK_KINDS)}")
@@ -199,7 +211,7 @@ def _dated(top: _Reader, base: Profile) -> tuple[tuple[str | None, str | None, P
     for i, entry in enumerate(top.get("rules", list, [])):
         if not isinstance(entry, dict):
             raise ProfileError(f"{top.where(f'rules[{i}]')} must be a table")
-        rule = _Reader(top.path, entry, f"rules[{i}].")
+        rule = _Reader(top.label, entry, f"rules[{i}].")
         bounds = []
         for key in ("from", "until"):
             value = rule.get(key, str, None)
@@ -238,24 +250,63 @@ def _dated(top: _Reader, base: Profile) -> tuple[tuple[str | None, str | None, P
     return tuple(out)
 
 
-def load_profile_file(path: Path) -> Profile:
-    """Load and validate one profile file."""
+def _edition(eds: _Reader, code: str) -> Edition:
+    entry = eds.table(code)
+    unknown = set(entry.data) - {"host", "path", "language"}
+    if unknown:
+        raise ProfileError(
+            f"{entry.where(sorted(unknown)[0])} is not an edition key (host, path, language)"
+        )
+    host = entry.get("host", str)
+    if not _HOST.match(host):
+        raise ProfileError(
+            f"{entry.where('host')} must be a host name like www.dw.com, not {host!r}"
+        )
+    path = entry.get("path", str, "")
+    if path and (not path.startswith("/") or "//" in path or any(c in path for c in "?#")):
+        raise ProfileError(f"{entry.where('path')} must be a path like /mundo, not {path!r}")
+    return Edition(code, host.lower(), entry.get("language", str), path.rstrip("/"))
+
+
+def _editions(top: _Reader) -> dict[str, Edition]:
+    eds = top.table("editions", {})
+    editions: dict[str, Edition] = {}
+    roots: dict[tuple[str, str], str] = {}
+    for code in eds.data:
+        edition = editions[code] = _edition(eds, code)
+        other = roots.setdefault((edition.host, edition.path), code)
+        if other != code:
+            raise ProfileError(f"{eds.where(code)} has the same host and path as '{other}'")
+    return editions
+
+
+@cache
+def phrases_bytes() -> bytes:
+    """The bundled phrase list as stored: part of every profile's digest."""
+    return files(SITES_PACKAGE).joinpath(PHRASES_NAME).read_bytes()
+
+
+def load_profile_file(path: Traversable, label: str | None = None) -> Profile:
+    """Load and validate one profile file (a path, or a package resource); errors start with
+    ``label`` (default: the file's name)."""
+    label = label or path.name
     try:
         raw = path.read_bytes()
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ProfileError(f"{path.name}: not UTF-8 text") from None
+        raise ProfileError(f"{label}: not UTF-8 text") from None
     except OSError as exc:
-        raise ProfileError(f"{path}: cannot read ({exc.strerror})") from None
+        raise ProfileError(f"{label}: cannot read ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{path.name}: not valid TOML ({exc})") from None
-    top = _Reader(path, data)
+        raise ProfileError(f"{label}: not valid TOML ({exc})") from None
+    top = _Reader(label, data)
     slug = top.get("slug", str)
-    editions: dict[str, Edition] = {}
-    eds = top.table("editions", {})
-    for code in eds.data:
-        entry = eds.table(code)
-        editions[code] = Edition(code, entry.get("host", str), entry.get("language", str))
+    if not _SLUG.match(slug):
+        raise ProfileError(f"{top.where('slug')} must be lower-case letters, digits, - and _")
+    scheme = top.get("scheme", str, "https")
+    if scheme not in _SCHEMES:
+        raise ProfileError(f"{top.where('scheme')} must be https or http, not {scheme!r}")
+    editions = _editions(top)
     default_editions = top.strings("default_editions", [])
     for code in default_editions:
         if code not in editions:
@@ -288,42 +339,20 @@ def load_profile_file(path: Path) -> Profile:
         meta=_meta(top.table("meta", {})),
         crop=_crop(top),
         source=path,
-        digest=hashlib.sha256(raw + PHRASES_FILE.read_bytes()).hexdigest()[:12],
+        digest=hashlib.sha256(raw + phrases_bytes()).hexdigest()[:12],
+        scheme=scheme,
     )
     return replace(base, dated=_dated(top, base))
-
-
-def known_sites() -> list[str]:
-    """Slugs of every bundled profile, the generic one included."""
-    return sorted(p.stem for p in SITES_DIR.glob("*.toml") if p != PHRASES_FILE)
-
-
-@cache
-def load_profile(slug: str) -> Profile:
-    """The profile named ``slug``; raises :class:`UnknownSiteError` for an unknown slug."""
-    if slug not in known_sites():
-        raise UnknownSiteError(f"unknown site {slug!r} (known: {', '.join(known_sites())})")
-    return load_profile_file(SITES_DIR / f"{slug}.toml")
-
-
-def profile_for_url(url: str) -> Profile:
-    """The profile whose domains own the URL's host, else the generic profile."""
-    host = urlsplit(url).hostname or ""
-    for slug in known_sites():
-        profile = load_profile(slug)
-        if profile.owns_host(host):
-            return profile
-    return load_profile(GENERIC)
 
 
 @cache
 def phrases(table: str) -> frozenset[str]:
     """Every language's phrases of one table of phrases.toml (``furniture``, ``related``,
-    ``sources``, ``byline``, ``dateline``), as written."""
+    ``sources``, ``byline``, ``dateline``, ``byline_with``, ``agencies``), as written."""
     if table not in PHRASE_TABLES:
-        raise ProfileError(f"{PHRASES_FILE.name}: no phrase table {table!r}")
-    data = tomllib.loads(PHRASES_FILE.read_text(encoding="utf-8"))
-    reader = _Reader(PHRASES_FILE, data).table(table)
+        raise ProfileError(f"{PHRASES_NAME}: no phrase table {table!r}")
+    data = tomllib.loads(phrases_bytes().decode("utf-8"))
+    reader = _Reader(PHRASES_NAME, data).table(table)
     return frozenset(p for lang in reader.data for p in reader.strings(lang))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any, get_args
 from urllib.parse import urlsplit
 
@@ -37,8 +37,6 @@ FIELDS = (
     "captions",
     "sources",
 )
-#: Fields a profile can read from head meta tags (by meta name or property, lower-cased).
-META_FIELDS = ("story_id", "event_id")
 LINK_KINDS: tuple[LinkKind, ...] = get_args(LinkKind)
 
 
@@ -142,9 +140,13 @@ class Selector:
 
 @dataclass(frozen=True)
 class Edition:
+    """One language edition: its articles live at ``{scheme}://{host}{path}/…``. ``path`` is
+    empty for an edition that has its host to itself, else a prefix such as ``/mundo``."""
+
     code: str
     host: str
     language: str
+    path: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,15 +179,20 @@ class Profile:
     selectors: Mapping[str, tuple[Selector, ...]]
     prune: tuple[Selector, ...]
     related: tuple[RelatedBlock, ...]
+    #: Extra fields of the site's articles (``Article.extras``) → the meta tag names (name or
+    #: property, lower-cased) they are read from, in order of trust.
     meta: Mapping[str, tuple[str, ...]]
     #: The element that holds everything read from the body, as (tag, class): the parser may
     #: skip the rest of the body (menus, footer). None: parse the whole page.
     crop: tuple[str, str] | None
-    source: Path
+    #: The file the profile was read from (a package resource or a file of a user's folder).
+    source: Traversable
     #: Changes whenever the profile file or the phrase list changes: part of the extractor version.
     digest: str
     #: Rules of other times, as complete profiles: (from, until, profile), ISO dates, either open.
     dated: tuple[tuple[str | None, str | None, Profile], ...] = ()
+    #: How the editions are reached: "https" (the default) or "http".
+    scheme: str = "https"
 
     def at(self, captured_at: str | None) -> Profile:
         """The rules for a page captured at ``captured_at`` (ISO 8601): of the dated rules
@@ -211,8 +218,9 @@ class Profile:
     ) -> dict[str, str]:
         """Root URL of each edition (no trailing slash).
 
-        On the real site an edition's root is ``https://{host}``; with ``base_url`` (a mirror or
-        the demo site) every edition lives under ``{base_url}/{code}`` on that one host.
+        On the real site an edition's root is ``https://{host}{path}`` (``path`` empty or a
+        prefix like ``/mundo``); with ``base_url`` (a mirror or the demo site) every edition
+        lives under ``{base_url}/{code}`` on that one host, whatever its path on the real site.
         """
         chosen = list(codes) if codes else list(self.default_editions or self.editions)
         unknown = [c for c in chosen if c not in self.editions]
@@ -224,7 +232,11 @@ class Profile:
         if base_url:
             base = base_url.rstrip("/")
             return {c: f"{base}/{c}" for c in chosen}
-        return {c: f"https://{self.editions[c].host}" for c in chosen}
+        return {c: self.edition_root(self.editions[c]) for c in chosen}
+
+    def edition_root(self, edition: Edition) -> str:
+        """The edition's root URL on the real site (no trailing slash)."""
+        return f"{self.scheme}://{edition.host}{edition.path}"
 
     def is_article_path(self, path: str) -> bool:
         """True when ``path`` (relative to an edition root) is an article and not excluded."""

@@ -1,1 +1,2 @@
-"""Spiders: discover and fetch only. One spider per site profile, named by the profile's slug."""
+"""Spiders: discover and fetch only. One spider per site profile, named by the profile's slug,
+made by :class:`~newsbot.spiders.loader.ProfileSpiderLoader` (no Python file per site)."""

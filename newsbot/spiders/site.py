@@ -86,7 +86,8 @@ class SiteSpider(scrapy.Spider):
     """Crawl the editions of one profiled site: ``-a editions=de,en -a base_url=URL``;
     ``-a "urls=URL URL"`` fetches those articles instead of discovering.
 
-    Subclasses name the spider and its profile (``site``); this base class has no name, so
+    Subclasses name the spider and its profile (``site``): the spider loader makes one per
+    profile (:func:`newsbot.spiders.loader.spider_class`). This base class has no name, so
     Scrapy does not list it as a spider of its own.
     """
 
@@ -107,8 +108,13 @@ class SiteSpider(scrapy.Spider):
         codes = [c.strip() for c in editions.split(",") if c.strip()]
         if self.profile.editions:
             self.roots = self.profile.edition_roots(codes, base_url or None)
+            # Every edition's root, to tell an edition under another's path (bbc.com/mundo
+            # under bbc.com) from the one whose root holds it.
+            self.all_roots = self.profile.edition_roots(
+                list(self.profile.editions), base_url or None
+            )
         elif base_url:
-            self.roots = {"site": base_url.rstrip("/")}
+            self.roots = self.all_roots = {"site": base_url.rstrip("/")}
         else:
             raise ValueError(f"the {self.site} profile has no editions: give a base URL")
         self.allowed_domains = sorted(
@@ -123,6 +129,12 @@ class SiteSpider(scrapy.Spider):
             "NEWSBOT_SECTION_PAGES", spider.profile.discovery.section_pages
         )
         return spider
+
+    def where(self, url: str) -> tuple[str, str] | None:
+        """(edition code, path relative to its root) of a URL of the crawled editions, else
+        None (another site, or another edition of this one)."""
+        found = split_root(url, self.all_roots)
+        return found if found is not None and found[0] in self.roots else None
 
     # --- requests ------------------------------------------------------------------------------
 
@@ -170,7 +182,7 @@ class SiteSpider(scrapy.Spider):
             "feed": self.parse_feed,
             "section": self.parse_section,
         }
-        if kind not in callbacks or not split_root(url, self.roots):
+        if kind not in callbacks or not self.where(url):
             return None
         # A resumed section page is read, but does not start its pagination over: the run's
         # own first pages of each section do that.
@@ -188,7 +200,7 @@ class SiteSpider(scrapy.Spider):
         """A request for ``url`` if it is an article of this site, else None (counted).
         ``depth`` counts the related links followed to reach it (0: listed by the site)."""
         canonical = canonicalize_url(url, strip_params=self.profile.strip_params)
-        where = split_root(canonical, self.roots) if canonical else None
+        where = self.where(canonical) if canonical else None
         if canonical is None or where is None:
             self.crawler.stats.inc_value("newsbot/skipped/offsite_or_bad_url")
             return None
@@ -253,7 +265,7 @@ class SiteSpider(scrapy.Spider):
                 found_in=meta.get("newsbot_found_in", "listing"),
                 depth=meta.get("newsbot_depth", 0),
             )
-        elif split_root(target, self.roots) and response.request is not None:
+        elif self.where(target) and response.request is not None:
             request = self._request(target, kind, response.request.callback, **meta)
         else:
             request = None
@@ -279,7 +291,7 @@ class SiteSpider(scrapy.Spider):
         for entry in listing.entries:
             if listing.kind == "index":
                 child = canonicalize_url(entry.url, base=response.url)
-                if child and split_root(child, self.roots):
+                if child and self.where(child):
                     yield self._request(
                         child, "sitemap", self.parse_sitemap, newsbot_found_in="sitemap"
                     )
@@ -313,14 +325,14 @@ class SiteSpider(scrapy.Spider):
         for url in urls:
             if (
                 url
-                and split_root(url, self.roots)
+                and self.where(url)
                 and (request := self.article_request(url, found_in="section"))
             ):
                 yield request
         number = response.meta.get("page", 1)
         if page.next_page and number < self.section_pages:
             next_url = canonicalize_url(page.next_page, base=response.url)
-            if next_url and split_root(next_url, self.roots):
+            if next_url and self.where(next_url):
                 yield self._request(
                     next_url,
                     "section",
