@@ -56,6 +56,8 @@ class Capture:
     # Filled by the pipelines, not by spiders.
     article: Article | None = None
     not_article: str | None = None
+    #: A live blog its profile records without extracting (then not_article says so too).
+    live_blog: bool = False
     capture_id: int | None = None
     stored_body: StoredBody | None = field(default=None, repr=False)
 
@@ -112,10 +114,14 @@ class Article:
 
 @dataclass(frozen=True)
 class NotArticle:
-    """What extraction returns for a page that is not an article, saying why. It is falsy."""
+    """What extraction returns for a page that is not an article, saying why. It is falsy.
+
+    ``kind`` says what the page is: ``not_article`` (a listing, an error page, unreadable …),
+    or ``live_blog`` (a live blog its profile records without extracting: not a failure)."""
 
     url: str
     reason: str
+    kind: str = "not_article"
 
     def __bool__(self) -> bool:
         return False

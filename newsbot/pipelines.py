@@ -133,11 +133,11 @@ class ExtractPipeline:
             item.article = extraction.result
         else:
             item.not_article = extraction.result.reason
+            item.live_blog = extraction.result.kind == "live_blog"
         for reason, count in extraction.dropped_links.items():
             stats.inc_value(f"newsbot/links/dropped/{reason}", count)
-        stats.inc_value(
-            "newsbot/extract/article" if item.article else "newsbot/extract/not_article"
-        )
+        outcome = "article" if item.article else "live_blog" if item.live_blog else "not_article"
+        stats.inc_value(f"newsbot/extract/{outcome}")
         return item
 
     @staticmethod
@@ -306,6 +306,8 @@ class ArchivePipeline:
             counts["answered"] += 1
         if article:
             counts[f"articles_{article}"] += 1
+        if item.live_blog:
+            counts["live_blogs"] += 1
         for _, kind, _ in errors:
             counts["errors"] += 1
             counts[f"errors:{kind}"] += 1
@@ -343,7 +345,8 @@ def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:
         errors.append(
             ("fetch", f"http_{capture.status}", f"HTTP {capture.status} for {capture.url}")
         )
-    if capture.not_article and capture.kind == "article":
+    if capture.not_article and capture.kind == "article" and not capture.live_blog:
+        # (A live blog its profile does not extract is what it is, not a failure.)
         reason = capture.not_article
         kind = "not_article"
         if reason.startswith(TIMEOUT_REASON):

@@ -28,7 +28,7 @@ from newsbot.extract.links import (
     translation_links,
 )
 from newsbot.extract.meta import read_page_meta
-from newsbot.extract.signs import is_live_blog, not_an_article
+from newsbot.extract.signs import LIVE_BLOG, is_live_blog, not_an_article
 from newsbot.extract.standfirst import shown_standfirst
 from newsbot.extract.text import (
     body_text,
@@ -165,8 +165,8 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
     # whole page read by a profile with two selectors.
     index = ClassIndex(scope) if container is not None else None
     body = _first_match(scope, profile, "body", index)
-    if is_live_blog(page):
-        return Extraction(NotArticle(url, "a live blog, not an article"))
+    if is_live_blog(page) and not profile.live_blogs:
+        return Extraction(NotArticle(url, LIVE_BLOG, kind="live_blog"))
     reason = not_an_article(doc, page, body is not None)
     if reason:
         return Extraction(NotArticle(url, reason))
@@ -184,12 +184,14 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         # No body markup of the site: its furniture may have no class names either.
         prune(scope, profile.prune, index)
         paragraph_links(scope, collector)
-        drop_link_lists(scope)
+        drop_link_lists(scope, profile.phrases)
         if profile.slug == GENERIC:
             raw = body_text(scope, url, whole_page=True)
             # Looking for related lists named only by a heading walks the whole page: on
             # unknown sites only when the text shows such a heading, then read it again.
-            if has_related_heading(raw) and _drop_labelled_related(scope, collector):
+            if has_related_heading(raw, profile.phrases) and _drop_labelled_related(
+                scope, collector
+            ):
                 raw = body_text(scope, url, whole_page=True)
         else:
             _drop_labelled_related(scope, collector)
@@ -206,7 +208,9 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         # its cut meta description begins. Not on unknown sites, where that is the lede.
         teaser = standfirst_line(raw, fields["descriptions"]) or teaser
         duplicates.append(teaser)
-    cleaned = clean_lines(raw, duplicates=duplicates, headlines=fields["headlines"])
+    cleaned = clean_lines(
+        raw, duplicates=duplicates, headlines=fields["headlines"], words=profile.phrases
+    )
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return Extraction(NotArticle(url, "no article text"), dict(collector.dropped))
     if not fields.get("title"):

@@ -18,6 +18,7 @@ from lxml import etree
 from newsbot.extract.meta import PageMeta
 from newsbot.extract.text import byline_match, split_names
 from newsbot.normalize import normalize_space
+from newsbot.sites import Phrases
 
 #: A name is at most this many words and characters (longer: a sentence, a bio).
 _NAME_WORDS = 6
@@ -89,7 +90,7 @@ def ld_authors(values: Iterable[Any]) -> list[tuple[str, bool]]:
     return out
 
 
-def marked_byline(scope: Any) -> list[str]:
+def marked_byline(scope: Any, words: Phrases | None = None) -> list[str]:
     """Names of the byline the page marks up as one (``rel=author``, ``itemprop=author``, a
     class naming an author or byline): the first such element that reads as a byline ("By
     Jane Doe"), else the first whose links or text give names. A marked box that holds more
@@ -101,7 +102,7 @@ def marked_byline(scope: Any) -> list[str]:
         text = normalize_space(el.text_content())
         if not text or len(text) > _BYLINE_CHARS:
             continue
-        named = byline_match(text)
+        named = byline_match(text, words)
         if named:
             links = [normalize_space(a.text_content()) for a in el.iter("a")]
             names = _names(links) or _names(split_names(named))

@@ -18,7 +18,7 @@ from newsbot.extract.meta import PageMeta, ld_urls
 from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
 from newsbot.extract.titles import choose_title, decode_entities, page_titles, site_names
 from newsbot.normalize import normalize_space
-from newsbot.sites import ClassIndex, Profile
+from newsbot.sites import ClassIndex, Phrases, Profile
 
 
 def _select(root: Any, profile: Profile, name: str, index: ClassIndex | None) -> list[str]:
@@ -90,14 +90,14 @@ def _shown_date(scope: Any) -> str | None:
     return None
 
 
-def _byline_authors(scope: Any) -> tuple[list[str], list[str]]:
+def _byline_authors(scope: Any, words: Phrases) -> tuple[list[str], list[str]]:
     """Authors and agencies from a byline that no markup names ("Von <a>Euronews</a>", "By Jane
     Doe and John Roe with AP"): the first short element that starts with a byline word."""
     for el in scope.iter("div", "p", "span", "address"):
         text = normalize_space(el.text_content())
-        if len(text) > 100 or not byline_match(text):
+        if len(text) > 100 or not byline_match(text, words):
             continue
-        names, agencies = split_agencies(byline_match(text) or "")
+        names, agencies = split_agencies(byline_match(text, words) or "")
         linked = [normalize_space(a.text_content()) for a in el.iter("a")]
         found = [n for n in linked if n] or split_names(names)
         if found:
@@ -132,12 +132,12 @@ def load_fields(
     agencies = byline_agencies(_all_selected(scope, profile, "authors", index))
 
     def text_byline() -> list[str]:
-        names, found = _byline_authors(scope)
+        names, found = _byline_authors(scope, profile.phrases)
         agencies.extend(found)
         return names
 
     authors = _select(scope, profile, "authors", index) or page_authors(
-        page, site_names(page, url), lambda: marked_byline(scope), text_byline
+        page, site_names(page, url), lambda: marked_byline(scope, profile.phrases), text_byline
     )
     loader.add_value("authors", authors)
     published = [
@@ -187,7 +187,7 @@ def load_fields(
         # (Within an article element only: on a whole page the search costs a tenth of the
         # extraction, and the text's own sources line is read from the text.)
         lines = labelled_sources(scope)
-    footer = [s for line in lines for s in (sources_of(line) or [line])]
+    footer = [s for line in lines for s in (sources_of(line, profile.phrases) or [line])]
     loader.add_value("sources", [*agencies, *footer])
     fields: dict[str, Any] = loader.load_item()
     fields["descriptions"] = descriptions

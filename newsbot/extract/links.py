@@ -16,10 +16,11 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsbot.extract.text import related_headings
 from newsbot.extract.urls import canonicalize_url, same_site
 from newsbot.items import Link, LinkKind
 from newsbot.normalize import normalize_space
-from newsbot.sites import ClassIndex, Profile, phrases
+from newsbot.sites import ClassIndex, Profile
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def labelled_related(root: Any, collector: LinkCollector) -> list[Any]:
     whose markup has no class for them. The heading's following siblings made mostly of links
     are the block; a block that text paragraphs follow is an inline box. Their links are added
     to ``collector``; the elements (heading included) are returned for the caller to prune."""
-    labels = frozenset(p.casefold() for p in phrases("related"))
+    labels = related_headings(collector.ctx.profile.phrases)
     blocks: list[Any] = []
     claimed: set[Any] = set()
     for el in list(root.iter(*_LABEL_TAGS)):

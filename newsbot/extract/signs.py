@@ -21,6 +21,10 @@ _BODY_CHARS = 500
 _HEADINGS = ("h2", "h3", "h4")
 
 
+#: Why a live blog is not extracted (profiles may extract them: ``live_blogs = "extract"``).
+LIVE_BLOG = "a live blog, not an article"
+
+
 def is_live_blog(page: PageMeta) -> bool:
     """Whether the page's structured data calls it a live blog."""
     return any("LiveBlogPosting" in str(obj.get("@type")) for obj in page.jsonld)

@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 from trafilatura.settings import Extractor
 
 from newsbot.normalize import normalize_space
-from newsbot.sites import ClassIndex, Selector, furniture_phrases, phrases
+from newsbot.sites import ClassIndex, Phrases, Selector, shared_phrases
 
 # Separators that glue furniture labels together on one line ("Teilen • Kommentare").
 _GLUE = r"[\s•·|:,.!/\-–—]*"
@@ -33,40 +33,39 @@ def _alternation(items: Iterable[str]) -> str:
 
 
 @cache
-def _phrase_line() -> re.Pattern[str]:
-    return re.compile(
-        rf"^{_GLUE}(?:(?:{_alternation(furniture_phrases())}){_GLUE})+$", re.IGNORECASE
-    )
+def _phrase_line(words: Phrases) -> re.Pattern[str]:
+    return re.compile(rf"^{_GLUE}(?:(?:{_alternation(words.furniture())}){_GLUE})+$", re.IGNORECASE)
 
 
 @cache
-def _head_line() -> re.Pattern[str]:
+def _head_line(words: Phrases) -> re.Pattern[str]:
     # "Von Euronews", "By Jane Doe and John Roe", "Published on 28/04/2024 - 12:25"
-    byline = _alternation(phrases("byline"))
-    dateline = _alternation(phrases("dateline"))
+    byline = _alternation(words["byline"])
+    dateline = _alternation(words["dateline"])
     return re.compile(rf"^(?:(?:{byline})\s+\S[^.!?]*|(?:{dateline})\b.*\d.*)$", re.IGNORECASE)
 
 
 @cache
-def _sources_line() -> re.Pattern[str]:
-    labels = _alternation(phrases("sources"))
+def _sources_line(words: Phrases) -> re.Pattern[str]:
+    labels = _alternation(words["sources"])
     return re.compile(rf"^(?:{labels})\s*[•:·\-–]\s*(.+)$", re.IGNORECASE)
 
 
 @cache
-def _folded_phrases() -> tuple[frozenset[str], int]:
-    folded = frozenset(p.casefold() for p in furniture_phrases())
+def _folded_phrases(words: Phrases) -> tuple[frozenset[str], int]:
+    folded = frozenset(p.casefold() for p in words.furniture())
     return folded, max(len(p) for p in folded)
 
 
 @cache
-def _byline() -> re.Pattern[str]:
-    return re.compile(rf"^(?:{_alternation(phrases('byline'))})\s+(\S.*)$", re.IGNORECASE)
+def _byline(words: Phrases) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{_alternation(words['byline'])})\s+(\S.*)$", re.IGNORECASE)
 
 
-def byline_match(text: str) -> str | None:
-    """The names part of a byline ("Von Euronews" → "Euronews"), else None."""
-    match = _byline().match(text.strip())
+def byline_match(text: str, words: Phrases | None = None) -> str | None:
+    """The names part of a byline ("Von Euronews" → "Euronews"), else None. ``words``: the
+    profile's phrases (default: the shared ones)."""
+    match = _byline(words or shared_phrases()).match(text.strip())
     return match.group(1) if match and not _SENTENCE_END.search(text[-2:]) else None
 
 
@@ -76,19 +75,26 @@ def split_names(text: str) -> list[str]:
 
 
 @cache
-def _related_headings() -> frozenset[str]:
-    return frozenset(p.casefold() for p in phrases("related"))
+def related_headings(words: Phrases | None = None) -> frozenset[str]:
+    """The related-block headings of ``words`` (default: the shared phrases), case-folded."""
+    return frozenset(p.casefold() for p in (words or shared_phrases())["related"])
 
 
-def has_related_heading(text: str) -> bool:
-    """True when a line of ``text`` is a related-block heading ("Read more", "Zum selben Thema")."""
-    headings = _related_headings()
-    return any(
-        normalize_space(line).rstrip(" :").casefold() in headings for line in text.splitlines()
-    )
+def has_related_heading(text: str, words: Phrases | None = None) -> bool:
+    """True when a line of ``text`` is a related-block heading ("Read more", "Zum selben
+    Thema"), alone or before what it introduces ("Lesen Sie auch: …")."""
+    headings = related_headings(words)
+    for line in text.splitlines():
+        line = normalize_space(line)
+        if line.rstrip(" :").casefold() in headings:
+            return True
+        label, colon, _ = line.partition(":")
+        if colon and label.casefold() in headings:
+            return True
+    return False
 
 
-def is_furniture_line(line: str) -> bool:
+def is_furniture_line(line: str, words: Phrases | None = None) -> bool:
     """True for a line made only of furniture phrases, alone or run together.
 
     "Diesen Artikel teilenKommentare" is furniture; "Sie teilen diesen Artikel gern" is a sentence.
@@ -96,16 +102,17 @@ def is_furniture_line(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    folded, longest = _folded_phrases()
+    words = words or shared_phrases()
+    folded, longest = _folded_phrases(words)
     if stripped.casefold() in folded:
         return True
     # Runs of labels are short; a paragraph is not worth the (backtracking) pattern.
-    return len(stripped) <= 3 * longest and bool(_phrase_line().match(stripped))
+    return len(stripped) <= 3 * longest and bool(_phrase_line(words).match(stripped))
 
 
-def sources_of(line: str) -> list[str] | None:
+def sources_of(line: str, words: Phrases | None = None) -> list[str] | None:
     """The agencies of a sources line ("Weitere Quellen • AP, dpa" → [AP, dpa]), else None."""
-    match = _sources_line().match(line.strip())
+    match = _sources_line(words or shared_phrases()).match(line.strip())
     if not match:
         return None
     return [s for s in _SOURCES_SPLIT.split(match.group(1)) if s]
@@ -118,30 +125,39 @@ class CleanText:
 
 
 def clean_lines(
-    raw: str, *, duplicates: Iterable[str] = (), headlines: Iterable[str] = ()
+    raw: str,
+    *,
+    duplicates: Iterable[str] = (),
+    headlines: Iterable[str] = (),
+    words: Phrases | None = None,
 ) -> CleanText:
     """Paragraphs of ``raw`` (one per line) joined by blank lines, without: furniture lines,
     a byline or dateline at the top, the sources line (returned apart), lines that repeat
     one of ``duplicates`` (the teaser, or a cut-off copy of it) and, at the top, a line that
     is one of ``headlines`` (the page's titles) with or without a kicker before it ("Kollaps
     der Silicon Valley Bank US-Notenbank räumt …") — never a sentence that merely mentions
-    sharing."""
+    sharing. ``words``: the profile's phrases (default: the shared ones)."""
+    words = words or shared_phrases()
     dupes = {d.casefold() for d in duplicates if d}
     heads = {k for k in (_word_key(h) for h in headlines) if len(k) >= _HEADLINE_KEY}
     kept: list[str] = []
     sources: list[str] = []
     for line in (normalize_space(line) for line in raw.splitlines()):
-        if not line or is_furniture_line(line):
+        if not line or is_furniture_line(line, words):
             continue
         folded = line.casefold()
         cut_short = not _SENTENCE_END.search(line[-2:])
         if folded in dupes or (cut_short and _prefix_of_any(folded, dupes)):
             continue
-        if len(kept) < _HEAD_LINES and len(line) <= _HEAD_LINE_MAX and _head_line().match(line):
+        if (
+            len(kept) < _HEAD_LINES
+            and len(line) <= _HEAD_LINE_MAX
+            and _head_line(words).match(line)
+        ):
             continue
         if len(kept) < _HEAD_LINES and heads and _repeats_headline(line, heads):
             continue
-        found = sources_of(line)
+        found = sources_of(line, words)
         if found is not None:
             sources.extend(found)
             continue
@@ -235,7 +251,7 @@ _LINKED_SHARE = 0.8
 _LISTS = etree.XPath("/html/body//ul | /html/body//ol")
 
 
-def drop_link_lists(root: Any) -> int:
+def drop_link_lists(root: Any, words: Phrases | None = None) -> int:
     """Remove the lists of ``root`` whose every item is a link and little more ("- Headline of
     another article", teasers of the site's other stories, a menu): on pages without body
     markup, what such a list says is never the article's own text. Returns how many went."""
@@ -249,20 +265,20 @@ def drop_link_lists(root: Any) -> int:
             continue
         if not all(_mostly_linked(li) for li in items):
             continue
-        if _under_related_heading(lst):
+        if _under_related_heading(lst, words):
             continue  # a related block: its links are read (and it is dropped) with them
         lst.drop_tree()
         dropped += 1
     return dropped
 
 
-def _under_related_heading(el: Any) -> bool:
+def _under_related_heading(el: Any, words: Phrases | None) -> bool:
     """Whether the element just before ``el`` (or before its wrapper) is a related heading."""
     for node in (el, el.getparent()):
         before = node.getprevious() if node is not None else None
         if before is not None and isinstance(before.tag, str):
             text = normalize_space(before.text_content()).rstrip(" :").casefold()
-            if text in _related_headings():
+            if text in related_headings(words):
                 return True
     return False
 

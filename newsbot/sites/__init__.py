@@ -9,12 +9,14 @@ from newsbot.sites.loading import (
     furniture_phrases,
     load_profile_file,
     phrases,
+    shared_phrases,
 )
 from newsbot.sites.profile import (
     FIELDS,
     GENERIC,
     ClassIndex,
     Edition,
+    Phrases,
     Profile,
     ProfileError,
     RelatedBlock,
@@ -38,6 +40,7 @@ __all__ = [
     "PROFILES_VARIABLE",
     "ClassIndex",
     "Edition",
+    "Phrases",
     "Profile",
     "ProfileError",
     "RelatedBlock",
@@ -50,6 +53,7 @@ __all__ = [
     "phrases",
     "profile_dirs",
     "profile_for_url",
+    "shared_phrases",
     "split_root",
     "use_profile_dirs",
 ]

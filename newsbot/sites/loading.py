@@ -26,6 +26,7 @@ from newsbot.sites.profile import (
     LINK_KINDS,
     Discovery,
     Edition,
+    Phrases,
     Profile,
     ProfileError,
     RelatedBlock,
@@ -341,8 +342,45 @@ def load_profile_file(path: Traversable, label: str | None = None) -> Profile:
         source=path,
         digest=hashlib.sha256(raw + phrases_bytes()).hexdigest()[:12],
         scheme=scheme,
+        phrases=shared_phrases().adding(_own_phrases(top)),
+        live_blogs=_live_blogs(top),
     )
     return replace(base, dated=_dated(top, base))
+
+
+_LIVE_BLOGS = ("record", "extract")
+
+
+def _live_blogs(top: _Reader) -> bool:
+    value: str = top.get("live_blogs", str, "record")
+    if value not in _LIVE_BLOGS:
+        raise ProfileError(f"{top.where('live_blogs')} must be record or extract, not {value!r}")
+    return value == "extract"
+
+
+def _phrase_tables(reader: _Reader) -> dict[str, frozenset[str]]:
+    """Phrase tables of a [phrases]-shaped table: table name → language → list of phrases."""
+    tables: dict[str, frozenset[str]] = {}
+    for name in reader.data:
+        if name not in PHRASE_TABLES:
+            raise ProfileError(
+                f"{reader.where(name)} is not a phrase table ({', '.join(PHRASE_TABLES)})"
+            )
+        table = reader.table(name)
+        tables[name] = frozenset(p for lang in table.data for p in table.strings(lang))
+    return tables
+
+
+def _own_phrases(top: _Reader) -> dict[str, frozenset[str]]:
+    """The site's own words, added to the shared phrase tables for its pages only."""
+    return _phrase_tables(top.table("phrases", {}))
+
+
+@cache
+def shared_phrases() -> Phrases:
+    """The phrase tables of phrases.toml, which every profile starts from."""
+    data = tomllib.loads(phrases_bytes().decode("utf-8"))
+    return Phrases(tuple(_phrase_tables(_Reader(PHRASES_NAME, data)).items()))
 
 
 @cache
@@ -351,9 +389,7 @@ def phrases(table: str) -> frozenset[str]:
     ``sources``, ``byline``, ``dateline``, ``byline_with``, ``agencies``), as written."""
     if table not in PHRASE_TABLES:
         raise ProfileError(f"{PHRASES_NAME}: no phrase table {table!r}")
-    data = tomllib.loads(phrases_bytes().decode("utf-8"))
-    reader = _Reader(PHRASES_NAME, data).table(table)
-    return frozenset(p for lang in reader.data for p in reader.strings(lang))
+    return shared_phrases()[table]
 
 
 def furniture_phrases() -> frozenset[str]:

@@ -166,6 +166,33 @@ class Discovery:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """Phrase tables by name (``furniture``, ``related``, ``sources``, ``byline``, …), every
+    language together, as written: the shared phrases.toml with a site's own words added.
+    Hashable, so what is compiled from a set of phrases is compiled once per set."""
+
+    tables: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def __getitem__(self, table: str) -> frozenset[str]:
+        for name, words in self.tables:
+            if name == table:
+                return words
+        return frozenset()
+
+    def furniture(self) -> frozenset[str]:
+        """Phrases that, alone on a line, are page furniture: furniture labels, related-block
+        headings and bare sources labels."""
+        return self["furniture"] | self["related"] | self["sources"]
+
+    def adding(self, tables: Mapping[str, frozenset[str]]) -> Phrases:
+        """These phrases with ``tables`` added."""
+        names = [name for name, _ in self.tables] + [
+            n for n in tables if n not in dict(self.tables)
+        ]
+        return Phrases(tuple((n, self[n] | tables.get(n, frozenset())) for n in names))
+
+
+@dataclass(frozen=True)
 class Profile:
     slug: str
     name: str
@@ -193,6 +220,11 @@ class Profile:
     dated: tuple[tuple[str | None, str | None, Profile], ...] = ()
     #: How the editions are reached: "https" (the default) or "http".
     scheme: str = "https"
+    #: The shared phrase tables with the site's own words ([phrases.*] of its file) added.
+    phrases: Phrases = Phrases()
+    #: Whether a live blog (JSON-LD LiveBlogPosting) is extracted as an article; by default it
+    #: is recorded as a live blog and left unextracted.
+    live_blogs: bool = False
 
     def at(self, captured_at: str | None) -> Profile:
         """The rules for a page captured at ``captured_at`` (ISO 8601): of the dated rules
