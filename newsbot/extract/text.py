@@ -320,8 +320,12 @@ def body_text(container: Any, url: str, *, whole_page: bool) -> str:
     if whole_page:
         tree = container
     else:
+        # The body inside an <article>: trafilatura reads the subheadings of an article, not
+        # those of a plain <div> (it takes them for the headings of page sections).
         tree = lxml_html.Element("html")
         body = lxml_html.Element("body")
+        article = lxml_html.Element("article")
         tree.append(body)
-        body.append(container)
+        body.append(article)
+        article.append(container)
     return trafilatura.extract(tree, options=options) or ""
