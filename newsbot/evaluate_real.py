@@ -34,6 +34,7 @@ from newsbot.evaluate_runs import (
     EvalError,
     Page,
     Reading,
+    counted,
     read_all,
     reads_field,
     tokens,
@@ -270,8 +271,9 @@ def format_real_table(result: RealEvaluation) -> str:
         ("author set", "share", {n: s[n].share("authors") for n in EXTRACTORS}),
         ("CPU time vs trafilatura", "ratio", {n: s[n].cpu / base for n in EXTRACTORS}),
     ]
+    pages = counted(len(result.pages), "real page")
     lines = [
-        f"{result.folder}: {len(result.pages)} real pages (newsbot's profiles: {chosen})",
+        f"{result.folder}: {pages} (newsbot's profiles: {chosen})",
         f"{'':24}" + "".join(f"{HEADINGS[n][0]:>16}" for n in EXTRACTORS),
         f"{'':24}" + "".join(f"{HEADINGS[n][1]:>16}" for n in EXTRACTORS),
     ]

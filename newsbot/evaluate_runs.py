@@ -42,6 +42,11 @@ class EvalError(ValueError):
     """A folder cannot be evaluated; the message is one line for the user."""
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1 ("1 real page", "3 articles")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def words(text: str) -> list[str]:
     """The words of ``text`` in order, lower-cased: the unit every body score counts."""
     return _TOKEN.findall(text.lower())
