@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from copy import copy
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import trafilatura
@@ -99,8 +99,7 @@ def read_newsbot(page: Page) -> Reading:
     )
     if not isinstance(result, Article):
         return Reading(None, "", reason=result.reason)
-    fields = asdict(result)
-    return Reading(fields, result.text, lead=result.teaser)
+    return Reading(asdict(result), result.text, lead=result.teaser)
 
 
 def read_trafilatura(page: Page) -> Reading:
@@ -180,12 +179,10 @@ def read_all(page: Page, turn: int) -> dict[str, Reading]:
         began = time.process_time()
         reading = _READERS[name](page)
         cpu = time.process_time() - began
-        readings[name] = Reading(reading.fields, reading.text, reading.lead, reading.reason, cpu)
+        readings[name] = replace(reading, cpu=cpu)
     plain = readings["trafilatura"]
     if plain.fields is not None:
-        readings["trafilatura"] = Reading(
-            {**trafilatura_metadata(page), "text": plain.text}, plain.text, cpu=plain.cpu
-        )
+        readings["trafilatura"] = replace(plain, fields=trafilatura_metadata(page))
     return readings
 
 
