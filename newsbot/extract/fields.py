@@ -154,8 +154,12 @@ def load_fields(
     for name, metas in profile.meta.items():
         loader.add_value(name, page.all(*metas))
     loader.add_value("captions", _all_selected(scope, profile, "captions", index))
-    # The sources line where the profile names it, else wherever its label is.
-    lines = _select(scope, profile, "sources", index) or labelled_sources(scope)
+    # The sources line where the profile names it, else by its label inside the article's
+    # container (``index`` is its index). On a whole page that search costs a tenth of
+    # trafilatura's time: there the line is read from the text instead (clean_lines).
+    lines = _select(scope, profile, "sources", index)
+    if not lines and index is not None:
+        lines = labelled_sources(scope)
     footer = [s for line in lines for s in (sources_of(line) or [line])]
     loader.add_value("sources", [*agencies, *footer])
     fields: dict[str, Any] = loader.load_item()
