@@ -34,6 +34,7 @@ from newsbot.evaluate_runs import (
     EvalError,
     Page,
     Reading,
+    counted,
     read_all,
     reads_field,
     tokens,
@@ -243,7 +244,8 @@ def format_table(result: CaseEvaluation, folder: Path | str = "") -> str:
     base = result.trafilatura.cpu or 1e-9
     prefix = f"{folder}: " if folder else ""
     lines = [
-        f"{prefix}{result.cases} fixture cases, {result.newsbot.articles} articles",
+        f"{prefix}{counted(result.cases, 'fixture case')}, "
+        f"{counted(result.newsbot.articles, 'article')}",
         f"{'':24}" + "".join(f"{HEADINGS[n][0]:>16}" for n in EXTRACTORS),
         f"{'':24}" + "".join(f"{HEADINGS[n][1]:>16}" for n in EXTRACTORS),
     ]

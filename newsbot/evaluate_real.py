@@ -34,6 +34,7 @@ from newsbot.evaluate_runs import (
     EvalError,
     Page,
     Reading,
+    counted,
     read_all,
     reads_field,
     tokens,
@@ -43,8 +44,6 @@ from newsbot.sites import profile_for_url
 
 PAGE_FILE = "page.html.gz"
 TRUTH_FILE = "truth.json"
-#: The scores a floor keeps for real pages (``refused``: lower is better).
-FLOOR_KEYS = ("real:body_f1", "real:refused", "real:title", "real:day", "real:authors")
 #: A page is flagged when both extractors agree on at least this many words the truth lacks.
 TRUTH_MISS_WORDS = 20
 #: Lines shorter than this are not paragraphs of prose.
@@ -186,7 +185,9 @@ class RealScores:
         return sum(p.refused is not None for p in self.pages)
 
     def summary(self) -> dict[str, float]:
-        """The scores a floor keeps (see :data:`FLOOR_KEYS`), rounded as floor.json holds them."""
+        """The scores a floor keeps, rounded as floor.json holds them: ``real:body_f1``,
+        ``real:refused`` (lower is better), and the shares ``real:title``, ``real:day``,
+        ``real:authors`` when this extractor reads them."""
         out: dict[str, float] = {
             "real:body_f1": round(self.mean("f1"), 4),
             "real:refused": self.refused,
@@ -270,8 +271,9 @@ def format_real_table(result: RealEvaluation) -> str:
         ("author set", "share", {n: s[n].share("authors") for n in EXTRACTORS}),
         ("CPU time vs trafilatura", "ratio", {n: s[n].cpu / base for n in EXTRACTORS}),
     ]
+    pages = counted(len(result.pages), "real page")
     lines = [
-        f"{result.folder}: {len(result.pages)} real pages (newsbot's profiles: {chosen})",
+        f"{result.folder}: {pages} (newsbot's profiles: {chosen})",
         f"{'':24}" + "".join(f"{HEADINGS[n][0]:>16}" for n in EXTRACTORS),
         f"{'':24}" + "".join(f"{HEADINGS[n][1]:>16}" for n in EXTRACTORS),
     ]

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from copy import copy
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import trafilatura
@@ -40,6 +40,11 @@ _TOKEN = re.compile(r"\w+")
 
 class EvalError(ValueError):
     """A folder cannot be evaluated; the message is one line for the user."""
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1 ("1 real page", "3 articles")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def words(text: str) -> list[str]:
@@ -94,8 +99,7 @@ def read_newsbot(page: Page) -> Reading:
     )
     if not isinstance(result, Article):
         return Reading(None, "", reason=result.reason)
-    fields = asdict(result)
-    return Reading(fields, result.text, lead=result.teaser)
+    return Reading(asdict(result), result.text, lead=result.teaser)
 
 
 def read_trafilatura(page: Page) -> Reading:
@@ -175,12 +179,10 @@ def read_all(page: Page, turn: int) -> dict[str, Reading]:
         began = time.process_time()
         reading = _READERS[name](page)
         cpu = time.process_time() - began
-        readings[name] = Reading(reading.fields, reading.text, reading.lead, reading.reason, cpu)
+        readings[name] = replace(reading, cpu=cpu)
     plain = readings["trafilatura"]
     if plain.fields is not None:
-        readings["trafilatura"] = Reading(
-            {**trafilatura_metadata(page), "text": plain.text}, plain.text, cpu=plain.cpu
-        )
+        readings["trafilatura"] = replace(plain, fields=trafilatura_metadata(page))
     return readings
 
 

@@ -210,7 +210,7 @@ def test_verbose_lists_pages_refusals_and_text_the_truth_may_miss(tmp_path: Path
     result = run_newsbot("eval", str(folder), "-v")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert f"{folder}: 1 fixture cases, 1 articles" in out
+    assert f"{folder}: 1 fixture case, 1 article\n" in out
     assert f"{folder}: 2 real pages" in out
     assert re.search(rf"^{LIVE_BLOG}\s+0\.000\s+\d\.\d+\s+\d\.\d+\s+generic", out, re.M)
     assert re.search(r"^    newsbot refused: .*live blog", out, re.M)

@@ -34,7 +34,11 @@ def is_article_path(site: DemoSite, href: str) -> bool:
 
 
 def title(site: DemoSite, path: str) -> str:
-    """The title of the article at ``path`` as archived: whitespace normalised (no NBSP)."""
+    """The title of the article at ``path`` (of a video page: its story's article) as archived:
+    whitespace normalised (no NBSP)."""
+    if "/video/" in path:
+        slug = path.rsplit("/", 1)[1]
+        path = next(t.path for t in site.articles if t.video and t.path.endswith(f"/{slug}"))
     return normalize_space(site.article(path).title)
 
 

@@ -76,8 +76,14 @@ def evaluate_command(
     click.echo("\n\n".join(blocks))
     if raise_floor:
         for result in results:
-            ev.write_floor(result.folder, ev.raised_floor(result.summary(), floors[result.folder]))
-            click.echo(f"floor recorded in {result.folder / ev.FLOOR_FILE}")
+            path = result.folder / ev.FLOOR_FILE
+            try:
+                ev.write_floor(
+                    result.folder, ev.raised_floor(result.summary(), floors[result.folder])
+                )
+            except OSError as exc:
+                fail(f"cannot write {path}: {exc.strerror or exc}")
+            click.echo(f"floor recorded in {path}")
     elif check:
         failed = False
         for result in results:

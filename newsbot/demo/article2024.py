@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsbot.demo import chrome, footer, parts
+from newsbot.demo import chrome, credits, footer, parts
 from newsbot.demo.filler import ICONS, consent_config
 from newsbot.demo.footer import PROGRAMMES
 from newsbot.demo.labels import LABELS, labels
@@ -106,10 +106,9 @@ def _content(v: ArticleView, dense_ads: bool) -> str:
                 f"{esc(c.title)}</a></div></div></div>"
             )
         if i in v.captions:
-            out.append(parts.picture(v, i, v.captions[i]))
+            out.append(credits.picture(v, i, v.captions[i]))
         if i in ad_after:
             out.append(parts.ad_2024(lab, ad_after[i], False))
-    out.append(parts.sources_line(v))
     return f'<div class="c-article-content js-article-content">{"".join(out)}</div>'
 
 
@@ -229,14 +228,14 @@ def render(
         f"{parts.breadcrumbs(v, absolute=True)}{_breadcrumb_ld(v)}"
         f'<h1 class="c-article-redesign-title">{esc(ver.title)}</h1>{parts.lead_media(v)}</header>'
         '<div class="o-article-newsy__main__body u-article-content u-article-grid">'
-        f"{parts.contributors(v, absolute=False)}"
+        f"{credits.contributors(v, absolute=False)}"
         f'<time class="c-article-publication-date" datetime="{pub.strftime("%Y-%m-%d")}" '
         f'data-timestamp="{timestamp(pub)}">{esc(lab.published_on)} '
         f"{pub.strftime('%d/%m/%Y - %H:%M')}</time>"
         f"{parts.share_bar(v, lab.share_2024, absolute=False)}"
         f"{parts.share_popup(v, lab.share_2024)}"
         f'<p class="c-article-summary">{esc(ver.teaser)}</p>'
-        f"{_content(v, dense_ads)}"
+        f"{_content(v, dense_ads)}{credits.sources_footer(v)}"
         f"{parts.share_bar(v, lab.share_2024, absolute=False)}"
         f"{_related(v)}{parts.tags_2024(v)}</div>"
     )

@@ -5,7 +5,7 @@ inline box and ``the-media-object`` cards in the related block.
 
 from __future__ import annotations
 
-from newsbot.demo import chrome, footer, parts
+from newsbot.demo import chrome, credits, footer, parts
 from newsbot.demo.labels import labels
 from newsbot.demo.model import (
     ArticleView,
@@ -49,8 +49,7 @@ def _content(v: ArticleView, dense_ads: bool) -> str:
                 "</li></ul></div>"
             )
         if i in v.captions:
-            out.append(parts.picture(v, i, v.captions[i]))
-    out.append(parts.sources_line(v))
+            out.append(credits.picture(v, i, v.captions[i]))
     vertical = f" c-article-content--{v.story.vertical}" if v.story.vertical else ""
     return f'<div class="c-article-content{vertical} js-article-content">{"".join(out)}</div>'
 
@@ -102,14 +101,14 @@ def render(
         f'<h1 class="c-article-redesign-title">{esc(ver.title)}</h1>{parts.lead_media(v)}</header>'
         '<div class="h-grid o-article-newsy__main__body u-article-content">'
         '<div class="o-article-newsy__contributors-publication-date">'
-        f"{parts.contributors(v, absolute=True)}"
+        f"{credits.contributors(v, absolute=True)}"
         f'<div class="c-article-publication-date" data-timestamp="{timestamp(pub)}">'
         f'{esc(lab.published_on)} <time datetime="{meta_date(pub)}">'
         f"{pub.strftime('%d/%m/%Y - %H:%M')} {gmt_label(pub)}</time></div></div>"
         f"{parts.share_bar(v, lab.share_2026, absolute=True)}"
         f"{parts.share_popup(v, lab.share_2026)}"
         f'<h2 class="c-article-summary">{esc(ver.teaser)}</h2>'
-        f"{_content(v, dense_ads)}"
+        f"{_content(v, dense_ads)}{credits.sources_footer(v)}"
         f'<a class="accessibility-bar__goto" href="{url(v.path)}#accessibility-bar">'
         f"{esc(lab.goto_accessibility)}</a>"
         f"{parts.share_bar(v, lab.share_2026, absolute=True)}"

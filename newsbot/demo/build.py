@@ -18,7 +18,7 @@ from newsbot.demo.model import (
     programme_label,
     slugify,
 )
-from newsbot.demo.stories import LINK_RE, Story, StoryVersion
+from newsbot.demo.stories import LINK_RE, VIDEO_SUFFIX, Story, StoryVersion
 
 # (story, language) pages whose hreflang list names only the page itself.
 PARTIAL_HREFLANG = {("s13", "fr")}
@@ -119,6 +119,16 @@ def edition_view(
     )
 
 
+def _related_card(entry: str, language: str, by_id: dict[str, Story]) -> Card | None:
+    """The card a related block shows for ``entry`` (a story id, or ``sNN:video`` for the
+    story's video page) on a ``language`` page; None when the story has no such version."""
+    target = entry.removesuffix(VIDEO_SUFFIX)
+    version = by_id[target].version(language)
+    if version is None:
+        return None
+    return card(by_id[target], version, video=target != entry)
+
+
 def article_view(
     story: Story,
     version: StoryVersion,
@@ -127,9 +137,7 @@ def article_view(
 ) -> ArticleView:
     lang = version.language
     me = card(story, version)
-    related = tuple(
-        card(by_id[t], v) for t in story.related if (v := by_id[t].version(lang)) is not None
-    )
+    related = tuple(c for entry in story.related if (c := _related_card(entry, lang, by_id)))
     inline = None
     if story.inline_related:
         after, target = story.inline_related

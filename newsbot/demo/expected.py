@@ -115,7 +115,8 @@ def euronews_article(page: HostedPage, keep: int | None = None) -> dict[str, Any
         "image_url": v.card.image,
         "site": "euronews",
         "extras": {"story_id": str(s.story_id), "event_id": str(s.event_id)},
-        "sources": list(ver.sources) if keep is None else [],
+        # A cut page still shows its byline, not the footer after the text.
+        "sources": list(ver.credited_sources if keep is None else ver.byline_agencies),
         "captions": [ns(c) for c in captions],
         "links": euronews_links(page, keep),
     }

@@ -136,7 +136,7 @@ def utility_css() -> str:
         ".c-widget-related{border-left:4px solid #0172f0;padding:8px 16px;margin:24px 0}"
         ".widget--type-related{border-top:1px solid #d1d5db;padding:12px 0}"
         ".the-media-object{display:grid;grid-template-columns:120px 1fr;gap:12px}"
-        ".c-article-sources{font-size:.875rem;color:#6b7280;margin-top:24px}"
+        ".c-article-footer__sources{font-size:.875rem;color:#6b7280;margin-top:24px}"
     )
     return "\n".join(rules)
 

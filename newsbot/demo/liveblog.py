@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from newsbot.demo import chrome, footer, parts
+from newsbot.demo import chrome, credits, footer, parts
 from newsbot.demo.labels import labels
 from newsbot.demo.model import ArticleView, EditionView, esc, js_json, meta_date, url
 from newsbot.demo.stories import strip_links
@@ -85,7 +85,7 @@ def render(v: ArticleView, ev: EditionView, alternates: Sequence[tuple[str, str]
         f'<h1 class="c-article-redesign-title c-live-blog__title">{esc(ver.title)}</h1>'
         f"{parts.lead_media(v)}</header>"
         '<div class="h-grid o-article-newsy__main__body u-article-content">'
-        f"{parts.contributors(v, absolute=True)}"
+        f"{credits.contributors(v, absolute=True)}"
         f'<div class="c-live-blog__updated">{esc(lab.updated)} '
         f'<time datetime="{meta_date(s.modified_at)}">{s.modified_at:%d/%m/%Y - %H:%M}</time>'
         f"</div>{parts.share_bar(v, lab.share_2026, absolute=True)}"

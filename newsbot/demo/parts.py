@@ -1,5 +1,6 @@
 """Pieces both article templates share: head metas, share bars and popup, embed-link widget,
-lead image with caption, ad slots, in-body picture, paragraphs with inline links, sources line.
+lead image with caption, ad slots, paragraphs with inline links (bylines, picture credits and the
+sources footer are in :mod:`newsbot.demo.credits`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from newsbot.demo.model import (
     Segment,
     attr_json,
     esc,
-    image_url,
     meta_date,
     qurl,
     secure_url,
@@ -252,16 +252,6 @@ def share_popup(v: ArticleView, label: str) -> str:
     )
 
 
-def contributors(v: ArticleView, absolute: bool) -> str:
-    lab = labels(v.language)
-    names = ", ".join(
-        f'<a href="{url(f"/{v.edition}/") if absolute else f"/{v.edition}/"}#author-'
-        f'{i}">{esc(a)}</a>'
-        for i, a in enumerate(v.version.authors, 1)
-    )
-    return f'<div class="c-article-contributors">{esc(lab.by)}\u00a0{names}</div>'
-
-
 def paragraph(segments: tuple[Segment, ...]) -> str:
     """A body paragraph; links to the site are absolute https URLs, as the site writes them."""
     out = []
@@ -275,19 +265,6 @@ def paragraph(segments: tuple[Segment, ...]) -> str:
         else:
             out.append(f'<a href="{secure_url(seg.href)}">{esc(seg.text)}</a>')
     return f"<p>{''.join(out)}</p>"
-
-
-def picture(v: ArticleView, index: int, caption: str) -> str:
-    src = image_url(v.story.id, v.language, f"body-{index}")
-    return (
-        '<div class="widget widget--type-image widget--size-fullwidth widget--align-center">'
-        '<div class="widget__wrapper"><div class="widget__ratio widget__ratio--auto">'
-        '<div class="widget__contents"><figure class="widget__figure">'
-        f'<img class="widgetImage__image" src="{esc(src)}" alt="{esc(caption)}" width="1200" '
-        'height="675" loading="lazy"><figcaption class="widget__caption">'
-        '<span class="widget__captionWrap"><span class="widget__captionText">'
-        f"{esc(caption)}</span></span></figcaption></figure></div></div></div></div>"
-    )
 
 
 def ad_2024(lab: Labels, n: int, small_only: bool) -> str:
@@ -312,15 +289,6 @@ def ad_2026(lab: Labels, n: int) -> str:
     return (
         f"<div>{one('u-show-for-mobile-only', f'mobile-content-{n}')}"
         f"{one('u-show-for-desktop', f'adzone-block content-{n}')}</div>"
-    )
-
-
-def sources_line(v: ArticleView) -> str:
-    if not v.version.sources:
-        return ""
-    return (
-        f'<div class="c-article-sources">{esc(labels(v.language).sources)} • '
-        f"{esc(', '.join(v.version.sources))}</div>"
     )
 
 

@@ -156,7 +156,7 @@ def article_truth(v: ArticleView) -> DemoArticle:
         paragraphs=tuple(strip_links(p) for p in ver.paragraphs),
         subheads=tuple(text for _, text in ver.subheads),
         captions=tuple(text for _, text in ver.captions),
-        sources=ver.sources,
+        sources=ver.credited_sources,
         related=tuple(c.path for c in v.related),
         inline_related=(v.inline_related[1].path,) if v.inline_related else (),
         inline_links=links,

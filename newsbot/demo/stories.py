@@ -51,10 +51,13 @@ _VERSION_KEYS = {
     "image_caption",
     "image_credit",
     "sources",
+    "byline_agencies",
     "paragraphs",
     "subheads",
     "captions",
 }
+#: A ``related`` entry naming the video page of a (video) story rather than its article.
+VIDEO_SUFFIX = ":video"
 
 
 class StoryError(ValueError):
@@ -78,6 +81,21 @@ class StoryVersion:
     paragraphs: tuple[str, ...]
     subheads: tuple[tuple[int, str], ...]  # (index of the paragraph it precedes, text)
     captions: tuple[tuple[int, str], ...]  # (index of the paragraph it follows, caption)
+    #: Agencies the byline names after the authors, as it writes them ("Von Euronews mit AP",
+    #: "By Euronews with Agencies"); ``sources`` are the ones the footer names ("Weitere
+    #: Quellen • AP, dpa"). Both are sources of the article.
+    byline_agencies: tuple[str, ...] = ()
+
+    @property
+    def credited_sources(self) -> tuple[str, ...]:
+        """Every agency the page names, byline first, each once (case-insensitively)."""
+        seen: set[str] = set()
+        out = []
+        for name in (*self.byline_agencies, *self.sources):
+            if name.casefold() not in seen:
+                seen.add(name.casefold())
+                out.append(name)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -92,7 +110,7 @@ class Story:
     program: str
     video: bool
     template: int
-    related: tuple[str, ...]
+    related: tuple[str, ...]  # story ids; "sNN:video" names the video page of story sNN
     inline_related: tuple[int, str] | None  # (after paragraph N, 1-based; target story)
     story_id: int
     event_id: int
@@ -206,6 +224,7 @@ def _version(top: _Reader, language: str, template: int) -> StoryVersion:
         paragraphs=paragraphs,
         subheads=r.indexed("subheads", len(paragraphs)),
         captions=r.indexed("captions", len(paragraphs)),
+        byline_agencies=r.strings("byline_agencies", [], non_empty=False),
     )
 
 
@@ -278,9 +297,15 @@ def load_stories(
     stories = tuple(load_story_file(f) for f in files)
     by_id = {s.id: s for s in (*known, *stories)}
     for s in stories:
-        for i, target in enumerate(s.related):
+        for i, entry in enumerate(s.related):
+            target = entry.removesuffix(VIDEO_SUFFIX)
             if target not in by_id or target == s.id:
                 raise StoryError(f"{s.source}: key 'related[{i}]' names unknown story {target!r}")
+            if entry != target and not by_id[target].video:
+                raise StoryError(
+                    f"{s.source}: key 'related[{i}]' names the video of {target!r}, "
+                    "which is not a video story"
+                )
         if s.inline_related and s.inline_related[1] not in by_id:
             raise StoryError(
                 f"{s.source}: key 'inline_related.story' names unknown story "

@@ -27,6 +27,7 @@ from newsbot.extract.links import (
     related_links,
     translation_links,
 )
+from newsbot.extract.loader import distinct
 from newsbot.extract.meta import read_page_meta
 from newsbot.extract.signs import LIVE_BLOG, is_live_blog, not_an_article
 from newsbot.extract.standfirst import shown_standfirst
@@ -230,7 +231,7 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         image_url=fields.get("image_url"),
         site=profile.slug,
         extras={name: fields[name] for name in profile.meta if isinstance(fields.get(name), str)},
-        sources=fields.get("sources") or cleaned.sources,
+        sources=distinct([*(fields.get("sources") or []), *cleaned.sources]),
         captions=fields.get("captions") or [],
         links=collector.links,
         extractor_version=extractor_version(profile),
