@@ -197,20 +197,23 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         else:
             _drop_labelled_related(scope, collector)
             raw = body_text(scope, url, whole_page=True)
+    # The teaser is a standfirst the page shows apart from the body: its own element where the
+    # profile names one; else the element a meta description repeats (whole, where the
+    # description is cut), unless that is the body's lead paragraph, which stays in the text.
+    # A description the page never shows is no teaser.
     teaser = fields.get("teaser") or ""
-    duplicates = [fields.get("title", ""), teaser, *fields["descriptions"]]
-    if profile.slug == GENERIC and not fields["standfirst_found"]:
-        # No markup names the standfirst: the teaser is what the page shows apart from the
-        # body, and a lead paragraph the description repeats stays in the text.
-        teaser = shown_standfirst(doc, raw, fields["descriptions"])
-        duplicates = [fields.get("title", ""), teaser]
-    elif body is None and not fields["standfirst_found"]:
-        # A site's page without its markup (older templates): the standfirst is the paragraph
-        # its cut meta description begins. Not on unknown sites, where that is the lede.
-        teaser = standfirst_line(raw, fields["descriptions"]) or teaser
-        duplicates.append(teaser)
+    if not fields["standfirst_found"]:
+        teaser = ""
+        if body is None and profile.slug != GENERIC:
+            # A site's page without its markup (older templates): the paragraph its cut meta
+            # description begins. Not on unknown sites, where that is the lede.
+            teaser = standfirst_line(raw, fields["descriptions"]) or ""
+        teaser = teaser or shown_standfirst(doc, raw, fields["descriptions"])
     cleaned = clean_lines(
-        raw, duplicates=duplicates, headlines=fields["headlines"], words=profile.phrases
+        raw,
+        duplicates=[fields.get("title", ""), teaser],
+        headlines=fields["headlines"],
+        words=profile.phrases,
     )
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return Extraction(NotArticle(url, "no article text"), dict(collector.dropped))

@@ -15,7 +15,7 @@ from newsbot.extract.credits import byline_agencies, labelled_sources, split_age
 from newsbot.extract.dates import most_precise
 from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_urls
-from newsbot.extract.text import byline_match, sources_of, split_names, whole_teaser
+from newsbot.extract.text import byline_match, sources_of, split_names
 from newsbot.extract.titles import choose_title, decode_entities, page_titles, site_names
 from newsbot.normalize import normalize_space
 from newsbot.sites import ClassIndex, Phrases, Profile
@@ -127,7 +127,7 @@ def load_fields(
     ]
     # The page's standfirst element is whole; descriptions in meta tags are often cut short.
     standfirst = _select(scope, profile, "teaser", index)
-    loader.add_value("teaser", [*standfirst, *whole_teaser(descriptions)])
+    loader.add_value("teaser", standfirst)
     # Agencies a byline joins to the names ("Von Jane Doe mit AP") are sources.
     agencies = byline_agencies(_all_selected(scope, profile, "authors", index))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from lxml import etree
 
+from newsbot.extract.text import whole_teaser
 from newsbot.normalize import normalize_space
 
 #: A description shorter than this is a slogan or a label, not a standfirst.
@@ -53,7 +54,9 @@ def shown_standfirst(doc: Any, text: str, descriptions: Iterable[str]) -> str:
             continue
         if _among_paragraphs(shown):
             return ""  # the body's own lead paragraph
-        return normalize_space(shown.text_content())
+        # A standfirst the page shows cut short ("… the trial that parents…") is kept to its
+        # last whole sentence.
+        return next(iter(whole_teaser([shown.text_content()])), "")
     return ""
 
 
