@@ -185,8 +185,8 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         # No body markup of the site: its furniture may have no class names either.
         prune(scope, profile.prune, index)
         paragraph_links(scope, collector)
-        drop_link_lists(scope, profile.phrases)
-        if profile.slug == GENERIC:
+        labelled = drop_link_lists(scope, profile.phrases)
+        if profile.slug == GENERIC and not labelled:
             raw = body_text(scope, url, whole_page=True)
             # Looking for related lists named only by a heading walks the whole page: on
             # unknown sites only when the text shows such a heading, then read it again.
@@ -204,11 +204,12 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
     teaser = fields.get("teaser") or ""
     if not fields["standfirst_found"]:
         teaser = ""
-        if body is None and profile.slug != GENERIC:
-            # A site's page without its markup (older templates): the paragraph its cut meta
-            # description begins. Not on unknown sites, where that is the lede.
+        # A site's page without its markup (older templates): the paragraph its cut meta
+        # description begins. Not on unknown sites, where that is the lede.
+        legacy = body is None and profile.slug != GENERIC
+        if legacy:
             teaser = standfirst_line(raw, fields["descriptions"]) or ""
-        teaser = teaser or shown_standfirst(doc, raw, fields["descriptions"])
+        teaser = teaser or shown_standfirst(doc, raw, fields["descriptions"], cuts=legacy)
     cleaned = clean_lines(
         raw,
         duplicates=[fields.get("title", ""), teaser],

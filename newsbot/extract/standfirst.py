@@ -37,11 +37,14 @@ def _stem(description: str) -> str:
     return normalize_space(description).rstrip(" .…")
 
 
-def shown_standfirst(doc: Any, text: str, descriptions: Iterable[str]) -> str:
+def shown_standfirst(
+    doc: Any, text: str, descriptions: Iterable[str], *, cuts: bool = False
+) -> str:
     """The standfirst ``doc`` shows apart from its body: the text of the element a meta
     description repeats (whole, also when the description is cut short), unless that element
     is the first of the body's own paragraphs; "" when the page does not show one.
-    ``text``: the body text read so far (one paragraph per line)."""
+    ``text``: the body text read so far (one paragraph per line). ``cuts``: the site cuts its
+    descriptions short without saying so (else only a trailing ellipsis says a text is cut)."""
     flat = normalize_space(text)
     for description in descriptions:
         stem = _stem(description)
@@ -54,9 +57,13 @@ def shown_standfirst(doc: Any, text: str, descriptions: Iterable[str]) -> str:
             continue
         if _among_paragraphs(shown):
             return ""  # the body's own lead paragraph
-        # A standfirst the page shows cut short ("… the trial that parents…") is kept to its
-        # last whole sentence.
-        return next(iter(whole_teaser([shown.text_content()])), "")
+        text = normalize_space(shown.text_content())
+        cut = text.endswith(("…", "...")) or (cuts and len(text.rstrip(" .…")) <= len(stem))
+        if cut:
+            # The page shows the description cut short ("… a trial that pa…"): the
+            # standfirst is its whole sentences.
+            return next(iter(whole_teaser([text])), "")
+        return text
     return ""
 
 

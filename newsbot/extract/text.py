@@ -251,11 +251,13 @@ _LINKED_SHARE = 0.8
 _LISTS = etree.XPath("/html/body//ul | /html/body//ol")
 
 
-def drop_link_lists(root: Any, words: Phrases | None = None) -> int:
+def drop_link_lists(root: Any, words: Phrases | None = None) -> bool:
     """Remove the lists of ``root`` whose every item is a link and little more ("- Headline of
     another article", teasers of the site's other stories, a menu): on pages without body
-    markup, what such a list says is never the article's own text. Returns how many went."""
-    dropped = 0
+    markup, what such a list says is never the article's own text. A list under a related
+    heading ("Read more") stays, for its links to be read as related ones first: True when
+    there is such a list."""
+    labelled = False
     for lst in list(_LISTS(root)):
         if lst.getparent() is None:
             continue  # inside a list already removed
@@ -266,10 +268,10 @@ def drop_link_lists(root: Any, words: Phrases | None = None) -> int:
         if not all(_mostly_linked(li) for li in items):
             continue
         if _under_related_heading(lst, words):
-            continue  # a related block: its links are read (and it is dropped) with them
+            labelled = True
+            continue
         lst.drop_tree()
-        dropped += 1
-    return dropped
+    return labelled
 
 
 def _under_related_heading(el: Any, words: Phrases | None) -> bool:
