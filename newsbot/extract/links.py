@@ -159,6 +159,21 @@ def _is_related_heading(el: Any, labels: frozenset[str]) -> bool:
     return text in labels and normalize_space(el.text_content()).rstrip(" :").casefold() == text
 
 
+def _inline_label(el: Any, labels: frozenset[str]) -> str | None:
+    """The label of a one-line related box ("Lesen Sie auch: <a>…</a>", "Les også: <a>…</a>"):
+    an element whose own text is a related heading and whose other text is its links'."""
+    own = el.text
+    if not own or len(own) > 80 or ":" not in own:
+        return None
+    label = normalize_space(own).rstrip(" :")
+    if label.casefold() not in labels:
+        return None
+    total, linked = _link_share(el)
+    if not linked or total - linked > len(label) + 10:
+        return None
+    return label
+
+
 def _link_share(el: Any) -> tuple[int, int]:
     """(characters of text, characters of it inside links) of an element."""
     total = len(normalize_space(el.text_content()))
@@ -175,7 +190,18 @@ def labelled_related(root: Any, collector: LinkCollector) -> list[Any]:
     blocks: list[Any] = []
     claimed: set[Any] = set()
     for el in list(root.iter(*_LABEL_TAGS)):
-        if el in claimed or not _is_related_heading(el, labels):
+        if el in claimed:
+            continue
+        if not _is_related_heading(el, labels):
+            inline = _inline_label(el, labels)
+            if inline is not None:
+                box = _one_line_box(el, root)
+                for a in box.iter("a"):
+                    url = collector.ctx.target(a.get("href", ""))
+                    if url and collector.ctx.is_article(url):
+                        collector.add_url("inline-related", url, anchor_text(a), inline)
+                blocks.append([box])
+                claimed.update(box.iter())
             continue
         anchor = el
         # A heading wrapped on its own (<div><h2>Read more</h2></div>): its wrapper is the item.
@@ -203,6 +229,16 @@ def labelled_related(root: Any, collector: LinkCollector) -> list[Any]:
         blocks.append([anchor, *items])
         claimed.update(e for part in (anchor, *items) for e in part.iter())
     return [el for block in blocks for el in block]
+
+
+def _one_line_box(el: Any, root: Any) -> Any:
+    """``el``, or the wrappers that hold nothing else (the <p> around a <b>Read more: …</b>)."""
+    text = normalize_space(el.text_content())
+    while el.getparent() is not None and el.getparent() is not root:
+        if normalize_space(el.getparent().text_content()) != text:
+            break
+        el = el.getparent()
+    return el
 
 
 #: A paragraph this long is body text (navigation, tag lists and captions are shorter).
