@@ -136,6 +136,9 @@ class ExtractPipeline:
             item.live_blog = extraction.result.kind == "live_blog"
         for reason, count in extraction.dropped_links.items():
             stats.inc_value(f"newsbot/links/dropped/{reason}", count)
+        if extraction.spared:
+            # A furniture selector matched most of the text and was not applied.
+            stats.inc_value("newsbot/extract/prune_spared", extraction.spared)
         outcome = "article" if item.article else "live_blog" if item.live_blog else "not_article"
         stats.inc_value(f"newsbot/extract/{outcome}")
         return item

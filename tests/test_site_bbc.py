@@ -275,11 +275,6 @@ def test_a_world_service_article_links_its_promos_and_related_content() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a World Service caption starts with a visually hidden label (<span>Pie de foto, "
-    "</span>La torre …): the caption needs the element's own text without its children's",
-)
 def test_a_world_service_caption_is_read() -> None:
     article = extract_file(MUNDO_PAGE, MUNDO_URL)
     assert article.captions == ["La torre de la iglesia, con el reloj ya reparado, en diciembre"]

@@ -76,6 +76,9 @@ class Extraction:
 
     result: Article | NotArticle
     dropped_links: dict[str, int] = field(default_factory=dict)
+    #: Furniture matches left in place because they held most of the text (a selector gone
+    #: wrong: worth a look at the profile).
+    spared: int = 0
 
 
 def extract_article(
@@ -178,12 +181,12 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
     related_links(scope, collector, index)
     translation_links(page.alternates, collector)
     if body is not None and profile.slug != GENERIC:
-        prune(scope, profile.prune, index, within=body)
+        spared = prune(scope, profile.prune, index, within=body)
         inline_links(body, collector)
         raw = body_text(body, url, whole_page=False)
     else:
         # No body markup of the site: its furniture may have no class names either.
-        prune(scope, profile.prune, index)
+        spared = prune(scope, profile.prune, index)
         paragraph_links(scope, collector)
         labelled = drop_link_lists(scope, profile.phrases)
         if profile.slug == GENERIC and not labelled:
@@ -217,9 +220,9 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         words=profile.phrases,
     )
     if len(cleaned.text) < MIN_TEXT_CHARS:
-        return Extraction(NotArticle(url, "no article text"), dict(collector.dropped))
+        return Extraction(NotArticle(url, "no article text"), dict(collector.dropped), spared)
     if not fields.get("title"):
-        return Extraction(NotArticle(url, "no title"), dict(collector.dropped))
+        return Extraction(NotArticle(url, "no title"), dict(collector.dropped), spared)
     article = Article(
         url=url,
         canonical_url=canonical,
@@ -240,7 +243,7 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         links=collector.links,
         extractor_version=extractor_version(profile),
     )
-    return Extraction(article, dict(collector.dropped))
+    return Extraction(article, dict(collector.dropped), spared)
 
 
 def _drop_labelled_related(scope: Any, collector: LinkCollector) -> bool:

@@ -17,6 +17,8 @@ _DATE_TIME = re.compile(
     r"(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 )
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
+# "28.04.2023", "28.04.2023, 18:16 Uhr": day, month, year with dots (never month first).
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:,?\s+(\d{1,2}):(\d{2})(?:\s*Uhr)?)?$")
 # "Fri, 28 Apr 2023 13:53:25 GMT" (feeds, some meta tags).
 _RFC_2822 = re.compile(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}")
 
@@ -37,7 +39,7 @@ def parse_date(value: str) -> tuple[str, int] | None:
         return moment.isoformat(timespec="seconds"), ZONED
     match = _DATE_TIME.match(value)
     if match is None:
-        return _rfc_2822(value)
+        return _dotted(value) or _rfc_2822(value)
     day, time, zone = match.groups()
     try:
         if time is None:
@@ -55,6 +57,20 @@ def parse_date(value: str) -> tuple[str, int] | None:
     except ValueError:
         return None
     return moment.isoformat(timespec="seconds"), ZONED
+
+
+def _dotted(value: str) -> tuple[str, int] | None:
+    match = _DOTTED.match(value)
+    if match is None:
+        return None
+    day, month, year, hour, minute = match.groups()
+    try:
+        if hour is None:
+            return datetime(int(year), int(month), int(day)).date().isoformat(), DAY
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute))
+    except ValueError:
+        return None
+    return moment.isoformat(timespec="seconds"), LOCAL
 
 
 def _rfc_2822(value: str) -> tuple[str, int] | None:

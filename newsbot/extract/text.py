@@ -228,7 +228,10 @@ def prune(
     text after it). ``index`` (of ``root``, built before any change to the tree) answers simple
     selectors; with ``within``, only matches inside that element of ``root`` go.
 
-    Returns how many elements were removed.
+    A match that holds most of the text (more than half of what ``within``, or ``root``,
+    holds) is spared, as trafilatura spares a pruning rule that would empty the page: a
+    furniture selector that matches the article (a template changed, a class reused) must not
+    turn an article into "no article text". Returns how many matches were spared.
     """
     selectors = tuple(selectors)
     if index is not None and index.root is root and all(s.chains is not None for s in selectors):
@@ -238,12 +241,18 @@ def prune(
             matches = [el for el in matches if el in inside]
     else:
         matches = union_xpath(selectors)(within if within is not None else root)
-    removed = 0
+    if not matches:
+        return 0
+    half = len((within if within is not None else root).text_content()) / 2
+    spared = 0
     for el in matches:
-        if el.getparent() is not None:
-            el.drop_tree()
-            removed += 1
-    return removed
+        if el.getparent() is None:
+            continue
+        if half and len(el.text_content()) > half:
+            spared += 1
+            continue
+        el.drop_tree()
+    return spared
 
 
 #: A list is one of links when this share of its text (at least) is link text, in every item.

@@ -68,7 +68,8 @@ def _fast_xpath(xpath: str) -> str:
 
 
 def compile_selector(spec: str, where: str) -> Selector:
-    """Compile ``css``, ``css@attr`` or ``css@text``; ``where`` names file and key for errors."""
+    """Compile ``css``, ``css@attr``, ``css@text`` or ``css@own``; ``where`` names file and key
+    for errors."""
     css, _, attr = spec.partition("@") if "@" in spec.rsplit("]", 1)[-1] else (spec, "", "")
     try:
         expression = _fast_xpath(_TRANSLATOR.css_to_xpath(css.strip()))

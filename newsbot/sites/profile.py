@@ -91,7 +91,8 @@ class ClassIndex:
 @dataclass(frozen=True)
 class Selector:
     """A CSS selector compiled once to XPath. ``css@attr`` reads an attribute instead of the
-    text; ``css@text`` reads only the element's own leading text (not its children's).
+    text; ``css@text`` reads only the element's own leading text (not its children's);
+    ``css@own`` every text of the element itself, none of its children's.
 
     Simple selectors (tags, classes, descendant chains, unions of them) also keep their
     ``chains``, answered from a :class:`ClassIndex` of the root when one is given."""
@@ -130,6 +131,10 @@ class Selector:
         for el in self.select(root, index):
             if self.attr == "text":
                 raw = el.text
+            elif self.attr == "own":
+                # Every text of the element itself, none of its children's: the value of
+                # "<li><strong>Autor</strong> Jane Doe</li>", a caption after a hidden label.
+                raw = "".join(el.xpath("text()"))
             else:
                 raw = el.get(self.attr) if self.attr else el.text_content()
             value = normalize_space(raw) if raw else ""
