@@ -336,3 +336,58 @@ def test_a_mirror_of_path_prefixed_editions_with_scrapy_crawl(tmp_path: Path) ->
         )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
         assert_crawled(archive, site, server.base_url, ("de", "es"))
+
+
+# -- discovery sources outside every edition --------------------------------------------------
+
+ABSOLUTE = """
+slug = "{slug}"
+domains = ["news.example"]
+[editions]
+en = {{ host = "news.example", path = "/en", language = "en" }}
+de = {{ host = "news.example", path = "/de", language = "de" }}
+[discovery]
+news_sitemaps = ["https://news.example/sitemaps/news-index.xml"]
+feeds = ["https://feeds.news.example/{{code}}/rss.xml", "/feed.xml"]
+[urls]
+article = '^/.+'
+"""
+
+
+def start_urls(slug: str, **arguments: str) -> tuple[list[str], list[str]]:
+    """The URLs a profile's spider asks for first, and the domains it may fetch from."""
+    import asyncio
+
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.spiders.loader import spider_class
+
+    cls = spider_class(slug)
+    spider = cls.from_crawler(get_crawler(cls), **arguments)
+
+    async def collect() -> list[str]:
+        return [request.url async for request in spider.start()]
+
+    return asyncio.run(collect()), list(spider.allowed_domains)
+
+
+def test_a_profile_names_listings_outside_its_editions_by_whole_urls(
+    tmp_path: Path, own_profiles: None
+) -> None:
+    use_profile_dirs([write(tmp_path, "abs", ABSOLUTE.format(slug="abs")).parent])
+    urls, domains = start_urls("abs", editions="en,de")
+    # The shared sitemap once, each edition's feed on the feed host, the relative feeds as ever.
+    assert urls.count("https://news.example/sitemaps/news-index.xml") == 1
+    assert "https://feeds.news.example/en/rss.xml" in urls
+    assert "https://feeds.news.example/de/rss.xml" in urls
+    assert "https://news.example/en/feed.xml" in urls and "https://news.example/de/feed.xml" in urls
+    assert set(domains) == {"news.example", "feeds.news.example"}
+
+
+def test_a_mirror_reads_only_the_listings_under_its_editions(
+    tmp_path: Path, own_profiles: None
+) -> None:
+    use_profile_dirs([write(tmp_path, "abs", ABSOLUTE.format(slug="abs")).parent])
+    urls, domains = start_urls("abs", editions="en", base_url="http://127.0.0.1:9")
+    assert urls == ["http://127.0.0.1:9/en/feed.xml"]
+    assert domains == ["127.0.0.1"]

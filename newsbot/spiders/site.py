@@ -32,6 +32,11 @@ REDIRECTS = (301, 302, 303, 307, 308)
 HANDLED_STATUSES = [*REDIRECTS, 304, *range(400, 600)]
 
 
+def is_absolute(path: str) -> bool:
+    """Whether a discovery source is a whole URL rather than a path under an edition's root."""
+    return path.startswith(("https://", "http://"))
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -117,8 +122,12 @@ class SiteSpider(scrapy.Spider):
             self.roots = self.all_roots = {"site": base_url.rstrip("/")}
         else:
             raise ValueError(f"the {self.site} profile has no editions: give a base URL")
+        # Listings the profile names by a whole URL (a sitemap at the host's root, feeds on
+        # another host): read on the real site only, their hosts allowed beside the editions'.
+        self.listings = [] if base_url else self._absolute_listings()
+        self.listing_hosts = {urlsplit(url).hostname or "" for _, _, url in self.listings}
         self.allowed_domains = sorted(
-            {urlsplit(root).hostname or "" for root in self.roots.values()}
+            {urlsplit(root).hostname or "" for root in self.roots.values()} | self.listing_hosts
         )
         self.section_pages = self.profile.discovery.section_pages
 
@@ -129,6 +138,32 @@ class SiteSpider(scrapy.Spider):
             "NEWSBOT_SECTION_PAGES", spider.profile.discovery.section_pages
         )
         return spider
+
+    def _absolute_listings(self) -> list[tuple[str, str, str]]:
+        """(kind, edition code, URL) of the discovery sources written as whole URLs, for the
+        crawled editions, each URL once ({language}, {code} and {path}, the edition's path
+        without slashes, filled in per edition)."""
+        disc = self.profile.discovery
+        kinds = [
+            *(("sitemap", p) for p in (*disc.sitemap_indexes, *disc.news_sitemaps)),
+            *(("feed", p) for p in disc.feeds),
+            *(("section", p) for p in disc.sections),
+        ]
+        seen: dict[str, tuple[str, str, str]] = {}
+        for code in self.roots:
+            edition = self.profile.editions.get(code)
+            language = edition.language if edition else ""
+            for kind, path in kinds:
+                if is_absolute(path):
+                    where = edition.path.strip("/") if edition else code
+                    url = path.format(language=language, code=code, path=where or code)
+                    seen.setdefault(url, (kind, code, url))
+        return list(seen.values())
+
+    def is_listing(self, url: str) -> bool:
+        """Whether a listing (sitemap, feed, section page) at ``url`` is read: under a crawled
+        edition, or on a host the profile names a listing on (a sitemap index's children)."""
+        return bool(self.where(url)) or (urlsplit(url).hostname or "") in self.listing_hosts
 
     def where(self, url: str) -> tuple[str, str] | None:
         """(edition code, path relative to its root) of a URL of the crawled editions, else
@@ -160,18 +195,25 @@ class SiteSpider(scrapy.Spider):
                     yield request
             return
         disc = self.profile.discovery
+        callbacks = {
+            "sitemap": self.parse_sitemap,
+            "feed": self.parse_feed,
+            "section": self.parse_section,
+        }
         for code, root in self.roots.items():
-            language = self.profile.editions[code].language if code in self.profile.editions else ""
-            for path in (*disc.sitemap_indexes, *disc.news_sitemaps):
-                yield self._request(
-                    root + path.format(language=language), "sitemap", self.parse_sitemap
-                )
-            for path in disc.feeds:
-                yield self._request(root + path.format(language=language), "feed", self.parse_feed)
-            for path in disc.sections:
-                yield self._request(
-                    root + path.format(language=language), "section", self.parse_section, page=1
-                )
+            edition = self.profile.editions.get(code)
+            language = edition.language if edition else ""
+            for kind, paths in (
+                ("sitemap", (*disc.sitemap_indexes, *disc.news_sitemaps)),
+                ("feed", disc.feeds),
+                ("section", disc.sections),
+            ):
+                for path in paths:
+                    if not is_absolute(path):
+                        url = root + path.format(language=language, code=code)
+                        yield self._request(url, kind, callbacks[kind], page=1)  # type: ignore[arg-type]
+        for kind, _, url in self.listings:
+            yield self._request(url, kind, callbacks[kind], page=1)  # type: ignore[arg-type]
 
     def request_for(self, url: str, kind: str) -> scrapy.Request | None:
         """A request for a URL the frontier knows, by the kind of page it is (resumed runs)."""
@@ -182,7 +224,7 @@ class SiteSpider(scrapy.Spider):
             "feed": self.parse_feed,
             "section": self.parse_section,
         }
-        if kind not in callbacks or not self.where(url):
+        if kind not in callbacks or not self.is_listing(url):
             return None
         # A resumed section page is read, but does not start its pagination over: the run's
         # own first pages of each section do that.
@@ -291,7 +333,7 @@ class SiteSpider(scrapy.Spider):
         for entry in listing.entries:
             if listing.kind == "index":
                 child = canonicalize_url(entry.url, base=response.url)
-                if child and self.where(child):
+                if child and self.is_listing(child):
                     yield self._request(
                         child, "sitemap", self.parse_sitemap, newsbot_found_in="sitemap"
                     )
