@@ -111,8 +111,7 @@ def test_a_standfirst_shown_apart_from_the_body_is_the_teaser() -> None:
 
 
 def test_a_description_no_element_shows_is_no_teaser() -> None:
-    page, truth = real_page("us-WashingtonTimes_2023_04_28")
-    article, _ = read("us-WashingtonTimes_2023_04_28")
+    article, truth = read("us-WashingtonTimes_2023_04_28")
     assert article.teaser == ""
     assert str(truth["body"]).split("\n")[0][:60] in article.text
 
