@@ -12,6 +12,7 @@ from newsbot.extract import (
     NotArticle,
     canonicalize_url,
     extract_article,
+    extract_page,
     filter_lines,
     is_furniture_line,
 )
@@ -272,3 +273,20 @@ def test_only_the_bytes_read_must_be_utf8() -> None:
     assert _parse_cropped(page.replace(b"Impressum", b"Impr\xe9ssum")) is not None
     assert _parse_cropped(page.replace(b"Gr\xc3\xbc\xc3\x9fe", b"Gr\xfc\xdfe")) is None
     assert _parse_cropped(page.replace(b"<title>t", b"<title>\xe9t")) is None
+
+
+def test_an_article_whose_only_paragraph_is_its_standfirst_keeps_its_text() -> None:
+    lead = (
+        "The ferry timetable changes on Monday: boats leave every twenty minutes in the "
+        "morning and every half hour after noon, the harbour office said."
+    )
+    page = (
+        '<html><head><meta property="og:type" content="article"><title>Ferry times</title>'
+        f'<meta name="description" content="{lead}"></head><body>'
+        f'<header><h1>New ferry timetable from Monday</h1><p class="lead">{lead}</p></header>'
+        f"<main><article><p>{lead}</p></article></main></body></html>"
+    ).encode()
+    result = extract_page(page, "https://harbour.example/news/ferry-times", "generic")
+    assert isinstance(result.result, Article), result.result
+    assert result.result.text == lead
+    assert result.spared == 1

@@ -76,8 +76,8 @@ class Extraction:
 
     result: Article | NotArticle
     dropped_links: dict[str, int] = field(default_factory=dict)
-    #: Furniture matches left in place because they held most of the text (a selector gone
-    #: wrong: worth a look at the profile).
+    #: Rules not applied because they would have removed most of the text: furniture matches
+    #: left in place, repeats of the teaser kept (a selector gone wrong: worth a look).
     spared: int = 0
 
 
@@ -219,6 +219,12 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         headlines=fields["headlines"],
         words=profile.phrases,
     )
+    if len(cleaned.text) < MIN_TEXT_CHARS:
+        # The rules that drop repeats (of the teaser, of the headline) must not empty an
+        # article whose only paragraph the page also shows as its standfirst.
+        lenient = clean_lines(raw, words=profile.phrases)
+        if len(lenient.text) >= MIN_TEXT_CHARS:
+            cleaned, spared = lenient, spared + 1
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return Extraction(NotArticle(url, "no article text"), dict(collector.dropped), spared)
     if not fields.get("title"):
