@@ -156,6 +156,8 @@ def test_read_also_lines_are_inline_related_links_not_text() -> None:
         ("tw-TaipeiTimes_2024_10_15", "US, Manila launch war games after PRC’s Taiwan drills"),
         ("na-TheNamibian_2023_11_16", "Nam, SA Green hydrogen pipeline flagged"),
         ("it-Tageszeitung_2025_04_16", "„Unermüdlicher Einsatz“"),
+        # A kicker before a colon that another title of the page leaves out.
+        ("de-NTV_2023_04_28", "Judy Lybke, ganz und gar nicht eigenartig"),
     ],
 )
 def test_titles_without_entities_or_the_sites_name(name: str, title: str) -> None:

@@ -5,7 +5,8 @@ og:title (at times a headline for social media, worded apart), the first <h1>, t
 and <title>. Each is read with its entities decoded (some sites escape them twice) and without
 the segments that name the site ("… | Börsen-Zeitung", "… - The Namibian", "NTV Haber | …"), as
 the page itself says its name (og:site_name, the publisher, the host). When one title is another
-followed by a separator and more ("Headline - Section"), the shorter one is the headline.
+followed by a separator and more ("Headline - Section"), or another after a kicker and a colon
+("Olympische Spiele: Headline"), the shorter one is the headline.
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def strip_site_name(title: str, names: frozenset[str]) -> str:
 
 def choose_title(candidates: Iterable[str | None], names: frozenset[str]) -> str | None:
     """The first of ``candidates`` (most trusted first) once cleaned; but another candidate
-    that it merely extends with a separator and more text ("Headline - Section") wins."""
+    that it merely extends with a separator and more text ("Headline - Section"), or with a
+    kicker before a colon ("Neue Leipziger Schule: Headline"), wins."""
     cleaned = [strip_site_name(decode_entities(c), names) for c in candidates if c]
     cleaned = [c for c in cleaned if c]
     if not cleaned:
@@ -90,6 +92,13 @@ def choose_title(candidates: Iterable[str | None], names: frozenset[str]) -> str
             and first.startswith(other)
             and len(other.split()) >= 3
             and _SEPARATOR.match(first, len(other))
+        ):
+            return other
+        if (
+            len(other) < len(first)
+            and first.endswith(other)
+            and len(other.split()) >= 3
+            and first[: len(first) - len(other)].rstrip().endswith(":")
         ):
             return other
     return first
