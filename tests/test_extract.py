@@ -290,3 +290,22 @@ def test_an_article_whose_only_paragraph_is_its_standfirst_keeps_its_text() -> N
     assert isinstance(result.result, Article), result.result
     assert result.result.text == lead
     assert result.spared == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Lesedauer: 4 Minuten", True),
+        ("3 min read", True),
+        ("Photo: AFP", True),
+        ("Fotos: Nikolai von Bismarck", True),
+        (
+            "Photo: the ship leaving the harbour at dawn, seen from the old lighthouse on the pier",
+            False,
+        ),
+        ("Reading time is what the survey measured, not attention.", False),
+        ("Foto und Text stammen vom Fotografen selbst.", False),
+    ],
+)
+def test_picture_credits_and_reading_times_are_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture_line(line) is furniture

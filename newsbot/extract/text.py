@@ -52,6 +52,19 @@ def _sources_line(words: Phrases) -> re.Pattern[str]:
 
 
 @cache
+def _label_lines(words: Phrases) -> re.Pattern[str]:
+    # "Foto: dpa", "Lesedauer: 4 Minuten", "Reading time 3 min", "3 min read".
+    credit = _alternation(words["credit"])
+    reading = _alternation(words["reading_time"])
+    return re.compile(
+        rf"^(?:(?:{credit})\s*:\s*\S.{{0,60}}"
+        rf"|(?:{reading})\s*:?\s*(?:ca\.\s*)?\d+\s*\w*\.?"
+        rf"|\d+\s*\w*\.?\s+(?:{reading}))$",
+        re.IGNORECASE,
+    )
+
+
+@cache
 def _folded_phrases(words: Phrases) -> tuple[frozenset[str], int]:
     folded = frozenset(p.casefold() for p in words.furniture())
     return folded, max(len(p) for p in folded)
@@ -95,7 +108,8 @@ def has_related_heading(text: str, words: Phrases | None = None) -> bool:
 
 
 def is_furniture_line(line: str, words: Phrases | None = None) -> bool:
-    """True for a line made only of furniture phrases, alone or run together.
+    """True for a line made only of furniture phrases, alone or run together, or a picture
+    credit or reading time ("Foto: dpa", "Lesedauer: 4 Minuten").
 
     "Diesen Artikel teilenKommentare" is furniture; "Sie teilen diesen Artikel gern" is a sentence.
     """
@@ -106,6 +120,8 @@ def is_furniture_line(line: str, words: Phrases | None = None) -> bool:
     folded, longest = _folded_phrases(words)
     if stripped.casefold() in folded:
         return True
+    if len(stripped) <= 80 and _label_lines(words).match(stripped):
+        return True  # a picture credit or a reading time
     # Runs of labels are short; a paragraph is not worth the (backtracking) pattern.
     return len(stripped) <= 3 * longest and bool(_phrase_line(words).match(stripped))
 

@@ -37,7 +37,17 @@ from newsbot.sites.profile import (
 #: The bundled profiles and phrase list, read as package resources (also from a zipped egg).
 SITES_PACKAGE = "newsbot.sites"
 PHRASES_NAME = "phrases.toml"
-PHRASE_TABLES = ("furniture", "related", "sources", "byline", "dateline", "byline_with", "agencies")
+PHRASE_TABLES = (
+    "furniture",
+    "related",
+    "sources",
+    "byline",
+    "dateline",
+    "byline_with",
+    "agencies",
+    "credit",
+    "reading_time",
+)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: A slug names the site everywhere (spider, archive column, command line): plain and short.
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
