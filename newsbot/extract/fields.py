@@ -119,7 +119,8 @@ def load_fields(
     loader.add_value("canonical_url", [page.canonical, page.first("og:url"), *main, url])
     selected = _select(scope, profile, "title", index)
     titles = page_titles(scope, page, _ld_strings(page, "headline"))
-    loader.add_value("title", choose_title([*selected, *titles], site_names(page, url)))
+    site = site_names(page, url)
+    loader.add_value("title", choose_title([*selected, *titles], site))
     headlines = [decode_entities(t) for t in [*selected, *titles[:4]] if t]
     descriptions = [
         *_ld_strings(page, "description"),
@@ -137,7 +138,7 @@ def load_fields(
         return names
 
     authors = _select(scope, profile, "authors", index) or page_authors(
-        page, site_names(page, url), lambda: marked_byline(scope, profile.phrases), text_byline
+        page, site, lambda: marked_byline(scope, profile.phrases), text_byline
     )
     loader.add_value("authors", authors)
     published = [

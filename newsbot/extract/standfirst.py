@@ -46,8 +46,8 @@ def shown_standfirst(
     ``text``: the body text read so far (one paragraph per line). ``cuts``: the site cuts its
     descriptions short without saying so (else only a trailing ellipsis says a text is cut)."""
     flat = normalize_space(text)
-    for description in descriptions:
-        stem = _stem(description)
+    # (Pages repeat one description in three tags: each is looked for once.)
+    for stem in dict.fromkeys(_stem(d) for d in descriptions):
         if len(stem) < _MIN_CHARS:
             continue
         shown = _showing(doc, stem)
