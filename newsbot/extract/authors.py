@@ -16,7 +16,7 @@ from typing import Any
 from lxml import etree
 
 from newsbot.extract.meta import PageMeta
-from newsbot.extract.text import byline_match, split_names
+from newsbot.extract.text import byline_match, split_names, word_key
 from newsbot.normalize import normalize_space
 from newsbot.sites import Phrases
 
@@ -133,7 +133,7 @@ def _meta_authors(page: PageMeta) -> list[str]:
 
 
 def _names_site(value: str, site: frozenset[str]) -> bool:
-    key = re.sub(r"\W+", "", value).casefold()
+    key = word_key(value)
     return bool(key) and any(n in key or key in n for n in site if len(n) >= 3)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsbot.extract.meta import PageMeta
+from newsbot.normalize import normalize_space
 
 ARTICLE_OG_TYPES = ("article", "news")
 #: A paragraph of prose: at least this many characters, most of them outside links.
@@ -60,7 +61,7 @@ def shows_article_body(doc: Any) -> bool:
         return False
     paragraphs: dict[Any, list[int]] = {}
     for p in body.iter("p"):
-        length = len(" ".join(p.text_content().split()))
+        length = len(normalize_space(p.text_content()))
         if length < _PROSE_CHARS:
             continue
         linked = sum(len(a.text_content()) for a in p.iter("a"))

@@ -155,7 +155,7 @@ def clean_lines(
     sharing. ``words``: the profile's phrases (default: the shared ones)."""
     words = words or shared_phrases()
     dupes = {d.casefold() for d in duplicates if d}
-    heads = {k for k in (_word_key(h) for h in headlines) if len(k) >= _HEADLINE_KEY}
+    heads = {k for k in (word_key(h) for h in headlines) if len(k) >= _HEADLINE_KEY}
     kept: list[str] = []
     sources: list[str] = []
     for line in (normalize_space(line) for line in raw.splitlines()):
@@ -187,12 +187,13 @@ _KICKER_MAX = 60
 _NON_WORD = re.compile(r"\W+")
 
 
-def _word_key(text: str) -> str:
+def word_key(text: str) -> str:
+    """``text`` as a key that ignores case, spaces and punctuation: its letters and digits."""
     return _NON_WORD.sub("", text).casefold()
 
 
 def _repeats_headline(line: str, heads: set[str]) -> bool:
-    key = _word_key(line)
+    key = word_key(line)
     return any(key.endswith(h) and len(key) - len(h) <= _KICKER_MAX for h in heads)
 
 

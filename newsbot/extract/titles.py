@@ -18,11 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from newsbot.extract.meta import PageMeta
+from newsbot.extract.text import word_key
 from newsbot.normalize import normalize_space
 
 # Between a headline and the site's name: " | ", " - ", " – ", " :: ", " · ", "ㅣ", "：" …
 _SEPARATOR = re.compile(r"(\s+(?:[|–—·•*:/-]{1,2})\s+|\s*[|ㅣ｜]\s*|：)")
-_NOT_WORD = re.compile(r"\W+")
 #: A site name shorter than this (after dropping non-letters) is only matched whole.
 _NAME_INSIDE = 4
 
@@ -37,10 +37,6 @@ def decode_entities(value: str) -> str:
     return normalize_space(value)
 
 
-def _key(text: str) -> str:
-    return _NOT_WORD.sub("", text).casefold()
-
-
 def site_names(page: PageMeta, url: str) -> frozenset[str]:
     """The names the page gives its site (as comparison keys: letters and digits, folded)."""
     names = [*page.all("og:site_name", "application-name", "twitter:site", "publisher")]
@@ -51,11 +47,11 @@ def site_names(page: PageMeta, url: str) -> frozenset[str]:
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     if host:
         names += [host, host.split(".")[0]]
-    return frozenset(k for k in (_key(n) for n in names) if len(k) >= 2)
+    return frozenset(k for k in (word_key(n) for n in names) if len(k) >= 2)
 
 
 def _is_site(segment: str, names: frozenset[str]) -> bool:
-    key = _key(segment)
+    key = word_key(segment)
     if not key:
         return False
     return key in names or any(n in key for n in names if len(n) >= _NAME_INSIDE)
