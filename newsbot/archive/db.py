@@ -11,7 +11,7 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from newsbot.archive import frontier, history, queries
+from newsbot.archive import extractions, frontier, history, queries
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
 from newsbot.archive.checkpoint import Checkpointer
 from newsbot.archive.connect import open_database
@@ -289,6 +289,7 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries):
             outcome = None
             if article is not None:
                 outcome = self._upsert_article(conn, article, capture_id, capture.fetched_at)
+            extractions.note_capture(conn, capture_id, capture, article, run_id, self._clock())
             if errors:
                 at = self._clock()
                 conn.executemany(

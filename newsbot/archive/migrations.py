@@ -373,3 +373,44 @@ def article_extras(db: Database) -> None:
             db.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
         for _, sql in triggers:
             db.execute(sql)
+
+
+# The last extraction of every capture that went through it, from what earlier archives kept:
+# the latest version extracted from each capture, then the pages an extraction refused.
+_EXTRACTIONS_SCHEMA = (
+    """
+    CREATE TABLE extractions (
+        capture_id INTEGER PRIMARY KEY REFERENCES captures(id),
+        outcome TEXT NOT NULL CHECK (outcome IN ('article', 'not_article', 'live_blog', 'failed')),
+        canonical_url TEXT,
+        content_hash TEXT,
+        reason TEXT,
+        extractor_version TEXT,
+        extracted_at TEXT NOT NULL,
+        run_id INTEGER REFERENCES crawl_runs(id)
+    )
+    """,
+    "CREATE INDEX extractions_canonical_url ON extractions (canonical_url)",
+    """
+    INSERT OR REPLACE INTO extractions (capture_id, outcome, canonical_url, content_hash,
+                                        extractor_version, extracted_at)
+    SELECT v.capture_id, 'article', v.canonical_url, v.content_hash, v.extractor_version,
+           v.extracted_at
+    FROM article_versions v
+    WHERE v.capture_id IS NOT NULL
+      AND v.id = (SELECT MAX(id) FROM article_versions w WHERE w.capture_id = v.capture_id)
+    """,
+    """
+    INSERT OR IGNORE INTO extractions (capture_id, outcome, reason, extracted_at, run_id)
+    SELECT capture_id, 'not_article', message, at, run_id FROM errors
+    WHERE stage = 'extract' AND capture_id IS NOT NULL ORDER BY id
+    """,
+)
+
+
+@_migration("0006_extractions")
+def extractions(db: Database) -> None:
+    """What the last extraction of each capture found (an article and its content hash, or
+    why not), and with which extractor: what ``newsbot reextract`` compares with."""
+    for statement in _EXTRACTIONS_SCHEMA:
+        db.execute(statement)
