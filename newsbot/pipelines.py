@@ -30,7 +30,7 @@ from newsbot.middlewares import FrontierMiddleware
 from newsbot.pool import ExtractionPool, WorkerError
 from newsbot.recrawl import next_due, parse_schedule
 from newsbot.spiders.loader import apply_profile_setting
-from newsbot.worker import TIMEOUT_REASON, Done, extract_capture
+from newsbot.worker import TIMEOUT_REASON, Done, extract_capture, is_html
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,6 @@ RUN_SETTINGS = (
     "NEWSBOT_ARCHIVE",
     "NEWSBOT_EXTRACT_WORKERS",
 )
-
-
-def is_html(capture: Capture) -> bool:
-    content_type = (capture.header("Content-Type") or "").lower()
-    return not content_type or "html" in content_type
 
 
 class ExtractPipeline:

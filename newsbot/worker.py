@@ -48,6 +48,12 @@ def init_worker(parent: int | None = None) -> None:
         os._exit(1)
 
 
+def is_html(capture: Capture) -> bool:
+    """Whether the capture says it is HTML (or says nothing: then it may be)."""
+    content_type = (capture.header("Content-Type") or "").lower()
+    return not content_type or "html" in content_type
+
+
 def extract_capture(capture: Capture) -> Extraction:
     """The extraction a capture gets, in a worker process or in this one (same code either way)."""
     return extract_page(

@@ -32,6 +32,7 @@ from newsbot.archive.records import (
     unique_links,
     utc_now,
 )
+from newsbot.archive.reextraction import Reextraction
 from newsbot.coding import BodyError, decoded
 from newsbot.items import Article, Capture
 
@@ -385,6 +386,11 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries):
             conn.execute(
                 _INSERT_ERROR, (run_id, capture_id, url, stage, kind, message, self._clock())
             )
+
+    @property
+    def reextraction(self) -> Reextraction:
+        """Re-extraction's reads and writes here (:mod:`~newsbot.archive.reextraction`)."""
+        return Reextraction(self)
 
     # -- reading -----------------------------------------------------------------------------
 

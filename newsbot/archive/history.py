@@ -55,6 +55,8 @@ _COMPARED = (
     "site",
     "extractor_version",
 )
+#: Fields :func:`changed_fields` compares.
+_REPORTED = ("canonical_url", *(name for name in _COMPARED if name != "extractor_version"))
 _NAMED_LISTS = ("authors", "tags", "sources")
 _DATES = ("published_at", "modified_at")
 
@@ -162,12 +164,18 @@ def version_changes(older: Article, newer: Article) -> list[str]:
     2026-03-02T10:31 → 2026-03-03T08:00``, ``tags changed (+Klima, −Wahl)``, ``links 4 → 5``.
     Empty when the two say the same (apart from the page URL they were read from).
     """
-    changes = []
-    for name in _COMPARED:
-        before, after = getattr(older, name), getattr(newer, name)
-        if before != after:
-            changes.append(_describe(name, before, after))
-    return changes
+    return [
+        _describe(name, getattr(older, name), getattr(newer, name))
+        for name in _COMPARED
+        if getattr(older, name) != getattr(newer, name)
+    ]
+
+
+def changed_fields(older: Article, newer: Article) -> list[str]:
+    """The names of the fields that differ from ``older`` to ``newer``, in reporting order:
+    what an extraction says about the article (not the page URL it was read from, nor the
+    extractor's version)."""
+    return [name for name in _REPORTED if getattr(older, name) != getattr(newer, name)]
 
 
 def _describe(name: str, before: Any, after: Any) -> str:
@@ -233,3 +241,17 @@ def format_history(url: str, versions: Sequence[ArticleVersion]) -> str:
             lines.append(f"  changed: {'; '.join(changes) if changes else 'nothing visible'}")
         previous = version
     return "\n".join(lines)
+
+
+def stored_version(
+    conn: sqlite3.Connection, canonical_url: str, content_hash: str
+) -> Article | None:
+    """The latest stored version of ``canonical_url`` with ``content_hash``, if any."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    row = cursor.execute(
+        "SELECT v.*, NULL AS fetched_at FROM article_versions v"
+        " WHERE v.canonical_url = ? AND v.content_hash = ? ORDER BY v.version DESC LIMIT 1",
+        (canonical_url, content_hash),
+    ).fetchone()
+    return None if row is None else _version_from_row(row).article

@@ -1,0 +1,328 @@
+"""Re-extraction's reads and writes: which stored captures to extract again, and what a new
+extraction of a capture changes in the archive.
+
+A capture's new extraction is compared with the last one (:mod:`~newsbot.archive.extractions`):
+
+- the same article (same content hash): ``unchanged``; nothing is written but the note of which
+  extractor read it;
+- another article: ``changed``; the article gets a new version and its links are replaced;
+- an article where there was none: ``new``;
+- no article where there was one: ``no_longer``; the article row (and its links) go when this
+  capture is the one it came from: its versions stay in the history;
+- still no article: ``not_article`` (or ``live_blog``); a failure: ``failed``, with an error row.
+
+An article row belongs to the newest capture it was extracted from: a new extraction of an older
+capture (``--all-captures``) adds a version of the article but leaves the row to the newer one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from newsbot.archive import extractions, history
+from newsbot.archive.records import article_content_hash, from_json, to_json
+from newsbot.items import Article
+
+if TYPE_CHECKING:
+    from newsbot.archive.db import Archive
+
+#: What a new extraction of a capture did to the archive.
+Change = Literal["unchanged", "changed", "new", "no_longer", "not_article", "live_blog", "failed"]
+
+#: Captures that hold a page body of their own (not revisits of an earlier one).
+_EXTRACTABLE = (
+    "c.kind = 'article' AND c.status BETWEEN 200 AND 299 AND c.sha256 IS NOT NULL"
+    " AND c.revisit_of IS NULL"
+)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which stored captures to extract again. Empty filters select everything."""
+
+    sites: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()
+    captured_since: str | None = None
+    captured_until: str | None = None
+    #: Every capture, not only the latest of each URL.
+    all_captures: bool = False
+    #: Only captures whose last extraction was by another extractor version.
+    stale: bool = False
+    #: Only captures of this run (an import's).
+    run_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    capture_id: int
+    site: str
+    fetched_at: str
+    #: The extractor version of its last extraction (None: never extracted, or unknown).
+    extractor_version: str | None
+
+
+@dataclass(frozen=True)
+class Reextracted:
+    """A new extraction of one stored capture (made in a worker)."""
+
+    capture_id: int
+    url: str
+    article: Article | None
+    #: Why there is no article.
+    reason: str | None = None
+    live_blog: bool = False
+    failed: bool = False
+    content_hash: str | None = None
+    extractor_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a new extraction changed: the change, and the article it replaced (if any)."""
+
+    change: Change
+    before: Article | None = None
+    after: Article | None = None
+    url: str = ""
+    fields: list[str] = field(default_factory=list)
+
+
+def _where(selection: Selection) -> tuple[str, list[object]]:
+    clauses: list[str] = [_EXTRACTABLE]
+    values: list[object] = []
+    window = ""
+    if selection.captured_since:
+        window += " AND {c}.fetched_at >= ?"
+        values.append(selection.captured_since)
+    if selection.captured_until:
+        window += " AND {c}.fetched_at < ?"
+        values.append(selection.captured_until)
+    clauses.append(window.format(c="c").removeprefix(" AND ") or "1")
+    if selection.sites:
+        clauses.append(f"c.site IN ({', '.join('?' * len(selection.sites))})")
+        values.extend(selection.sites)
+    if selection.urls:
+        marks = ", ".join("?" * len(selection.urls))
+        clauses.append(
+            f"(c.url IN ({marks}) OR c.final_url IN ({marks}) OR c.id IN"
+            f" (SELECT capture_id FROM extractions WHERE canonical_url IN ({marks})))"
+        )
+        values.extend(selection.urls * 3)
+    if selection.run_id is not None:
+        clauses.append("c.run_id = ?")
+        values.append(selection.run_id)
+    if not selection.all_captures:
+        # The latest capture of its URL (within the time window).
+        clauses.append(
+            "NOT EXISTS (SELECT 1 FROM captures n WHERE n.url = c.url AND n.id > c.id AND "
+            + _EXTRACTABLE.replace("c.", "n.")
+            + window.format(c="n")
+            + ")"
+        )
+        if selection.captured_since:
+            values.append(selection.captured_since)
+        if selection.captured_until:
+            values.append(selection.captured_until)
+    return " AND ".join(clauses), values
+
+
+def count(conn: sqlite3.Connection, selection: Selection, after: int = 0) -> int:
+    """How many captures :func:`candidates` goes through (before the ``stale`` test)."""
+    where, values = _where(selection)
+    sql = f"SELECT COUNT(*) FROM captures c WHERE c.id > ? AND {where}"
+    return int(conn.execute(sql, (after, *values)).fetchone()[0])
+
+
+def candidates(
+    conn: sqlite3.Connection, selection: Selection, after: int = 0, batch: int = 500
+) -> Iterator[list[Candidate]]:
+    """The selected captures after capture id ``after``, oldest first, a batch at a time (so
+    a caller may write between batches, and memory stays flat)."""
+    where, values = _where(selection)
+    sql = (
+        "SELECT c.id, c.site, c.fetched_at, e.extractor_version FROM captures c"
+        " LEFT JOIN extractions e ON e.capture_id = c.id"
+        f" WHERE c.id > ? AND {where} ORDER BY c.id LIMIT {batch}"
+    )
+    while found := conn.execute(sql, (after, *values)).fetchall():
+        yield [Candidate(*row) for row in found]
+        after = found[-1][0]
+
+
+def judge(conn: sqlite3.Connection, new: Reextracted) -> Applied:
+    """What ``new`` changes, compared with the capture's last extraction (reads only)."""
+    last = extractions.load(conn, new.capture_id)
+    was = last is not None and last.outcome == "article"
+    before = None
+    if was and last is not None and last.canonical_url and last.content_hash:
+        before = history.stored_version(conn, last.canonical_url, last.content_hash)
+    if new.failed:
+        return Applied("failed", before, url=new.url)
+    if new.article is None:
+        if was:
+            return Applied("no_longer", before, url=new.url)
+        return Applied("live_blog" if new.live_blog else "not_article", url=new.url)
+    if not was or last is None:
+        return Applied("new", None, new.article, url=new.url)
+    if last.content_hash == new.content_hash and last.canonical_url == new.article.canonical_url:
+        return Applied("unchanged", before, new.article, url=new.url)
+    fields = history.changed_fields(before, new.article) if before else []
+    return Applied("changed", before, new.article, url=new.url, fields=fields)
+
+
+def apply(
+    conn: sqlite3.Connection,
+    new: Reextracted,
+    applied: Applied,
+    *,
+    run_id: int | None,
+    at: str,
+    upsert: Callable[[sqlite3.Connection, Article, int, str], object],
+) -> None:
+    """Write what ``applied`` says (in the caller's transaction). ``upsert`` is the archive's
+    own article upsert (a version, the row, its links and the search index)."""
+    capture_id = new.capture_id
+    if applied.change == "failed":
+        conn.execute(
+            "INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)"
+            " VALUES (?, ?, ?, 'extract', ?, ?, ?)",
+            (run_id, capture_id, new.url, _error_kind(new.reason or ""), new.reason or "", at),
+        )
+        return
+    if new.article is None:
+        if applied.change == "no_longer" and applied.before is not None:
+            _drop_article_of(conn, applied.before.canonical_url, capture_id)
+        outcome: extractions.Outcome = "live_blog" if new.live_blog else "not_article"
+        extractions.note(
+            conn,
+            capture_id,
+            outcome,
+            at=at,
+            run_id=run_id,
+            reason=new.reason,
+            extractor_version=new.extractor_version,
+        )
+        if outcome == "not_article" and applied.change == "no_longer":
+            conn.execute(
+                "INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)"
+                " VALUES (?, ?, ?, 'extract', 'not_article', ?, ?)",
+                (run_id, capture_id, new.url, new.reason or "", at),
+            )
+        return
+    article = new.article
+    if applied.change in ("changed", "new"):
+        if applied.before is not None and applied.before.canonical_url != article.canonical_url:
+            _drop_article_of(conn, applied.before.canonical_url, capture_id)
+        owner = conn.execute(
+            "SELECT capture_id FROM articles WHERE canonical_url = ?", (article.canonical_url,)
+        ).fetchone()
+        if owner is not None and owner[0] is not None and owner[0] > capture_id:
+            # A newer capture's article holds the row: this one joins the history only.
+            history.record_version(
+                conn,
+                article,
+                capture_id=capture_id,
+                content_hash=new.content_hash or article_content_hash(article),
+                extracted_at=at,
+            )
+        else:
+            fetched = conn.execute(
+                "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
+            ).fetchone()
+            upsert(conn, article, capture_id, fetched[0])
+    extractions.note(
+        conn,
+        capture_id,
+        "article",
+        at=at,
+        run_id=run_id,
+        canonical_url=article.canonical_url,
+        content_hash=new.content_hash or article_content_hash(article),
+        extractor_version=new.extractor_version,
+    )
+
+
+def _drop_article_of(conn: sqlite3.Connection, canonical_url: str, capture_id: int) -> None:
+    """Remove the article row of ``canonical_url`` and its links when it came from
+    ``capture_id`` (its versions stay)."""
+    cursor = conn.execute(
+        "DELETE FROM articles WHERE canonical_url = ? AND capture_id = ?",
+        (canonical_url, capture_id),
+    )
+    if cursor.rowcount:
+        conn.execute("DELETE FROM links WHERE source_url = ?", (canonical_url,))
+
+
+def _error_kind(reason: str) -> str:
+    return "extract_timeout" if reason.startswith("extraction took longer") else "extract_error"
+
+
+class Reextraction:
+    """Re-extraction on one open :class:`~newsbot.archive.db.Archive` (``archive.reextraction``):
+    its reads on the archive's connection, its writes in the archive's transactions."""
+
+    def __init__(self, archive: Archive) -> None:
+        self.archive = archive
+        self._conn = archive._conn
+
+    def count(self, selection: Selection, after: int = 0) -> int:
+        """How many captures :meth:`candidates` goes through (before the ``stale`` test)."""
+        return count(self._conn, selection, after)
+
+    def candidates(self, selection: Selection, after: int = 0) -> Iterator[list[Candidate]]:
+        """The selected captures after capture id ``after``, oldest first, in batches."""
+        return candidates(self._conn, selection, after)
+
+    def judge(self, results: Sequence[Reextracted]) -> list[Applied]:
+        """What each new extraction would change (a dry run: nothing is written)."""
+        return [judge(self._conn, new) for new in results]
+
+    def apply(
+        self, run_id: int, results: Sequence[Reextracted], progress: dict[str, Any]
+    ) -> list[Applied]:
+        """Write each new extraction's change and the run's ``progress`` (its checkpoint and
+        report so far, kept in the run's stats) in one transaction: a run killed at any
+        moment continues from the last batch written, never writing one twice."""
+        archive = self.archive
+        with archive._transaction("save re-extracted articles") as conn:
+            at = archive._clock()
+            done = []
+            for new in results:
+                applied = judge(conn, new)
+                apply(conn, new, applied, run_id=run_id, at=at, upsert=archive._upsert_article)
+                done.append(applied)
+            conn.execute(
+                "UPDATE crawl_runs SET stats = ? WHERE id = ?", (to_json(progress), run_id)
+            )
+        return done
+
+    def start(self, spider: str, site: str, settings: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The run to record this re-extraction in, and its progress so far: an unfinished run
+        of the same ``settings['key']`` continues; other unfinished ones are marked
+        interrupted (the caller holds the archive's lock, so their process is gone)."""
+        archive = self.archive
+        with archive._transaction("start a re-extraction run") as conn:
+            row = conn.execute(
+                "SELECT id, stats FROM crawl_runs WHERE spider = ? AND status = 'running'"
+                " AND json_extract(settings, '$.key') = ? ORDER BY id DESC LIMIT 1",
+                (spider, settings["key"]),
+            ).fetchone()
+            at = archive._clock()
+            if row is not None:
+                run_id, progress = int(row[0]), from_json(row[1]) or {}
+            else:
+                cursor = conn.execute(
+                    "INSERT INTO crawl_runs (spider, site, started_at, status, settings)"
+                    " VALUES (?, ?, ?, 'running', ?)",
+                    (spider, site, at, to_json(settings)),
+                )
+                run_id, progress = int(cursor.lastrowid or 0), {}
+            conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finished_at = ?"
+                " WHERE spider = ? AND status = 'running' AND id <> ?",
+                (at, spider, run_id),
+            )
+        return run_id, progress
