@@ -1,0 +1,159 @@
+"""newsbot reextract: the crawl's extraction run again over the archive, offline."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsbot.cli.common import archive_option, cli, fail
+
+
+@contextmanager
+def progress_bar(what: str) -> Iterator[Callable[[int, int], Callable[[int], None]]]:
+    """A ``progress(total, done)`` for long commands: a tqdm bar with rate and time left on a
+    terminal, nothing otherwise (the command prints one summary line at the end)."""
+    bars: list[Any] = []
+
+    def start(total: int, done: int) -> Callable[[int], None]:
+        if not sys.stderr.isatty():
+            return lambda n: None
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, initial=done, unit=" pages", desc=what, dynamic_ncols=True)
+        bars.append(bar)
+        update: Callable[[int], None] = bar.update
+        return update
+
+    try:
+        yield start
+    finally:
+        for bar in bars:
+            bar.close()
+
+
+def write_report(path: str, data: dict[str, Any]) -> None:
+    try:
+        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        fail(f"cannot write report {path}: {exc.strerror or exc}")
+
+
+@cli.command()
+@archive_option
+@click.option("--site", "sites", multiple=True, help="Only captures of this site (repeatable).")
+@click.option("--url", "urls", multiple=True, help="Only captures of this URL (repeatable).")
+@click.option("--captured-since", help="Only captures fetched at or after this ISO 8601 time.")
+@click.option("--captured-until", help="Only captures fetched before this ISO 8601 time.")
+@click.option(
+    "--all-captures", is_flag=True, help="Every capture of each URL, not only the latest."
+)
+@click.option(
+    "--stale",
+    is_flag=True,
+    help="Only captures last extracted by another extractor version than today's.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 256),
+    default=0,
+    help="Extraction processes (default: one per core).",
+)
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--report", "report_path", metavar="FILE", help="Also write the report as JSON.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0),
+    default=20.0,
+    show_default=True,
+    help="Seconds one page may take (0: no limit).",
+)
+def reextract(
+    archive: str,
+    sites: tuple[str, ...],
+    urls: tuple[str, ...],
+    captured_since: str | None,
+    captured_until: str | None,
+    all_captures: bool,
+    stale: bool,
+    workers: int,
+    dry_run: bool,
+    report_path: str | None,
+    timeout: float,
+) -> None:
+    """Extract stored pages again with today's extractor, offline, and report what changed.
+
+    Takes the latest capture of each article URL (--all-captures: each), reads it by the site
+    profile's rules of its capture date, and writes only what changed: a new version of a
+    changed article with its links, articles that are new or no longer articles. Killed, the
+    same command continues where it stopped.
+    """
+    from newsbot.archive import ArchiveError
+    from newsbot.archive.reextraction import Selection
+    from newsbot.reextract import reextract as run
+
+    for name, value in (("--captured-since", captured_since), ("--captured-until", captured_until)):
+        if value is not None:
+            check_time(name, value)
+    check_sites(sites)
+    selection = Selection(
+        sites=sites,
+        urls=urls,
+        captured_since=captured_since,
+        captured_until=captured_until,
+        all_captures=all_captures,
+        stale=stale,
+    )
+    if not Path(archive).exists():
+        fail(f"no archive at {archive}")
+    if report_path and not Path(report_path).resolve().parent.is_dir():
+        fail(f"cannot write report {report_path}: no such folder")
+    started = time.monotonic()
+    try:
+        with progress_bar("reextract") as progress:
+            report, run_id = run(
+                archive,
+                selection,
+                workers=workers,
+                dry_run=dry_run,
+                timeout=timeout,
+                progress=progress,
+            )
+    except ArchiveError as exc:
+        fail(str(exc))
+    seconds = time.monotonic() - started
+    done = report.done
+    rate = f" ({done / seconds:,.0f}/s)" if seconds > 0 and done else ""
+    prefix = "dry run, nothing written: " if dry_run else ""
+    click.echo(f"{prefix}re-extracted {done:,} captures in {seconds:,.1f} s{rate}")
+    for line in report.lines():
+        click.echo(line)
+    if report_path:
+        data = {"archive": archive, "run_id": run_id, "dry_run": dry_run, **report.to_dict()}
+        write_report(report_path, data)
+
+
+def check_time(option: str, value: str) -> None:
+    """Fail in one line unless ``value`` is an ISO 8601 date or time."""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        fail(f"{option} takes an ISO 8601 date or time (2026-03-01T12:00Z), not {value!r}")
+
+
+def check_sites(sites: tuple[str, ...]) -> None:
+    """Fail in one line for a site no profile is known for."""
+    from newsbot.sites import known_sites
+
+    known = known_sites()
+    for site in sites:
+        if site not in known:
+            fail(f"unknown site {site!r} (known: {', '.join(sorted(known))})")

@@ -1,0 +1,442 @@
+"""Re-extraction: the crawl's own extraction and link code run again over stored captures,
+offline (``newsbot reextract``; ``newsbot import warc`` ends with it too).
+
+No Scrapy. Worker processes (``--workers``, one per core by default) each open the archive
+read-only, read and decompress the bodies of the captures they are given and extract them with
+:func:`newsbot.worker.extract_capture`, the very function the crawl's workers run, by the profile
+rules of each capture's own date. This process only selects captures, hands them out and writes
+the results: in capture order whatever the number of workers (so the archive and the report are
+the same for any ``--workers``), a batch per transaction together with the run's checkpoint and
+report so far. Memory stays flat: captures are selected a page of ids at a time and only a
+bounded window of them is out with the workers.
+
+A run is recorded in ``crawl_runs`` (spider ``reextract``) with its selection; killed at any
+moment and started again with the same selection, it continues after the last batch written
+and ends with the archive and report an uninterrupted run would have left.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsbot.archive import Archive, ArchiveError, crawl_lock
+from newsbot.archive.extractions import FAILED_PREFIXES
+from newsbot.archive.records import article_content_hash
+from newsbot.archive.reextraction import (
+    Applied,
+    Candidate,
+    Reextracted,
+    Reextraction,
+    Selection,
+)
+from newsbot.items import Article, Capture
+
+#: The ``crawl_runs.spider`` of re-extraction runs.
+SPIDER = "reextract"
+#: Captures handed to a worker at once, and results written per transaction.
+CHUNK = 8
+WRITE_BATCH = 200
+#: Examples kept per changed field in the report.
+EXAMPLES = 3
+#: Characters of a field's value shown in an example (around the first difference).
+EXAMPLE_CHARS = 160
+
+__all__ = ["Report", "Selection", "reextract", "reextract_capture"]
+
+
+# -- in the workers --------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(path: str) -> None:
+    from newsbot.worker import init_worker
+
+    init_worker()
+    _WORKER["archive"] = Archive.open(path, readonly=True)
+
+
+def _extract_chunk(ids: Sequence[int], seconds: float) -> list[Reextracted]:
+    archive: Archive = _WORKER["archive"]
+    out = []
+    for capture_id in ids:
+        try:
+            capture = archive.get_capture(capture_id)
+        except Exception as exc:  # a damaged or unreadable body fails its page only
+            reason = f"extraction failed: body unreadable: {type(exc).__name__}: {exc}"
+            out.append(Reextracted(capture_id, str(capture_id), None, reason, failed=True))
+            continue
+        out.append(reextract_capture(capture, seconds))
+    return out
+
+
+def reextract_capture(capture: Capture, seconds: float = 0.0) -> Reextracted:
+    """A new extraction of a stored capture (``capture_id`` set), with the crawl's code, by the
+    rules of the capture's date; ``seconds`` bounds its time (0: none; in a worker's main
+    thread only)."""
+    from newsbot.extract.article import Extraction
+    from newsbot.items import NotArticle
+    from newsbot.worker import extract_capture, extract_with_limit, is_html
+
+    assert capture.capture_id is not None
+    extraction: Extraction
+    if not is_html(capture):
+        why = f"not HTML ({capture.header('Content-Type')})"
+        extraction = Extraction(NotArticle(capture.final_url, why))
+    elif seconds > 0:
+        extraction = extract_with_limit(capture, seconds)
+    else:
+        extraction = extract_capture(capture)
+    result = extraction.result
+    if isinstance(result, Article):
+        return Reextracted(
+            capture.capture_id,
+            capture.final_url,
+            result,
+            content_hash=article_content_hash(result),
+            extractor_version=result.extractor_version,
+        )
+    return Reextracted(
+        capture.capture_id,
+        capture.final_url,
+        None,
+        result.reason,
+        live_blog=result.kind == "live_blog",
+        failed=result.reason.startswith(FAILED_PREFIXES),
+        extractor_version=current_version(capture.site, capture.fetched_at),
+    )
+
+
+_VERSIONS: dict[tuple[str, str], str | None] = {}
+
+
+def current_version(site: str, fetched_at: str) -> str | None:
+    """The extractor version that reads a page of ``site`` captured at ``fetched_at`` today
+    (None for a site no profile is known for)."""
+    key = (site, fetched_at[:10])
+    if key not in _VERSIONS:
+        from newsbot.extract.article import extractor_version
+        from newsbot.sites import ProfileError, load_profile
+
+        try:
+            _VERSIONS[key] = extractor_version(load_profile(site).at(fetched_at))
+        except ProfileError:
+            _VERSIONS[key] = None
+    return _VERSIONS[key]
+
+
+def code_version() -> str:
+    """What names the extraction code (not the profiles): a run continues only under it."""
+    import trafilatura
+
+    from newsbot import __version__
+    from newsbot.extract.article import EXTRACT_RULES
+
+    return f"newsbot/{__version__} rules/{EXTRACT_RULES} trafilatura/{trafilatura.__version__}"
+
+
+# -- the report --------------------------------------------------------------------------------
+
+#: The report's counts, in the order they are shown, with their words.
+OUTCOMES = {
+    "unchanged": "unchanged",
+    "changed": "changed",
+    "new": "new articles",
+    "no_longer": "no longer articles",
+    "failed": "failed",
+    "not_article": "still not articles",
+    "live_blog": "live blogs",
+    "fresh": "already extracted by this version",
+}
+
+
+@dataclass
+class Report:
+    """What a re-extraction found: counts per outcome, per field how many articles changed,
+    and the first few examples of each field's change (before and after), in capture order."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    fields: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, new: Reextracted, applied: Applied) -> None:
+        self.counts[applied.change] += 1
+        if applied.change == "failed" and len(self.failures) < EXAMPLES:
+            self.failures.append({"url": new.url, "reason": new.reason or ""})
+        if applied.change != "changed" or applied.before is None or applied.after is None:
+            return
+        for name in applied.fields:
+            self.fields[name] += 1
+            kept = self.examples.setdefault(name, [])
+            if len(kept) < EXAMPLES:
+                before, after = getattr(applied.before, name), getattr(applied.after, name)
+                kept.append({"url": new.url, **_example(before, after)})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counts": {name: self.counts.get(name, 0) for name in OUTCOMES},
+            "fields": dict(self.fields.most_common()),
+            "examples": self.examples,
+            "failures": self.failures,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Report:
+        data = data or {}
+        return cls(
+            Counter({k: v for k, v in data.get("counts", {}).items() if v}),
+            Counter(data.get("fields", {})),
+            dict(data.get("examples", {})),
+            list(data.get("failures", [])),
+        )
+
+    def lines(self) -> list[str]:
+        """The report for people: counts, then changed fields with an example each."""
+        shown = [f"{self.counts[n]:,} {words}" for n, words in OUTCOMES.items() if self.counts[n]]
+        out = [" · ".join(shown) or "nothing to re-extract"]
+        if self.fields:
+            out.append(
+                "changed fields: "
+                + ", ".join(f"{name} {count:,}" for name, count in self.fields.most_common())
+            )
+        for name, _ in self.fields.most_common():
+            example = self.examples[name][0]
+            out.append(f"  {name} of {example['url']}:")
+            out.append(f"    before: {_one_line(example['before'])}")
+            out.append(f"    after:  {_one_line(example['after'])}")
+        for failure in self.failures:
+            out.append(f"  failed: {failure['url']}: {failure['reason']}")
+        return out
+
+
+def _example(before: Any, after: Any) -> dict[str, Any]:
+    """A field's before and after as JSON values, long texts cut around their first difference."""
+    if isinstance(before, str) and isinstance(after, str):
+        return dict(zip(("before", "after"), _around_difference(before, after), strict=True))
+    if isinstance(before, list) or isinstance(after, list):
+        return {"before": _plain(before), "after": _plain(after)}
+    return {"before": before, "after": after}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [asdict(v) if hasattr(v, "__dataclass_fields__") else v for v in value]
+    return value
+
+
+def _around_difference(before: str, after: str) -> tuple[str, str]:
+    if len(before) <= EXAMPLE_CHARS and len(after) <= EXAMPLE_CHARS:
+        return before, after
+    start = next(
+        (i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+        min(len(before), len(after)),
+    )
+    start = max(0, start - EXAMPLE_CHARS // 4)
+
+    def cut(text: str) -> str:
+        piece = text[start : start + EXAMPLE_CHARS]
+        return ("…" if start else "") + piece + ("…" if start + EXAMPLE_CHARS < len(text) else "")
+
+    return cut(before), cut(after)
+
+
+def _one_line(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return " ".join(text.split()) or "(empty)"
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """Captures handed out together, and the selected captures they stand for (those the
+    ``stale`` test left out count as 'fresh')."""
+
+    ids: list[int]
+    last_id: int
+    fresh: int = 0
+    future: Future[list[Reextracted]] | None = None
+
+
+def _chunks(batches: Iterable[list[Candidate]], stale: bool) -> Iterator[_Chunk]:
+    chunk = _Chunk([], 0)
+    for batch in batches:
+        for candidate in batch:
+            chunk.last_id = candidate.capture_id
+            if (
+                stale
+                and candidate.extractor_version is not None
+                and (
+                    candidate.extractor_version
+                    == current_version(candidate.site, candidate.fetched_at)
+                )
+            ):
+                chunk.fresh += 1
+            else:
+                chunk.ids.append(candidate.capture_id)
+            if len(chunk.ids) >= CHUNK or chunk.fresh >= WRITE_BATCH:
+                yield chunk
+                chunk = _Chunk([], 0)
+    if chunk.last_id:
+        yield chunk
+
+
+def _pool(path: Path, workers: int) -> ProcessPoolExecutor:
+    # A fork server with newsbot's extraction imported once: workers start in milliseconds
+    # and share nothing with this process (its archive connection, its lock).
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsbot.reextract", "newsbot.worker"])
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(str(path),)
+    )
+
+
+def selection_key(selection: Selection) -> str:
+    """What identifies a run: its selection and the extraction code."""
+    return json.dumps(
+        {**asdict(selection), "code": code_version()}, sort_keys=True, separators=(",", ":")
+    )
+
+
+def reextract(
+    path: str | Path,
+    selection: Selection,
+    *,
+    workers: int = 0,
+    dry_run: bool = False,
+    timeout: float = 20.0,
+    progress: Callable[[int, int], Callable[[int], None]] | None = None,
+    archive: Archive | None = None,
+    run_id: int | None = None,
+) -> tuple[Report, int | None]:
+    """Extract the selected captures again and write what changed (nothing with ``dry_run``).
+
+    ``workers``: processes (0: one per core). ``timeout``: seconds one page may take.
+    ``progress(total, done)`` is called once with the number of captures selected and those
+    already done by an earlier, interrupted run, and returns a function called with each
+    number of captures done. Returns the report and the id of the run it is recorded in.
+    ``archive``/``run_id``: an archive the caller holds open and locked, and its own run (an
+    import), instead of opening and locking ``path`` and recording a run of its own.
+    Raises :class:`ArchiveError` for an archive that cannot be opened or is being crawled.
+    """
+    path = Path(path)
+    workers = workers or os.cpu_count() or 1
+    if archive is not None:
+        return _run(archive, path, selection, workers, dry_run, timeout, progress, run_id)
+    lock = None if dry_run else crawl_lock(path)
+    try:
+        with Archive.open(path, readonly=dry_run) as db:
+            return _run(db, path, selection, workers, dry_run, timeout, progress, None)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(
+    db: Archive,
+    path: Path,
+    selection: Selection,
+    workers: int,
+    dry_run: bool,
+    timeout: float,
+    progress: Callable[[int, int], Callable[[int], None]] | None,
+    own_run: int | None,
+) -> tuple[Report, int | None]:
+    rx = db.reextraction
+    state: dict[str, Any] = {}
+    run_id = own_run
+    if not dry_run and own_run is None:
+        sites = ",".join(selection.sites) or "*"
+        settings = {"key": selection_key(selection), "selection": asdict(selection)}
+        run_id, state = rx.start(SPIDER, sites, settings)
+    writer = _Writer(rx, None if dry_run else run_id, Report.from_dict(state.get("report")))
+    writer.checkpoint = int(state.get("checkpoint", 0))
+    total = writer.report.done + rx.count(selection, writer.checkpoint)
+    writer.tick = progress(total, writer.report.done) if progress else None
+    chunks = _chunks(rx.candidates(selection, writer.checkpoint), selection.stale)
+    out: deque[_Chunk] = deque()
+    # Enough chunks out that no worker waits while this process writes a batch.
+    window = workers * 4
+    with _pool(path, workers) as pool:
+        for chunk in chunks:
+            if chunk.ids:
+                chunk.future = pool.submit(_extract_chunk, chunk.ids, timeout)
+            out.append(chunk)
+            while len(out) >= window:
+                writer.collect(out.popleft())
+        while out:
+            writer.collect(out.popleft())
+        writer.flush()
+    if run_id is not None and own_run is None:
+        db.finish_run(
+            run_id,
+            status="finished",
+            stats=writer.state(),
+            counts=writer.report.to_dict()["counts"],
+        )
+    return writer.report, run_id
+
+
+class _Writer:
+    """Takes the workers' results in capture order and writes them a batch at a time, each
+    batch with the checkpoint and report it leaves (or only judges them, in a dry run)."""
+
+    def __init__(self, rx: Reextraction, run_id: int | None, report: Report) -> None:
+        self.rx = rx
+        self.run_id = run_id
+        self.report = report
+        self.checkpoint = 0
+        self.tick: Callable[[int], None] | None = None
+        self.results: list[Reextracted] = []
+        #: The last capture id taken in (written or not) and the 'fresh' ones not yet saved.
+        self.last_id = 0
+        self.fresh = 0
+
+    def collect(self, chunk: _Chunk) -> None:
+        if chunk.future is not None:
+            try:
+                self.results.extend(chunk.future.result())
+            except BrokenProcessPool as exc:
+                raise ArchiveError(f"re-extraction workers died: {exc}") from None
+        self.fresh += chunk.fresh
+        self.last_id = chunk.last_id
+        if len(self.results) + self.fresh >= WRITE_BATCH:
+            self.flush()
+
+    def state(self) -> dict[str, Any]:
+        return {"checkpoint": self.checkpoint, "report": self.report.to_dict()}
+
+    def flush(self) -> None:
+        if not self.results and not self.fresh:
+            return
+        results, self.results = self.results, []
+
+        def taken(applied: Sequence[Applied]) -> dict[str, Any]:
+            for new, change in zip(results, applied, strict=True):
+                self.report.add(new, change)
+            self.report.counts["fresh"] += self.fresh
+            self.checkpoint = self.last_id
+            return self.state()
+
+        if self.run_id is None:
+            taken(self.rx.judge(results))
+        else:
+            self.rx.apply(self.run_id, results, taken)
+        if self.tick:
+            self.tick(len(results) + self.fresh)
+        self.fresh = 0
