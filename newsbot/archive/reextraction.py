@@ -281,11 +281,14 @@ class Reextraction:
         return [judge(self._conn, new) for new in results]
 
     def apply(
-        self, run_id: int, results: Sequence[Reextracted], progress: dict[str, Any]
+        self,
+        run_id: int,
+        results: Sequence[Reextracted],
+        taken: Callable[[list[Applied]], dict[str, Any]],
     ) -> list[Applied]:
-        """Write each new extraction's change and the run's ``progress`` (its checkpoint and
-        report so far, kept in the run's stats) in one transaction: a run killed at any
-        moment continues from the last batch written, never writing one twice."""
+        """Write each new extraction's change, then the run's progress that ``taken(changes)``
+        returns (its checkpoint and report, kept in the run's stats), in one transaction: a run
+        killed at any moment continues from the last batch written, never writing one twice."""
         archive = self.archive
         with archive._transaction("save re-extracted articles") as conn:
             at = archive._clock()
@@ -294,6 +297,7 @@ class Reextraction:
                 applied = judge(conn, new)
                 apply(conn, new, applied, run_id=run_id, at=at, upsert=archive._upsert_article)
                 done.append(applied)
+            progress = taken(done)
             conn.execute(
                 "UPDATE crawl_runs SET stats = ? WHERE id = ?", (to_json(progress), run_id)
             )
