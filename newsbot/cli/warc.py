@@ -1,0 +1,93 @@
+"""newsbot export warc: the archive's captures as a WARC file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+import click
+
+from newsbot.cli.common import archive_option, fail
+from newsbot.cli.links import export
+
+
+def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An ISO 8601 date or time as the archive stores times (UTC, to the second); a value
+    without a zone is UTC."""
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date or time (e.g. 2026-03-01 or 2026-03-01T12:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+@export.command("warc")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    help="Only captures of this site (profile slug); repeat for several (default: every site).",
+)
+@click.option(
+    "--captured-since",
+    callback=_moment,
+    help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone "
+    "is given).",
+)
+@click.option(
+    "--captured-until",
+    callback=_moment,
+    help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is given).",
+)
+@click.option(
+    "--url",
+    "urls",
+    multiple=True,
+    help="Only captures of this URL (requested or final); repeat for several.",
+)
+@archive_option
+def export_warc(
+    out: Path,
+    sites: tuple[str, ...],
+    captured_since: str | None,
+    captured_until: str | None,
+    urls: tuple[str, ...],
+    archive: str,
+) -> None:
+    """Write the archive's captures to OUT as a gzipped WARC/1.1 file (warcio check, warcio
+    index, pywb read it): request and response records with each capture's headers and time,
+    revisit records for bodies fetched again, payload digests. Captures without an answer are
+    skipped and counted. Streamed (any archive size); OUT appears only once complete."""
+    from newsbot.archive import Archive, ArchiveError
+    from newsbot.archive.exporting import CaptureFilter
+    from newsbot.warc.export import WarcExportError, export_warc, selected_count
+
+    selection = CaptureFilter(
+        sites=sites, urls=urls, captured_since=captured_since, captured_until=captured_until
+    )
+    try:
+        with Archive.open(archive, readonly=True) as db:
+            if sys.stderr.isatty():
+                from tqdm import tqdm
+
+                with tqdm(
+                    total=selected_count(db, selection), unit=" captures", file=sys.stderr
+                ) as bar:
+                    summary = export_warc(db, out, selection, progress=bar.update)
+            else:
+                summary = export_warc(db, out, selection)
+    except (ArchiveError, WarcExportError) as exc:
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        # A file damaged past its header opens fine and fails on the first real read.
+        fail(f"cannot read archive at {archive}: {exc}")
+    click.echo(summary.line())
