@@ -26,7 +26,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsbot.archive import Archive, ArchiveError, crawl_lock
 from newsbot.archive.extractions import FAILED_PREFIXES
@@ -40,8 +40,12 @@ from newsbot.archive.reextraction import (
 )
 from newsbot.items import Article, Capture
 
-#: The ``crawl_runs.spider`` of re-extraction runs.
+if TYPE_CHECKING:
+    from newsbot.warc.importer import ImportReport
+
+#: The ``crawl_runs.spider`` of re-extraction and import runs.
 SPIDER = "reextract"
+IMPORT_SPIDER = "import"
 #: Captures handed to a worker at once, and results written per transaction.
 CHUNK = 8
 WRITE_BATCH = 200
@@ -136,12 +140,12 @@ def current_version(site: str, fetched_at: str) -> str | None:
 
 def code_version() -> str:
     """What names the extraction code (not the profiles): a run continues only under it."""
-    import trafilatura
+    from importlib.metadata import version
 
     from newsbot import __version__
     from newsbot.extract.article import EXTRACT_RULES
 
-    return f"newsbot/{__version__} rules/{EXTRACT_RULES} trafilatura/{trafilatura.__version__}"
+    return f"newsbot/{__version__} rules/{EXTRACT_RULES} trafilatura/{version('trafilatura')}"
 
 
 # -- the report --------------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def _pool(path: Path, workers: int) -> ProcessPoolExecutor:
     # A fork server with newsbot's extraction imported once: workers start in milliseconds
     # and share nothing with this process (its archive connection, its lock).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsbot.reextract", "newsbot.worker"])
+    context.set_forkserver_preload(["newsbot.reextract", "newsbot.worker", "newsbot.extract"])
     return ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(str(path),)
     )
@@ -320,9 +324,7 @@ def reextract(
     workers: int = 0,
     dry_run: bool = False,
     timeout: float = 20.0,
-    progress: Callable[[int, int], Callable[[int], None]] | None = None,
-    archive: Archive | None = None,
-    run_id: int | None = None,
+    progress: Callable[[int | None, int], Callable[[int], None]] | None = None,
 ) -> tuple[Report, int | None]:
     """Extract the selected captures again and write what changed (nothing with ``dry_run``).
 
@@ -330,14 +332,10 @@ def reextract(
     ``progress(total, done)`` is called once with the number of captures selected and those
     already done by an earlier, interrupted run, and returns a function called with each
     number of captures done. Returns the report and the id of the run it is recorded in.
-    ``archive``/``run_id``: an archive the caller holds open and locked, and its own run (an
-    import), instead of opening and locking ``path`` and recording a run of its own.
     Raises :class:`ArchiveError` for an archive that cannot be opened or is being crawled.
     """
     path = Path(path)
     workers = workers or os.cpu_count() or 1
-    if archive is not None:
-        return _run(archive, path, selection, workers, dry_run, timeout, progress, run_id)
     lock = None if dry_run else crawl_lock(path)
     try:
         with Archive.open(path, readonly=dry_run) as db:
@@ -354,8 +352,9 @@ def _run(
     workers: int,
     dry_run: bool,
     timeout: float,
-    progress: Callable[[int, int], Callable[[int], None]] | None,
+    progress: Callable[[int | None, int], Callable[[int], None]] | None,
     own_run: int | None,
+    source: Iterable[list[Candidate]] | None = None,
 ) -> tuple[Report, int | None]:
     rx = db.reextraction
     state: dict[str, Any] = {}
@@ -366,9 +365,11 @@ def _run(
         run_id, state = rx.start(SPIDER, sites, settings)
     writer = _Writer(rx, None if dry_run else run_id, Report.from_dict(state.get("report")))
     writer.checkpoint = int(state.get("checkpoint", 0))
-    total = writer.report.done + rx.count(selection, writer.checkpoint)
-    writer.tick = progress(total, writer.report.done) if progress else None
-    chunks = _chunks(rx.candidates(selection, writer.checkpoint), selection.stale)
+    if progress is not None:
+        total = None if source else writer.report.done + rx.count(selection, writer.checkpoint)
+        writer.tick = progress(total, writer.report.done)
+    found = rx.candidates(selection, writer.checkpoint) if source is None else source
+    chunks = _chunks(found, selection.stale)
     out: deque[_Chunk] = deque()
     # Enough chunks out that no worker waits while this process writes a batch.
     window = workers * 4
@@ -440,3 +441,38 @@ class _Writer:
         if self.tick:
             self.tick(len(results) + self.fresh)
         self.fresh = 0
+
+
+def import_warc(
+    path: str | Path,
+    files: Sequence[Path],
+    *,
+    site: str | None = None,
+    workers: int = 0,
+    timeout: float = 20.0,
+    progress: Callable[[int | None, int], Callable[[int], None]] | None = None,
+) -> tuple[ImportReport, Report, int]:
+    """Read WARC files into the archive at ``path`` (see :mod:`newsbot.warc.importer`) and
+    extract their article pages as :func:`reextract` does, while the files are still being
+    read. Returns what the import read, the extraction report and the run's id."""
+    from newsbot.warc.importer import Importer
+
+    path = Path(path)
+    workers = workers or os.cpu_count() or 1
+    lock = crawl_lock(path)
+    try:
+        with Archive.open(path) as db:
+            settings = {"files": [str(f) for f in files], "site": site}
+            run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
+            records = progress(None, 0) if progress else None
+            importer = Importer(db, run_id, files, site=site, on_record=records)
+            selection = Selection(run_id=run_id, all_captures=True)
+            report, _ = _run(
+                db, path, selection, workers, False, timeout, None, run_id, importer.candidates()
+            )
+            counts = {**report.to_dict()["counts"], "captures": importer.report.captures}
+            stats = {"import": importer.report.to_dict(), "report": report.to_dict()}
+            db.finish_run(run_id, status="finished", stats=stats, counts=counts)
+            return importer.report, report, run_id
+    finally:
+        lock.release()

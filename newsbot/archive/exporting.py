@@ -51,6 +51,8 @@ class ExportedCapture:
     headers: list[tuple[str, str]]
     fetched_at: str
     site: str
+    #: What the capture was to the crawl (article, sitemap, feed, section, page).
+    kind: str
     #: None for a capture without a body of its own (a 304, an empty answer, no answer).
     sha256: str | None
     #: Length of the body (0 without one).
@@ -117,7 +119,7 @@ def iter_selected(
                CASE WHEN c.sha256 IS NULL THEN NULL ELSE
                    (SELECT f.id FROM captures f
                     WHERE f.sha256 = c.sha256{first_where} ORDER BY f.id LIMIT 1) END,
-               json_extract(r.settings, '$.USER_AGENT')
+               json_extract(r.settings, '$.USER_AGENT'), c.kind
         FROM captures c
         LEFT JOIN bodies b ON b.sha256 = c.sha256
         LEFT JOIN crawl_runs r ON r.id = c.run_id
@@ -140,6 +142,7 @@ def iter_selected(
                 revisit_of=row[9],
                 first_of_body=row[10],
                 user_agent=row[11] if isinstance(row[11], str) else None,
+                kind=row[12],
             )
         last_id = found[-1][0]
 

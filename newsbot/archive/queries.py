@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
-from newsbot.archive.bodies import decompress
+from newsbot.archive.bodies import decompress, sha256_hex
 from newsbot.archive.records import (
     ARTICLE_JSON_COLUMNS,
     SNIPPET_MARK,
@@ -69,6 +69,30 @@ def body(conn: sqlite3.Connection, sha256: str) -> bytes:
     if row is None:
         raise KeyError(sha256)
     return decompress(row[1], row[0], row[2])
+
+
+def body_of_capture(conn: sqlite3.Connection, url: str, fetched_at: str | None) -> bytes | None:
+    """The body of the latest capture answered by ``url`` (fetched at ``fetched_at`` when
+    one was), if the archive holds one."""
+    sql = "SELECT sha256 FROM captures WHERE final_url = ? AND sha256 IS NOT NULL"
+    found = None
+    if fetched_at is not None:
+        dated = f"{sql} AND fetched_at = ? ORDER BY id DESC LIMIT 1"
+        found = conn.execute(dated, (url, fetched_at)).fetchone()
+    if found is None:
+        found = conn.execute(f"{sql} ORDER BY id DESC LIMIT 1", (url,)).fetchone()
+    return None if found is None else body(conn, found[0])
+
+
+def has_capture(conn: sqlite3.Connection, url: str, fetched_at: str, content: bytes) -> bool:
+    """Whether a capture of ``url`` fetched at ``fetched_at`` with this body is stored."""
+    found = conn.execute(
+        "SELECT sha256 FROM captures WHERE url = ? AND fetched_at = ?", (url, fetched_at)
+    ).fetchall()
+    if not found:
+        return False
+    sha = sha256_hex(content) if content else None
+    return any(row[0] == sha for row in found)
 
 
 def get_capture(conn: sqlite3.Connection, capture_id: int) -> Capture:
@@ -255,6 +279,16 @@ class ReadQueries:
 
         KeyError if no body has that hash."""
         return body(self._conn, sha256)
+
+    def body_of_capture(self, url: str, fetched_at: str | None = None) -> bytes | None:
+        """The body of the latest capture answered by ``url`` (fetched at ``fetched_at`` when
+        one was; else any), None if the archive holds none."""
+        return body_of_capture(self._conn, url, fetched_at)
+
+    def has_capture(self, url: str, fetched_at: str, content: bytes) -> bool:
+        """Whether a capture of ``url`` fetched at ``fetched_at`` with body ``content`` is
+        already stored (an import met it before)."""
+        return has_capture(self._conn, url, fetched_at, content)
 
     def get_capture(self, capture_id: int) -> Capture:
         """Capture ``capture_id`` as stored, body included and ``capture_id`` set.

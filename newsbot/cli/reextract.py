@@ -16,17 +16,19 @@ from newsbot.cli.common import archive_option, cli, fail
 
 
 @contextmanager
-def progress_bar(what: str) -> Iterator[Callable[[int, int], Callable[[int], None]]]:
+def progress_bar(
+    what: str, unit: str = " pages"
+) -> Iterator[Callable[[int | None, int], Callable[[int], None]]]:
     """A ``progress(total, done)`` for long commands: a tqdm bar with rate and time left on a
     terminal, nothing otherwise (the command prints one summary line at the end)."""
     bars: list[Any] = []
 
-    def start(total: int, done: int) -> Callable[[int], None]:
+    def start(total: int | None, done: int) -> Callable[[int], None]:
         if not sys.stderr.isatty():
             return lambda n: None
         from tqdm import tqdm
 
-        bar = tqdm(total=total, initial=done, unit=" pages", desc=what, dynamic_ncols=True)
+        bar = tqdm(total=total, initial=done, unit=unit, desc=what, dynamic_ncols=True)
         bars.append(bar)
         update: Callable[[int], None] = bar.update
         return update

@@ -8,7 +8,9 @@ What a reader of the file may rely on:
   ``revisit``) record and a ``request`` record pointing at it with ``WARC-Concurrent-To``.
 - ``WARC-Date`` is the capture's ``fetched_at``; ``WARC-Target-URI`` its final URL, the one that
   answered. When the first requested URL differs (a redirect followed by the fetcher), it is
-  kept in ``WARC-X-Newsbot-Requested-URI``.
+  kept in ``WARC-X-Newsbot-Requested-URI``. ``WARC-X-Newsbot-Site`` and ``WARC-X-Newsbot-Kind``
+  name the site profile that read the capture and what it was to the crawl (``article``,
+  ``sitemap``, …), so that ``newsbot import warc`` reads it back exactly as it was.
 - The status line and headers are the capture's, as received, with one correction: bodies are
   stored decoded (the fetcher removed their content coding), so ``Content-Encoding`` and
   ``Transfer-Encoding`` are dropped and ``Content-Length`` is the length of the payload
@@ -70,6 +72,9 @@ if TYPE_CHECKING:
 WARC_VERSION = "WARC/1.1"
 #: WARC header holding the URL first requested, when a redirect made another one answer.
 REQUESTED_URI_HEADER = "WARC-X-Newsbot-Requested-URI"
+#: The site profile of the capture and its kind (see newsbot.items.CaptureKind).
+SITE_HEADER = "WARC-X-Newsbot-Site"
+KIND_HEADER = "WARC-X-Newsbot-Kind"
 #: Prefix of the headers that keep what the server sent when the written value differs.
 ORIGINAL_PREFIX = "X-Archive-Orig-"
 IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
@@ -256,6 +261,9 @@ class _Writer:
             raise WarcExportError(f"cannot export capture {capture.capture_id}: {exc}") from None
         if capture.url != capture.final_url:
             response.rec_headers.add_header(REQUESTED_URI_HEADER, capture.url)
+        # Which profile read it and what it was to the crawl: an import reads it the same way.
+        response.rec_headers.add_header(SITE_HEADER, capture.site)
+        response.rec_headers.add_header(KIND_HEADER, capture.kind)
         self._warc.write_request_response_pair(self._request(capture), response)
         self.records += 2
         self.captures += 1

@@ -1,0 +1,65 @@
+"""newsbot import warc: WARC files from any crawler read into the archive."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from newsbot.cli.common import archive_option, cli, fail
+from newsbot.cli.reextract import check_sites, progress_bar
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Read pages fetched by other tools into the archive."""
+
+
+@import_group.command("warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@archive_option
+@click.option(
+    "--site",
+    help="Read every page with this site profile (default: newsbot's own mark in the file, "
+    "else the profile of each URL's host).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 256),
+    default=0,
+    help="Extraction processes (default: one per core).",
+)
+def import_warc(files: tuple[Path, ...], archive: str, site: str | None, workers: int) -> None:
+    """Read WARC files (wget, warcio, Heritrix, Browsertrix, Common Crawl …) into the archive
+    and extract their articles.
+
+    HTTP responses and revisits become captures (each body stored once); everything else is
+    skipped and counted. A damaged record is reported with its offset and reading goes on;
+    the command then exits with status 1.
+    """
+    from newsbot.archive import ArchiveError
+    from newsbot.reextract import import_warc as run
+
+    if site:
+        check_sites((site,))
+    for file in files:
+        if not file.is_file():
+            fail(f"no WARC file at {file}")
+    started = time.monotonic()
+    try:
+        with progress_bar("import", " records") as progress:
+            read, report, _ = run(archive, files, site=site, workers=workers, progress=progress)
+    except ArchiveError as exc:
+        fail(str(exc))
+    seconds = time.monotonic() - started
+    rate = f" ({read.records / seconds:,.0f} records/s)" if seconds > 0 and read.records else ""
+    click.echo(f"imported {len(files)} WARC files into {archive} in {seconds:,.1f} s{rate}")
+    for line in read.lines():
+        click.echo(line, err=line.startswith("damaged: "))
+    click.echo("articles: " + report.lines()[0])
+    for line in report.lines()[1:]:
+        click.echo(line)
+    if read.damaged:
+        sys.exit(1)  # imported what could be read; the damage is worth a look
