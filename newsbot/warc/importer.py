@@ -122,6 +122,7 @@ class Importer:
     def _captures(self, path: Path) -> Iterator[Capture]:
         from warcio.archiveiterator import ArchiveIterator
 
+        _inflate_with_isal()
         try:
             handle = path.open("rb")
         except OSError as exc:
@@ -234,6 +235,16 @@ class Importer:
         if not extractable:
             return None
         return Candidate(saved.capture_id, capture.site, capture.fetched_at, None)
+
+
+def _inflate_with_isal() -> None:
+    """Let warcio inflate gzip members with ISA-L when newsbot has it (twice zlib's speed,
+    the same bytes out): reading the WARC is most of what an import does besides extracting."""
+    from warcio.bufferedreaders import BufferedReader
+
+    from newsbot.coding import gzip_member_decompressor
+
+    BufferedReader.DECOMPRESSORS["gzip"] = gzip_member_decompressor
 
 
 def _describe(exc: Exception) -> str:
