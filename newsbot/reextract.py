@@ -416,6 +416,8 @@ class _Writer:
                 raise ArchiveError(f"re-extraction workers died: {exc}") from None
         self.fresh += chunk.fresh
         self.last_id = chunk.last_id
+        if self.tick:
+            self.tick(len(chunk.ids) + chunk.fresh)
         if len(self.results) + self.fresh >= WRITE_BATCH:
             self.flush()
 
@@ -438,8 +440,6 @@ class _Writer:
             taken(self.rx.judge(results))
         else:
             self.rx.apply(self.run_id, results, taken)
-        if self.tick:
-            self.tick(len(results) + self.fresh)
         self.fresh = 0
 
 
