@@ -373,7 +373,8 @@ def _run(
     out: deque[_Chunk] = deque()
     # Enough chunks out that no worker waits while this process writes a batch.
     window = workers * 4
-    with _pool(path, workers) as pool:
+    pool = _pool(path, workers)
+    try:
         for chunk in chunks:
             if chunk.ids:
                 chunk.future = pool.submit(_extract_chunk, chunk.ids, timeout)
@@ -383,6 +384,10 @@ def _run(
         while out:
             writer.collect(out.popleft())
         writer.flush()
+    finally:
+        # Interrupted: what was written stays (the next run continues after it); the pages
+        # still out with the workers are dropped, not waited for.
+        pool.shutdown(wait=not out, cancel_futures=True)
     if run_id is not None and own_run is None:
         db.finish_run(
             run_id,
