@@ -26,6 +26,7 @@ except ImportError:  # no wheel for this platform: zlib does the same, slower
     _inflate: Any = zlib  # type: ignore[no-redef]
     _INFLATE_ERRORS = (zlib.error,)
 
+
 def gzip_member_decompressor() -> Any:
     """A decompressor for one gzip member (``decompress``, ``eof``, ``unused_data``, as
     zlib's), ISA-L's where newsbot has it."""
