@@ -147,9 +147,11 @@ def export_warc(
     """
     selection = selection or CaptureFilter()
     reads = CaptureExport(archive)
-    unknown = sorted(set(selection.sites) - set(reads.sites()))
+    # (Only asked when sites are named: listing them reads every capture row.)
+    known_sites = reads.sites() if selection.sites else []
+    unknown = sorted(set(selection.sites) - set(known_sites))
     if unknown:
-        known = ", ".join(reads.sites()) or "none"
+        known = ", ".join(known_sites) or "none"
         raise WarcExportError(
             f"no captures of site {', '.join(map(repr, unknown))} in {archive.path}"
             f" (sites there: {known})"
