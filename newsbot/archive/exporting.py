@@ -30,7 +30,8 @@ class CaptureFilter:
     ``captured_since`` (inclusive) and ``captured_until`` (exclusive) are compared with the
     captures' ``fetched_at`` as stored: pass them as UTC ISO 8601 to the second
     (``2026-12-04T18:03:44+00:00``, :func:`~newsbot.archive.records.utc_now`'s form).
-    ``urls`` match a capture's requested URL or the final URL that answered.
+    ``urls`` match a capture's requested URL, the final URL that answered, or the canonical
+    URL of the article extracted from it.
     """
 
     sites: tuple[str, ...] = ()
@@ -76,8 +77,11 @@ class CaptureRef:
     size: int
 
 
-def _where(selection: CaptureFilter, alias: str) -> tuple[str, list[object]]:
-    """SQL conditions (each starting with `` AND ``) on captures aliased ``alias``."""
+def filter_sql(selection: CaptureFilter, alias: str) -> tuple[str, list[object]]:
+    """SQL conditions (each starting with `` AND ``) on captures aliased ``alias`` for the
+    filters of ``selection``: the export's and re-extraction's selections alike. A URL matches
+    a capture's requested URL, the final URL that answered, or the canonical URL of the article
+    last extracted from it."""
     sql = ""
     values: list[object] = []
     if selection.sites:
@@ -85,20 +89,29 @@ def _where(selection: CaptureFilter, alias: str) -> tuple[str, list[object]]:
         values.extend(selection.sites)
     if selection.urls:
         marks = ", ".join("?" * len(selection.urls))
-        sql += f" AND ({alias}.url IN ({marks}) OR {alias}.final_url IN ({marks}))"
-        values.extend(selection.urls * 2)
+        sql += (
+            f" AND ({alias}.url IN ({marks}) OR {alias}.final_url IN ({marks}) OR {alias}.id IN"
+            f" (SELECT capture_id FROM extractions WHERE canonical_url IN ({marks})))"
+        )
+        values.extend(selection.urls * 3)
+    sql += window_sql(selection, alias)
+    values.extend(v for v in (selection.captured_since, selection.captured_until) if v)
+    return sql, values
+
+
+def window_sql(selection: CaptureFilter, alias: str) -> str:
+    """The conditions of ``selection``'s capture-time window alone (values: since, until)."""
+    sql = ""
     if selection.captured_since:
         sql += f" AND {alias}.fetched_at >= ?"
-        values.append(selection.captured_since)
     if selection.captured_until:
         sql += f" AND {alias}.fetched_at < ?"
-        values.append(selection.captured_until)
-    return sql, values
+    return sql
 
 
 def count(conn: sqlite3.Connection, selection: CaptureFilter) -> int:
     """How many captures :func:`iter_selected` yields."""
-    where, values = _where(selection, "c")
+    where, values = filter_sql(selection, "c")
     return int(
         conn.execute(f"SELECT COUNT(*) FROM captures c WHERE 1{where}", values).fetchone()[0]
     )
@@ -109,8 +122,8 @@ def iter_selected(
 ) -> Iterator[ExportedCapture]:
     """The selected captures in id order, read in pages of ``batch`` (keyset pagination: no
     snapshot is held between pages, so a crawl writing meanwhile is never blocked)."""
-    where, values = _where(selection, "c")
-    first_where, first_values = _where(selection, "f")
+    where, values = filter_sql(selection, "c")
+    first_where, first_values = filter_sql(selection, "f")
     # The first of a body: the index on sha256 keeps its captures in id order, so the subquery
     # stops at the first one the filters keep (cheap even for a body fetched a thousand times).
     sql = f"""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from newsbot.archive import extractions, history
+from newsbot.archive.exporting import CaptureFilter, filter_sql, window_sql
 from newsbot.archive.records import article_content_hash, from_json, to_json
 from newsbot.items import Article
 
@@ -40,13 +41,11 @@ _EXTRACTABLE = (
 
 
 @dataclass(frozen=True)
-class Selection:
-    """Which stored captures to extract again. Empty filters select everything."""
+class Selection(CaptureFilter):
+    """Which stored captures to extract again: the filters of
+    :class:`~newsbot.archive.exporting.CaptureFilter`, and these. Empty filters select every
+    page that holds a body of its own."""
 
-    sites: tuple[str, ...] = ()
-    urls: tuple[str, ...] = ()
-    captured_since: str | None = None
-    captured_until: str | None = None
     #: Every capture, not only the latest of each URL.
     all_captures: bool = False
     #: Only captures whose last extraction was by another extractor version.
@@ -91,42 +90,20 @@ class Applied:
 
 
 def _where(selection: Selection) -> tuple[str, list[object]]:
-    clauses: list[str] = [_EXTRACTABLE]
-    values: list[object] = []
-    window = ""
-    if selection.captured_since:
-        window += " AND {c}.fetched_at >= ?"
-        values.append(selection.captured_since)
-    if selection.captured_until:
-        window += " AND {c}.fetched_at < ?"
-        values.append(selection.captured_until)
-    clauses.append(window.format(c="c").removeprefix(" AND ") or "1")
-    if selection.sites:
-        clauses.append(f"c.site IN ({', '.join('?' * len(selection.sites))})")
-        values.extend(selection.sites)
-    if selection.urls:
-        marks = ", ".join("?" * len(selection.urls))
-        clauses.append(
-            f"(c.url IN ({marks}) OR c.final_url IN ({marks}) OR c.id IN"
-            f" (SELECT capture_id FROM extractions WHERE canonical_url IN ({marks})))"
-        )
-        values.extend(selection.urls * 3)
+    where, values = filter_sql(selection, "c")
     if selection.run_id is not None:
-        clauses.append("c.run_id = ?")
+        where += " AND c.run_id = ?"
         values.append(selection.run_id)
     if not selection.all_captures:
         # The latest capture of its URL (within the time window).
-        clauses.append(
-            "NOT EXISTS (SELECT 1 FROM captures n WHERE n.url = c.url AND n.id > c.id AND "
+        where += (
+            " AND NOT EXISTS (SELECT 1 FROM captures n WHERE n.url = c.url AND n.id > c.id AND "
             + _EXTRACTABLE.replace("c.", "n.")
-            + window.format(c="n")
+            + window_sql(selection, "n")
             + ")"
         )
-        if selection.captured_since:
-            values.append(selection.captured_since)
-        if selection.captured_until:
-            values.append(selection.captured_until)
-    return " AND ".join(clauses), values
+        values.extend(v for v in (selection.captured_since, selection.captured_until) if v)
+    return _EXTRACTABLE + where, values
 
 
 def count(conn: sqlite3.Connection, selection: Selection, after: int = 0) -> int:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, NoReturn
 
 import click
@@ -25,6 +27,49 @@ archive_option = click.option(
 def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"newsbot: error: {message}", err=True)
     sys.exit(code)
+
+
+def iso_moment(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Option callback: an ISO 8601 date or time as the archive stores times (UTC, to the
+    second); a value without a zone is UTC."""
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date or time (e.g. 2026-03-01 or 2026-03-01T12:00Z)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+#: ``progress(total, done)`` starts a progress display and returns its ``advance(n)``.
+Progress = Callable[[int | None, int], Callable[[int], None]]
+
+
+@contextmanager
+def progress_bar(what: str, unit: str = " pages") -> Iterator[Progress]:
+    """A ``progress(total, done)`` for long commands: a tqdm bar with rate and time left on a
+    terminal, nothing otherwise (the command prints its summary at the end)."""
+    bars: list[Any] = []
+
+    def start(total: int | None, done: int) -> Callable[[int], None]:
+        if not sys.stderr.isatty():
+            return lambda n: None
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, initial=done, unit=unit, desc=what, dynamic_ncols=True)
+        bars.append(bar)
+        advance: Callable[[int], None] = bar.update
+        return advance
+
+    try:
+        yield start
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def parse_settings(pairs: Sequence[str]) -> dict[str, Any]:

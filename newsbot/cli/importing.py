@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail
-from newsbot.cli.reextract import check_sites, progress_bar
+from newsbot.cli.common import archive_option, cli, fail, progress_bar
+from newsbot.cli.reextract import check_sites
 
 
 @cli.group("import")

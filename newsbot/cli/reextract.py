@@ -3,41 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail
-
-
-@contextmanager
-def progress_bar(
-    what: str, unit: str = " pages"
-) -> Iterator[Callable[[int | None, int], Callable[[int], None]]]:
-    """A ``progress(total, done)`` for long commands: a tqdm bar with rate and time left on a
-    terminal, nothing otherwise (the command prints one summary line at the end)."""
-    bars: list[Any] = []
-
-    def start(total: int | None, done: int) -> Callable[[int], None]:
-        if not sys.stderr.isatty():
-            return lambda n: None
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, initial=done, unit=unit, desc=what, dynamic_ncols=True)
-        bars.append(bar)
-        update: Callable[[int], None] = bar.update
-        return update
-
-    try:
-        yield start
-    finally:
-        for bar in bars:
-            bar.close()
+from newsbot.cli.common import archive_option, cli, fail, iso_moment, progress_bar
 
 
 def write_report(path: str, data: dict[str, Any]) -> None:
@@ -51,8 +23,17 @@ def write_report(path: str, data: dict[str, Any]) -> None:
 @archive_option
 @click.option("--site", "sites", multiple=True, help="Only captures of this site (repeatable).")
 @click.option("--url", "urls", multiple=True, help="Only captures of this URL (repeatable).")
-@click.option("--captured-since", help="Only captures fetched at or after this ISO 8601 time.")
-@click.option("--captured-until", help="Only captures fetched before this ISO 8601 time.")
+@click.option(
+    "--captured-since",
+    callback=iso_moment,
+    help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone is "
+    "given).",
+)
+@click.option(
+    "--captured-until",
+    callback=iso_moment,
+    help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is given).",
+)
 @click.option(
     "--all-captures", is_flag=True, help="Every capture of each URL, not only the latest."
 )
@@ -100,9 +81,6 @@ def reextract(
     from newsbot.archive.reextraction import Selection
     from newsbot.reextract import reextract as run
 
-    for name, value in (("--captured-since", captured_since), ("--captured-until", captured_until)):
-        if value is not None:
-            check_time(name, value)
     check_sites(sites)
     selection = Selection(
         sites=sites,
@@ -139,16 +117,6 @@ def reextract(
     if report_path:
         data = {"archive": archive, "run_id": run_id, "dry_run": dry_run, **report.to_dict()}
         write_report(report_path, data)
-
-
-def check_time(option: str, value: str) -> None:
-    """Fail in one line unless ``value`` is an ISO 8601 date or time."""
-    from datetime import datetime
-
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        fail(f"{option} takes an ISO 8601 date or time (2026-03-01T12:00Z), not {value!r}")
 
 
 def check_sites(sites: tuple[str, ...]) -> None:

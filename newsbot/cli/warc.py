@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
-import sys
 from pathlib import Path
 
 import click
 
-from newsbot.cli.common import archive_option, fail
+from newsbot.cli.common import archive_option, fail, iso_moment, progress_bar
 from newsbot.cli.links import export
-
-
-def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """An ISO 8601 date or time as the archive stores times (UTC, to the second); a value
-    without a zone is UTC."""
-    if value is None:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not an ISO 8601 date or time (e.g. 2026-03-01 or 2026-03-01T12:00Z)"
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 @export.command("warc")
@@ -39,13 +21,13 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> st
 )
 @click.option(
     "--captured-since",
-    callback=_moment,
+    callback=iso_moment,
     help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone "
     "is given).",
 )
 @click.option(
     "--captured-until",
-    callback=_moment,
+    callback=iso_moment,
     help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is given).",
 )
 @click.option(
@@ -75,16 +57,9 @@ def export_warc(
         sites=sites, urls=urls, captured_since=captured_since, captured_until=captured_until
     )
     try:
-        with Archive.open(archive, readonly=True) as db:
-            if sys.stderr.isatty():
-                from tqdm import tqdm
-
-                with tqdm(
-                    total=selected_count(db, selection), unit=" captures", file=sys.stderr
-                ) as bar:
-                    summary = export_warc(db, out, selection, progress=bar.update)
-            else:
-                summary = export_warc(db, out, selection)
+        with Archive.open(archive, readonly=True) as db, progress_bar("export", " captures") as bar:
+            advance = bar(selected_count(db, selection), 0)
+            summary = export_warc(db, out, selection, progress=lambda: advance(1))
     except (ArchiveError, WarcExportError) as exc:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:
