@@ -77,19 +77,34 @@ def note_capture(
 ) -> None:
     """Note what the crawl's extraction made of a capture it saves, if it extracted one."""
     if article is not None:
-        note(
-            conn,
-            capture_id,
-            "article",
-            at=at,
-            run_id=run_id,
-            canonical_url=article.canonical_url,
-            content_hash=article_content_hash(article),
-            extractor_version=article.extractor_version,
-        )
+        note_article(conn, capture_id, article, at=at, run_id=run_id)
     elif capture.kind == "article" and capture.not_article:
         outcome = outcome_of_reason(capture.not_article, capture.live_blog)
         note(conn, capture_id, outcome, at=at, run_id=run_id, reason=capture.not_article)
+
+
+def note_article(
+    conn: sqlite3.Connection,
+    capture_id: int,
+    article: Article,
+    *,
+    at: str,
+    run_id: int | None,
+    content_hash: str | None = None,
+    extractor_version: str | None = None,
+) -> None:
+    """Note that the last extraction of a capture gave ``article`` (``content_hash``: its
+    content hash when already known; ``extractor_version``: when not the article's own)."""
+    note(
+        conn,
+        capture_id,
+        "article",
+        at=at,
+        run_id=run_id,
+        canonical_url=article.canonical_url,
+        content_hash=content_hash or article_content_hash(article),
+        extractor_version=extractor_version or article.extractor_version,
+    )
 
 
 def load(conn: sqlite3.Connection, capture_id: int) -> Extracted | None:

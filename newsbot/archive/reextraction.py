@@ -210,14 +210,13 @@ def apply(
                 "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
             ).fetchone()
             upsert(conn, article, capture_id, fetched[0])
-    extractions.note(
+    extractions.note_article(
         conn,
         capture_id,
-        "article",
+        article,
         at=at,
         run_id=run_id,
-        canonical_url=article.canonical_url,
-        content_hash=new.content_hash or article_content_hash(article),
+        content_hash=new.content_hash,
         extractor_version=new.extractor_version,
     )
 
