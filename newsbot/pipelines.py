@@ -24,6 +24,7 @@ from scrapy.utils.misc import load_object
 
 from newsbot import coding
 from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
+from newsbot.archive.dictionaries import MIN_BODIES, current_ids_at
 from newsbot.extract.article import Extraction
 from newsbot.items import Article, Capture, NotArticle
 from newsbot.middlewares import FrontierMiddleware
@@ -57,16 +58,23 @@ class ExtractPipeline:
     help. ``NEWSBOT_EXTRACT_TIMEOUT``: seconds one page may take in a worker (0 = no limit).
     Captures that are not article pages pass through untouched; a page no worker could extract
     (its worker died) is kept as a capture with the reason. ``NEWSBOT_PROFILES``: the folders
-    of a user's site profiles, read here and in the workers alike.
+    of a user's site profiles, read here and in the workers alike. The workers compress each
+    body with its site's dictionary in ``NEWSBOT_ARCHIVE``, when the site has one.
     """
 
     def __init__(
-        self, crawler: Crawler, workers: int, timeout: float, profile_dirs: Sequence[Path] = ()
+        self,
+        crawler: Crawler,
+        workers: int,
+        timeout: float,
+        profile_dirs: Sequence[Path] = (),
+        archive: str | None = None,
     ) -> None:
         self.crawler = crawler
         self.workers = workers
         self.timeout = timeout
         self.profile_dirs = tuple(profile_dirs)
+        self.archive = archive
         self.pool: ExtractionPool | None = None
 
     @classmethod
@@ -74,11 +82,19 @@ class ExtractPipeline:
         workers = crawler.settings.getint("NEWSBOT_EXTRACT_WORKERS", 0)
         timeout = crawler.settings.getfloat("NEWSBOT_EXTRACT_TIMEOUT", 20.0)
         dirs = apply_profile_setting(crawler.settings)
-        return cls(crawler, (os.cpu_count() or 1) if workers == 0 else workers, timeout, dirs)
+        archive = crawler.settings.get("NEWSBOT_ARCHIVE", "archive/newsbot.db")
+        count = (os.cpu_count() or 1) if workers == 0 else workers
+        return cls(crawler, count, timeout, dirs, archive)
 
     def _pool(self) -> ExtractionPool:
         if self.pool is None:
-            self.pool = ExtractionPool(self.workers, profile_dirs=self.profile_dirs)
+            # The sites' dictionaries as the crawl starts (one made at its end serves the next).
+            ids = current_ids_at(self.archive) if self.archive else {}
+            self.pool = ExtractionPool(
+                self.workers,
+                profile_dirs=self.profile_dirs,
+                dictionaries=(str(self.archive), ids) if ids else None,
+            )
         return self.pool
 
     def open_spider(self) -> None:
@@ -218,6 +234,9 @@ class ArchivePipeline:
     holds the archive's crawl lock (a second crawl closes at once with ``archive_locked``); the
     run is recorded when the spider opens and finished, with its counts and Scrapy's stats,
     when it closes. ``NEWSBOT_RECRAWL_SCHEDULE`` ("1h,1d,7d") fetches young articles again.
+    ``NEWSBOT_DICTIONARY_AFTER`` (default 10; 0: never): when the crawl ends, a site with at
+    least that many stored bodies and no body dictionary gets one, so that the next crawls
+    store its pages several times smaller (``newsbot compress`` rewrites the older ones).
     """
 
     def __init__(self, crawler: Crawler, path: str) -> None:
@@ -228,6 +247,7 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.counts: Counter[str] = Counter()
         self.schedule = parse_schedule(crawler.settings.get("NEWSBOT_RECRAWL_SCHEDULE") or "")
+        self.dictionary_after = crawler.settings.getint("NEWSBOT_DICTIONARY_AFTER", MIN_BODIES)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -325,12 +345,30 @@ class ArchivePipeline:
             self.archive.finish_run(
                 self.run_id, status=status, stats=stats.get_stats(), counts=dict(self.counts)
             )
+            self._train_dictionary(getattr(spider, "site", spider.name))
             self.archive.close()
             self.archive = None
         finally:
             if self.lock is not None:
                 self.lock.release()
                 self.lock = None
+
+    def _train_dictionary(self, site: str) -> None:
+        """A body dictionary for ``site`` if it has enough bodies and none yet."""
+        if self.archive is None or self.dictionary_after <= 0:
+            return
+        try:
+            if site in self.archive.dictionary_ids():
+                return
+            made = self.archive.train_dictionary(site, min_bodies=self.dictionary_after)
+        except ArchiveError as exc:  # the crawl is kept all the same
+            logger.error("%s", exc)
+            return
+        if made is not None:
+            logger.info(
+                "body dictionary %d for %s: %d pages, %d bytes", made.id, site, made.samples,
+                made.size,
+            )  # fmt: skip
 
 
 def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:

@@ -29,13 +29,13 @@ import signal
 import subprocess
 import sys
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsbot.items import Capture
 from newsbot.sites.registry import PROFILES_VARIABLE
-from newsbot.worker import HEADER, READY, TIMEOUT_REASON, Done, frame
+from newsbot.worker import HEADER, READY, TIMEOUT_REASON, DictionaryRef, Done, frame
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,9 @@ class ExtractionPool:
     :meth:`extract`; :meth:`close` ends the workers. ``grace``: seconds past a page's time limit
     before its worker is killed (its own SIGALRM should have stopped it long before).
     ``profile_dirs``: the folders of a user's site profiles the workers read (None: whatever
-    ``NEWSBOT_PROFILES`` says in this process's environment)."""
+    ``NEWSBOT_PROFILES`` says in this process's environment). ``dictionaries``: the archive
+    whose site dictionaries the workers compress bodies with, and each site's dictionary id
+    (a worker reads a dictionary from the archive once)."""
 
     def __init__(
         self,
@@ -103,6 +105,7 @@ class ExtractionPool:
         *,
         grace: float = 10.0,
         profile_dirs: Sequence[str | os.PathLike[str]] | None = None,
+        dictionaries: tuple[str, Mapping[str, int]] | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError(f"an extraction pool needs at least one worker, not {workers}")
@@ -111,6 +114,10 @@ class ExtractionPool:
         self.profile_dirs = (
             None if profile_dirs is None else os.pathsep.join(os.fspath(d) for d in profile_dirs)
         )
+        self.dictionaries: dict[str, DictionaryRef] = {}
+        if dictionaries is not None:
+            path, ids = dictionaries
+            self.dictionaries = {site: (path, number) for site, number in ids.items()}
         self.workers: list[_Worker] = []
         self.pending: deque[_Job] = deque()
         self.broken: str | None = None
@@ -279,7 +286,11 @@ class ExtractionPool:
             if not worker.jobs:
                 worker.since = asyncio.get_running_loop().time()
             worker.jobs.append(job)
-            worker.writer.write(frame((job.capture, job.seconds)))
+            ref = self.dictionaries.get(job.capture.site)
+            job_frame = (
+                (job.capture, job.seconds) if ref is None else (job.capture, job.seconds, ref)
+            )
+            worker.writer.write(frame(job_frame))
 
     async def _watch(self) -> None:
         """Kill a worker whose current page has run far past its time limit (stuck where its

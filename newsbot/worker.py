@@ -17,10 +17,13 @@ import ctypes.util
 import os
 import pickle
 import signal
+import sqlite3
 import struct
 import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO
+
+import zstandard
 
 from newsbot.archive.bodies import make_compressor, prepare
 from newsbot.coding import BodyError, decoded, is_revisit
@@ -75,14 +78,40 @@ def _time_up(signum: int, frame: Any) -> None:
 
 
 _COMPRESSOR: Any = None
+#: The site dictionaries this worker has loaded: (archive path, id) -> (codec, compressor), or
+#: None for one it could not load (its bodies are compressed without it).
+_DICTIONARIES: dict[tuple[str, int], tuple[str, Any] | None] = {}
+
+#: Which dictionary of which archive a worker compresses a body with: (archive path, id).
+DictionaryRef = tuple[str, int]
 
 
-def prepare_body(capture: Capture) -> StoredBody:
-    """The capture's body hashed and compressed for the archive, here in the worker."""
+def prepare_body(capture: Capture, dictionary: DictionaryRef | None = None) -> StoredBody:
+    """The capture's body hashed and compressed for the archive, here in the worker: with the
+    site's ``dictionary`` (read once per worker from the archive, read-only) when given and
+    readable, else plain zstd."""
     global _COMPRESSOR
+    loaded = _dictionary(dictionary) if dictionary is not None else None
+    if loaded is not None:
+        codec, compressor = loaded
+        return prepare(capture.body, compressor, codec)
     if _COMPRESSOR is None:
         _COMPRESSOR = make_compressor()
     return prepare(capture.body, _COMPRESSOR)
+
+
+def _dictionary(ref: DictionaryRef) -> tuple[str, Any] | None:
+    if ref not in _DICTIONARIES:
+        # Imported here: a crawl without dictionaries never needs it.
+        from newsbot.archive.dictionaries import read_only
+
+        try:
+            loaded = read_only(*ref)
+            _DICTIONARIES[ref] = (loaded.codec, loaded.compressor())
+        except (ValueError, sqlite3.Error, zstandard.ZstdError) as exc:
+            print(f"newsbot worker: body dictionary {ref[1]} not loaded: {exc}", file=sys.stderr)
+            _DICTIONARIES[ref] = None
+    return _DICTIONARIES[ref]
 
 
 @dataclass
@@ -97,15 +126,18 @@ class Done:
     error: str | None = None
 
 
-def extract_in_worker(capture: Capture, seconds: float) -> Done:
+def extract_in_worker(
+    capture: Capture, seconds: float, dictionary: DictionaryRef | None = None
+) -> Done:
     """What a pool worker does for one article page: decode its body (see
-    :mod:`newsbot.coding`), prepare it for the archive and, unless it is the body fetched last
-    time, extract it (within ``seconds``; 0 = no limit)."""
+    :mod:`newsbot.coding`), prepare it for the archive (with the site's ``dictionary``, if
+    any) and, unless it is the body fetched last time, extract it (within ``seconds``; 0 = no
+    limit)."""
     try:
         capture = decoded(capture)
     except BodyError as exc:
         return Done(None, None, str(exc))
-    stored = prepare_body(capture)
+    stored = prepare_body(capture, dictionary)
     if is_revisit(capture, stored.sha256):
         return Done(None, stored)
     extraction = extract_with_limit(capture, seconds) if seconds > 0 else extract_capture(capture)
@@ -138,8 +170,8 @@ def main() -> None:
 
 
 def serve(jobs: BinaryIO, results: BinaryIO) -> None:
-    """Answer each ``(capture, seconds)`` job with ``("ok", Done)`` or ``("error", why)``, in
-    order, until the jobs end."""
+    """Answer each ``(capture, seconds[, dictionary])`` job with ``("ok", Done)`` or
+    ``("error", why)``, in order, until the jobs end."""
     _send(results, READY)
     while True:
         header = jobs.read(HEADER.size)
@@ -150,8 +182,9 @@ def serve(jobs: BinaryIO, results: BinaryIO) -> None:
         if len(payload) < size:
             return
         try:
-            capture, seconds = pickle.loads(payload)
-            answer: tuple[str, Any] = ("ok", extract_in_worker(capture, seconds))
+            capture, seconds, *dictionary = pickle.loads(payload)
+            done = extract_in_worker(capture, seconds, dictionary[0] if dictionary else None)
+            answer: tuple[str, Any] = ("ok", done)
         except Exception as exc:  # the page fails, the worker goes on
             answer = ("error", f"extraction failed: {type(exc).__name__}: {exc}")
         _send(results, answer)

@@ -12,9 +12,10 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from newsbot.archive import extractions, frontier, history, queries
-from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, compress, make_compressor, sha256_hex
+from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, make_compressor, sha256_hex
 from newsbot.archive.checkpoint import Checkpointer
 from newsbot.archive.connect import open_database
+from newsbot.archive.dictionaries import DictionaryStore
 from newsbot.archive.frontier import FrontierStore
 from newsbot.archive.graph import GraphQueries
 from newsbot.archive.history import HistoryQueries
@@ -64,7 +65,7 @@ _INSERT_ERROR = """
 """
 
 
-class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries):
+class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, DictionaryStore):
     """One newsbot archive file, open for reading (and writing unless opened ``readonly``).
 
     Every write is one transaction: it is committed whole or not at all, and readers in other
@@ -254,15 +255,13 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries):
         if sha is not None and not queries.has_body(self._conn, sha):
             # Compressed before taking the write lock, so other writers wait less (or already
             # by an extraction worker, off the crawler's event loop).
-            new_body = (
-                (prepared.codec, prepared.data) if prepared else compress(body, self._compressor)
-            )
+            new_body = (prepared.codec, prepared.data) if prepared else self._compress(capture)
         with self._transaction(f"save capture of {capture.url}") as conn:
             known = frontier.load_row(conn, capture.url)
             revisit, revisit_of = frontier.revisit_of(known, capture.status, sha)
             body_stored = False
             if sha is not None and new_body is not None:
-                codec, stored = new_body
+                codec, stored = self._with_dictionary(conn, capture, new_body)
                 cursor = conn.execute(
                     _INSERT_BODY, (sha, size, len(stored), codec, stored, capture.fetched_at)
                 )

@@ -414,3 +414,32 @@ def extractions(db: Database) -> None:
     why not), and with which extractor: what ``newsbot reextract`` compares with."""
     for statement in _EXTRACTIONS_SCHEMA:
         db.execute(statement)
+
+
+# AUTOINCREMENT: an id is never given twice, so a reader that cached dictionary 7 can never
+# mistake a later dictionary for it, even after 7 was deleted.
+_DICTIONARIES_SCHEMA = (
+    """
+    CREATE TABLE dictionaries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('raw')),
+        created_at TEXT NOT NULL,
+        samples INTEGER NOT NULL,
+        size INTEGER NOT NULL,
+        stored_size INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        data BLOB NOT NULL
+    )
+    """,
+    "CREATE INDEX dictionaries_site ON dictionaries (site, id)",
+)
+
+
+@_migration("0007_body_dictionaries")
+def body_dictionaries(db: Database) -> None:
+    """Per-site zstd dictionaries (``data``: the dictionary's ``size`` bytes, themselves stored
+    zstd-compressed) for bodies whose codec is ``zstd-dict:<id>``; ``level``: the zstd level
+    bodies are compressed at with it; ``samples``: how many of the site's bodies it holds."""
+    for statement in _DICTIONARIES_SCHEMA:
+        db.execute(statement)

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
+from newsbot.archive import dictionaries
 from newsbot.archive.bodies import decompress, sha256_hex
 from newsbot.archive.records import (
     ARTICLE_JSON_COLUMNS,
@@ -68,7 +69,8 @@ def body(conn: sqlite3.Connection, sha256: str) -> bytes:
     ).fetchone()
     if row is None:
         raise KeyError(sha256)
-    return decompress(row[1], row[0], row[2])
+    # A body's dictionary is loaded once per connection (MissingDictionaryError without it).
+    return decompress(row[1], row[0], row[2], dictionaries.loader(conn))
 
 
 def body_of_capture(conn: sqlite3.Connection, url: str, fetched_at: str | None) -> bytes | None:
@@ -99,7 +101,7 @@ def get_capture(conn: sqlite3.Connection, capture_id: int) -> Capture:
     found = rows(conn, f"{_CAPTURE_SELECT} WHERE c.id = ?", (capture_id,))
     if not found:
         raise KeyError(capture_id)
-    return _capture_from_row(found[0])
+    return _capture_from_row(conn, found[0])
 
 
 def iter_captures(conn: sqlite3.Connection, filters: Mapping[str, Any]) -> Iterator[Capture]:
@@ -109,7 +111,7 @@ def iter_captures(conn: sqlite3.Connection, filters: Mapping[str, Any]) -> Itera
     last_id = 0
     while batch := rows(conn, sql, (last_id, *values)):
         for row in batch:
-            yield _capture_from_row(row)
+            yield _capture_from_row(conn, row)
         last_id = batch[-1]["id"]
 
 
@@ -251,8 +253,12 @@ def _file_bytes(path: Path) -> int:
     return total
 
 
-def _capture_from_row(row: sqlite3.Row) -> Capture:
-    body = b"" if row["sha256"] is None else decompress(row["data"], row["codec"], row["size"])
+def _capture_from_row(conn: sqlite3.Connection, row: sqlite3.Row) -> Capture:
+    body = (
+        b""
+        if row["sha256"] is None
+        else decompress(row["data"], row["codec"], row["size"], dictionaries.loader(conn))
+    )
     return Capture(
         url=row["url"],
         final_url=row["final_url"],

@@ -11,7 +11,17 @@ from collections.abc import Sequence
 
 import click
 
-from newsbot.cli import archive, crawl, evaluate, history, importing, links, reextract, warc  # noqa: F401  (they register their commands)
+from newsbot.cli import (  # noqa: F401  (they register their commands)
+    archive,
+    compress,
+    crawl,
+    evaluate,
+    history,
+    importing,
+    links,
+    reextract,
+    warc,
+)
 from newsbot.cli.common import cli, fail
 
 __all__ = ["cli", "main"]
