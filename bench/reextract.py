@@ -94,6 +94,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=20000, help="0: skip the memory check")
     args = parser.parse_args()
     archive = cached_archive(args.pages, extract=False)
+    Archive.open(archive).close()  # a cached archive of an older newsbot: upgraded once
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         scratch = Path(tmp)
         pages = args.pages
