@@ -304,7 +304,8 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         )
 
     def save_article(self, article: Article, *, capture_id: int) -> ArticleOutcome:
-        """Upsert an article extracted again from stored capture ``capture_id`` (re-extraction).
+        """Upsert an article extracted again from stored capture ``capture_id`` (one page by
+        hand; ``newsbot reextract`` does whole selections).
 
         Same rules as the article part of :meth:`save_capture`, in one transaction. Raises
         KeyError for an unknown capture, :class:`ArchiveError` for an article it refuses.
@@ -315,7 +316,9 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
             ).fetchone()
             if row is None:
                 raise KeyError(capture_id)
-            return self._upsert_article(conn, article, capture_id, row[0])
+            outcome = self._upsert_article(conn, article, capture_id, row[0])
+            extractions.note_article(conn, capture_id, article, at=self._clock(), run_id=None)
+            return outcome
 
     def _upsert_article(
         self, conn: sqlite3.Connection, article: Article, capture_id: int, seen_at: str
