@@ -17,7 +17,6 @@ import ctypes.util
 import os
 import pickle
 import signal
-import sqlite3
 import struct
 import sys
 from dataclasses import dataclass
@@ -102,7 +101,9 @@ def prepare_body(capture: Capture, dictionary: DictionaryRef | None = None) -> S
 
 def _dictionary(ref: DictionaryRef) -> tuple[str, Any] | None:
     if ref not in _DICTIONARIES:
-        # Imported here: a crawl without dictionaries never needs it.
+        # Imported here: a worker of a crawl without dictionaries loads no database code.
+        import sqlite3
+
         from newsbot.archive.dictionaries import read_only
 
         try:

@@ -178,10 +178,20 @@ def load(conn: sqlite3.Connection, dictionary_id: int) -> LoadedDictionary:
             f"body compressed with dictionary {dictionary_id}, which the archive does not hold"
         )
     loaded = _from_row(dictionary_id, *row)
+    for stale in [key for key, (held, _) in _LOADED.items() if _closed(held)]:
+        del _LOADED[stale]
     _LOADED[key] = (conn, loaded)
     while len(_LOADED) > _CACHED:
         _LOADED.popitem(last=False)
     return loaded
+
+
+def _closed(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.total_changes  # noqa: B018  (raises on a closed connection)
+    except sqlite3.ProgrammingError:
+        return True
+    return False
 
 
 def _from_row(dictionary_id: int, level: int, size: int, data: bytes) -> LoadedDictionary:
