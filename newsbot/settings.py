@@ -82,6 +82,9 @@ NEWSBOT_INCREMENTAL = True
 NEWSBOT_RECRAWL_SCHEDULE = ""
 # Runs on which a failing URL is tried again before it is left alone.
 NEWSBOT_MAX_FAILURES = 3
+# Stored pages a site needs before a crawl's end gives it a zstd dictionary that stores its next
+# pages several times smaller (0: only `newsbot compress` makes dictionaries).
+NEWSBOT_DICTIONARY_AFTER = 10
 # The longest Retry-After (seconds) a crawl waits for; longer ones wait this long.
 NEWSBOT_RETRY_AFTER_MAX = 300
 # Link kinds recorded in the links table.
