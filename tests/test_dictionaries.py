@@ -241,3 +241,42 @@ def test_a_crawl_after_the_dictionary_stores_new_pages_with_it(tmp_path: Path) -
     bodies = every_body(path)
     assert bodies[sha256_hex(served)] == served
     assert all(sha256_hex(body) == sha for sha, body in bodies.items())
+
+
+def test_a_body_shared_by_two_sites_goes_with_the_site_that_fetched_it_first(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.db"
+    pages = page_variants(10)
+    with Archive.open(path) as archive:
+        save(archive, pages)
+        for n, page in enumerate(pages):  # the same bodies, fetched later for another site
+            capture = Capture(
+                url=f"https://other.example/{n}",
+                final_url=f"https://other.example/{n}",
+                status=200,
+                headers=[],
+                body=page,
+                fetched_at="2026-02-01T00:00:00+00:00",
+                site="other",
+                kind="article",
+            )
+            archive.save_capture(capture, run_id=None)
+        results = {result.site: result for result in archive.compress_bodies()}
+
+    assert results["other"].dictionary is None
+    dictionary = results[SITE].dictionary
+    assert dictionary is not None and results[SITE].rewritten == 10
+    assert set(codecs(path).values()) == {dictionary_codec(dictionary.id)}
+
+
+def test_compress_waits_for_no_crawl(crawled: Path, tmp_path: Path) -> None:
+    from newsbot.archive import crawl_lock
+
+    path = tmp_path / "demo.db"
+    shutil.copy(crawled, path)
+    with crawl_lock(path):
+        result = run_newsbot("compress", "--archive", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("newsbot: error: ") and "crawled" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
