@@ -66,6 +66,7 @@ KILL_HOOK = "NEWSBOT_TEST_COMPRESS_KILL_AT"
 # The site of a body: that of its first capture.
 _BODY_SITE = "(SELECT c.site FROM captures c WHERE c.sha256 = b.sha256 ORDER BY c.id LIMIT 1)"
 _CACHED = 16  # dictionaries kept loaded, over every connection of the process
+_LOOK_AT = 1000  # pages of a site looked at, at most, for its dictionary
 
 
 @dataclass(frozen=True)
@@ -258,13 +259,17 @@ def pick_samples(conn: sqlite3.Connection, site: str, budget: int) -> list[bytes
     ).fetchall()
     chosen: list[tuple[int, bytes]] = []
     used = 0
-    for sha, at in [*_spread(articles), *others]:
-        row = conn.execute("SELECT codec, data, size FROM bodies WHERE sha256 = ?", (sha,))
-        found = row.fetchone()
-        if found is None or found[2] == 0 or used + found[2] > budget:
+    for looked, (sha, at) in enumerate([*_spread(articles), *others]):
+        if looked >= _LOOK_AT:
+            break
+        # The size first: a row's data is read (and decompressed) only for a page that fits.
+        size = conn.execute("SELECT size FROM bodies WHERE sha256 = ?", (sha,)).fetchone()
+        if size is None or size[0] == 0 or used + size[0] > budget:
             continue
+        query = "SELECT codec, data, size FROM bodies WHERE sha256 = ?"
+        codec, data, stored = conn.execute(query, (sha,)).fetchone()
         try:
-            body = decompress(found[1], found[0], found[2], loader(conn))
+            body = decompress(data, codec, stored, loader(conn))
         except (ValueError, zstandard.ZstdError):
             continue
         chosen.append((at, body))
