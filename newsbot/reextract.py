@@ -142,8 +142,7 @@ def code_version() -> str:
     """What names the extraction code (not the profiles): a run continues only under it."""
     from importlib.metadata import version
 
-    from newsbot import __version__
-    from newsbot.extract.article import EXTRACT_RULES
+    from newsbot import EXTRACT_RULES, __version__
 
     return f"newsbot/{__version__} rules/{EXTRACT_RULES} trafilatura/{version('trafilatura')}"
 

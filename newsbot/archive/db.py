@@ -321,11 +321,18 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
             return outcome
 
     def _upsert_article(
-        self, conn: sqlite3.Connection, article: Article, capture_id: int, seen_at: str
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        capture_id: int,
+        seen_at: str,
+        content_hash: str | None = None,
     ) -> ArticleOutcome:
+        """Write ``article`` (its row, a version, its links; ``content_hash`` when already
+        computed, by a worker) unless the stored one has the same content."""
         if not article.canonical_url.strip():
             raise ArchiveError(f"cannot save article from {article.url}: it has no canonical URL")
-        content_hash = article_content_hash(article)
+        content_hash = content_hash or article_content_hash(article)
         row = conn.execute(
             "SELECT id, content_hash FROM articles WHERE canonical_url = ?",
             (article.canonical_url,),
@@ -333,7 +340,8 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         if row is not None and row[1] == content_hash:
             return "unchanged"
         extracted_at = self._clock()
-        values = (*article_values(article), capture_id, content_hash, extracted_at)
+        columns = article_values(article)
+        values = (*columns, capture_id, content_hash, extracted_at)
         if row is None:
             conn.execute(_INSERT_ARTICLE, (*values, article.canonical_url, seen_at))
         else:
@@ -344,6 +352,7 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
             capture_id=capture_id,
             content_hash=content_hash,
             extracted_at=extracted_at,
+            values=columns,
         )
         conn.execute("DELETE FROM links WHERE source_url = ?", (article.canonical_url,))
         conn.executemany(

@@ -85,9 +85,10 @@ def record_version(
     capture_id: int,
     content_hash: str,
     extracted_at: str,
+    values: tuple[Any, ...] | None = None,
 ) -> None:
     """Append ``article`` as the next version of its canonical URL (in the caller's
-    transaction)."""
+    transaction); ``values``: its ``article_values`` when the caller has them already."""
     links = [
         {
             "kind": link.kind,
@@ -107,7 +108,7 @@ def record_version(
             content_hash,
             extracted_at,
             to_json(links),
-            *article_values(article),
+            *(values or article_values(article)),
         ),
     )
 

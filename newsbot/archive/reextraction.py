@@ -157,7 +157,7 @@ def apply(
     *,
     run_id: int | None,
     at: str,
-    upsert: Callable[[sqlite3.Connection, Article, int, str], object],
+    upsert: Callable[[sqlite3.Connection, Article, int, str, str | None], object],
 ) -> None:
     """Write what ``applied`` says (in the caller's transaction). ``upsert`` is the archive's
     own article upsert (a version, the row, its links and the search index)."""
@@ -209,7 +209,7 @@ def apply(
             fetched = conn.execute(
                 "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
             ).fetchone()
-            upsert(conn, article, capture_id, fetched[0])
+            upsert(conn, article, capture_id, fetched[0], new.content_hash)
     extractions.note_article(
         conn,
         capture_id,

@@ -4,8 +4,8 @@ Pure functions, no Scrapy, no network, no database: the crawl's pipelines and of
 re-extraction run this same code.
 """
 
+from newsbot import EXTRACT_RULES
 from newsbot.extract.article import (
-    EXTRACT_RULES,
     Extraction,
     extract_article,
     extract_page,

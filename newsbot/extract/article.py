@@ -14,7 +14,7 @@ import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsbot import __version__
+from newsbot import EXTRACT_RULES, __version__
 from newsbot.extract.crop import HTML_LOOKUP, parse_cropped
 from newsbot.extract.decode import decode_html, first_codec, looks_binary
 from newsbot.extract.fields import load_fields
@@ -42,8 +42,6 @@ from newsbot.extract.text import (
 from newsbot.items import Article, NotArticle
 from newsbot.sites import GENERIC, ClassIndex, Profile, load_profile, profile_for_url
 
-#: Bump when the extraction code changes what it produces; profiles carry their own digest.
-EXTRACT_RULES = "2"
 MIN_TEXT_CHARS = 60
 #: Larger pages are not articles but accidents or traps (the crawl refuses far larger anyway).
 MAX_PAGE_BYTES = 10 * 1024 * 1024
