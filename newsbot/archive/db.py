@@ -23,6 +23,7 @@ from newsbot.archive.index import IndexBatch, has_pending, index_pending
 from newsbot.archive.queries import ReadQueries
 from newsbot.archive.records import (
     ARTICLE_COLUMNS,
+    INSERT_ERROR,
     ArchiveError,
     ArticleOutcome,
     SavedCapture,
@@ -57,10 +58,6 @@ _UPDATE_ARTICLE = (
 )
 _INSERT_LINK = """
     INSERT INTO links (source_url, target_url, kind, anchor_text, label, position, capture_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?)
-"""
-_INSERT_ERROR = """
-    INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)
     VALUES (?, ?, ?, ?, ?, ?, ?)
 """
 
@@ -293,7 +290,7 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
             if errors:
                 at = self._clock()
                 conn.executemany(
-                    _INSERT_ERROR,
+                    INSERT_ERROR,
                     [
                         (run_id, capture_id, capture.url, stage, kind, message, at)
                         for stage, kind, message in errors
@@ -395,7 +392,7 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         such as 'http_404', 'dns', 'timeout', 'not_article')."""
         with self._transaction(f"record an error for {url}") as conn:
             conn.execute(
-                _INSERT_ERROR, (run_id, capture_id, url, stage, kind, message, self._clock())
+                INSERT_ERROR, (run_id, capture_id, url, stage, kind, message, self._clock())
             )
 
     @property

@@ -17,6 +17,12 @@ from typing import Any, Literal
 
 from newsbot.items import Article, Link
 
+#: One row of the ``errors`` table: (run_id, capture_id, url, stage, kind, message, at).
+INSERT_ERROR = """
+    INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+
 #: What ``save_capture`` did with the article it was given.
 ArticleOutcome = Literal["new", "changed", "unchanged"]
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from newsbot.archive import extractions, history
 from newsbot.archive.exporting import CaptureFilter, filter_sql, window_sql
-from newsbot.archive.records import article_content_hash, from_json, to_json
+from newsbot.archive.records import INSERT_ERROR, article_content_hash, from_json, to_json
 from newsbot.items import Article
 
 if TYPE_CHECKING:
@@ -163,11 +163,8 @@ def apply(
     own article upsert (a version, the row, its links and the search index)."""
     capture_id = new.capture_id
     if applied.change == "failed":
-        conn.execute(
-            "INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)"
-            " VALUES (?, ?, ?, 'extract', ?, ?, ?)",
-            (run_id, capture_id, new.url, _error_kind(new.reason or ""), new.reason or "", at),
-        )
+        error = (new.url, "extract", _error_kind(new.reason or ""), new.reason or "", at)
+        conn.execute(INSERT_ERROR, (run_id, capture_id, *error))
         return
     if new.article is None:
         if applied.change == "no_longer" and applied.before is not None:
@@ -183,11 +180,8 @@ def apply(
             extractor_version=new.extractor_version,
         )
         if outcome == "not_article" and applied.change == "no_longer":
-            conn.execute(
-                "INSERT INTO errors (run_id, capture_id, url, stage, kind, message, at)"
-                " VALUES (?, ?, ?, 'extract', 'not_article', ?, ?)",
-                (run_id, capture_id, new.url, new.reason or "", at),
-            )
+            error = (new.url, "extract", "not_article", new.reason or "", at)
+            conn.execute(INSERT_ERROR, (run_id, capture_id, *error))
         return
     article = new.article
     if applied.change in ("changed", "new"):

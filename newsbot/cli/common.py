@@ -24,6 +24,14 @@ archive_option = click.option(
 )
 
 
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(0, 256),
+    default=0,
+    help="Extraction processes (default: one per core).",
+)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"newsbot: error: {message}", err=True)
     sys.exit(code)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail, progress_bar
+from newsbot.cli.common import archive_option, cli, fail, progress_bar, workers_option
 from newsbot.cli.reextract import check_sites
 
 
@@ -25,12 +25,7 @@ def import_group() -> None:
     help="Read every page with this site profile (default: newsbot's own mark in the file, "
     "else the profile of each URL's host).",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(0, 256),
-    default=0,
-    help="Extraction processes (default: one per core).",
-)
+@workers_option
 def import_warc(files: tuple[Path, ...], archive: str, site: str | None, workers: int) -> None:
     """Read WARC files (wget, warcio, Heritrix, Browsertrix, Common Crawl …) into the archive
     and extract their articles.

@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail, iso_moment, progress_bar
+from newsbot.cli.common import (
+    archive_option,
+    cli,
+    fail,
+    iso_moment,
+    progress_bar,
+    workers_option,
+)
 
 
 def write_report(path: str, data: dict[str, Any]) -> None:
@@ -42,12 +49,7 @@ def write_report(path: str, data: dict[str, Any]) -> None:
     is_flag=True,
     help="Only captures last extracted by another extractor version than today's.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(0, 256),
-    default=0,
-    help="Extraction processes (default: one per core).",
-)
+@workers_option
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--report", "report_path", metavar="FILE", help="Also write the report as JSON.")
 @click.option(
