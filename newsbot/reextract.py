@@ -332,6 +332,9 @@ def reextract(
     already done by an earlier, interrupted run, and returns a function called with each
     number of captures done. Returns the report and the id of the run it is recorded in.
     Raises :class:`ArchiveError` for an archive that cannot be opened or is being crawled.
+
+    The workers are started by a fork server, as :mod:`multiprocessing` starts them: a script
+    that calls this must do so under ``if __name__ == "__main__":``.
     """
     path = Path(path)
     workers = workers or os.cpu_count() or 1
