@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import shutil
 import sqlite3
@@ -175,8 +176,22 @@ def test_records_that_are_not_http_responses_are_counted(tmp_path: Path) -> None
             "http://example.org/a", "response", payload=io.BytesIO(body), http_headers=headers
         )
         writer.write_record(page)
+        # A bomb: 1 MiB of gzip that inflates to 64 MiB, served with Content-Encoding gzip.
+        bomb = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+        coded = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            protocol="HTTP/1.1",
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                "http://example.org/bomb", "response", payload=io.BytesIO(bomb),
+                http_headers=coded,
+            )
+        )  # fmt: skip
     archive = tmp_path / "mixed.db"
     out = newsbot_ok("import", "warc", str(warc), "--archive", str(archive))
+    assert "1 bodies over 16 MiB" in out
     assert "1 captures" in out
     assert "1 warcinfo records" in out and "1 metadata records" in out
     assert "records of other schemes" in out or "not HTTP" in out

@@ -38,6 +38,8 @@ from newsbot.warc.export import KIND_HEADER, REQUESTED_URI_HEADER, SITE_HEADER
 from newsbot.warc.export import ORIGINAL_PREFIX as ORIGINAL_HEADER_PREFIX
 
 ORIGINAL_PREFIX = ORIGINAL_HEADER_PREFIX.lower()
+#: The largest body read (the crawl's DOWNLOAD_MAXSIZE).
+MAX_BODY = 16 * 1024 * 1024
 #: Captures saved between two hand-overs to the extraction workers.
 HAND_OVER = 50
 _GZIP_MAGIC = b"\x1f\x8b\x08"
@@ -190,7 +192,12 @@ class Importer:
                 self.report.skipped["revisits of payloads not in the archive"] += 1
                 return None
         else:
-            body = record.content_stream().read()
+            # Bounded as the crawl bounds a download: a huge or bomb-like payload is counted,
+            # not read into memory.
+            body = record.content_stream().read(MAX_BODY + 1)
+            if len(body) > MAX_BODY:
+                self.report.skipped[f"bodies over {MAX_BODY // 2**20} MiB"] += 1
+                return None
         site = self.site or record.rec_headers.get_header(SITE_HEADER) or _site_of(uri)
         marked = record.rec_headers.get_header(KIND_HEADER)
         page_kind: CaptureKind = marked if marked in _KINDS else _kind_of(uri, site, headers)
