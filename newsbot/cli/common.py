@@ -6,11 +6,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from newsbot import __version__
+
+if TYPE_CHECKING:
+    from newsbot.archive.articles import ArticleFilter
 
 DEFAULT_ARCHIVE = "archive/newsbot.db"
 DEMO_ARCHIVE = "archive/demo.db"
@@ -102,3 +105,79 @@ def parse_editions(value: str) -> list[str]:
 def cli() -> None:
     """Crawl Euronews-style news sites into a local SQLite archive of raw pages, clean
     articles and the links between them."""
+
+
+@cli.group()
+def export() -> None:
+    """Export what the archive holds as files other tools read."""
+
+
+_ARTICLE_FILTERS = (
+    click.option(
+        "--language",
+        "languages",
+        multiple=True,
+        metavar="CODE",
+        help="Only articles in this language (de also keeps de-AT); repeat for several.",
+    ),
+    click.option(
+        "--site", "sites", multiple=True, metavar="SLUG", help="Only this site; repeatable."
+    ),
+    click.option(
+        "--section",
+        "sections",
+        multiple=True,
+        metavar="NAME",
+        help="Only this section (as stored: world, my-europe …); repeatable.",
+    ),
+    click.option(
+        "--published-since",
+        metavar="DATE",
+        callback=iso_moment,
+        help="Only articles published at or after this ISO 8601 date or time (UTC if no zone).",
+    ),
+    click.option(
+        "--published-until",
+        metavar="DATE",
+        callback=iso_moment,
+        help="Only articles published before this ISO 8601 date or time (UTC if no zone).",
+    ),
+)
+
+
+def article_filter_options(
+    query: bool = True,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The article selection options of ``export articles`` and ``search``, in that order;
+    ``query`` adds ``--query`` (full text). Read them back with :func:`article_filter`."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        options = list(_ARTICLE_FILTERS)
+        if query:
+            options.append(
+                click.option(
+                    "--query",
+                    metavar="TEXT",
+                    help="Only articles matching this full-text query (as newsbot search).",
+                )
+            )
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def article_filter(options: dict[str, Any], query: str | None = None) -> ArticleFilter:
+    """The :class:`~newsbot.archive.articles.ArticleFilter` of a command's keyword arguments
+    (popped from ``options``); ``query`` when the command takes it as an argument."""
+    from newsbot.archive.articles import ArticleFilter
+
+    return ArticleFilter(
+        languages=tuple(options.pop("languages", ())),
+        sites=tuple(options.pop("sites", ())),
+        sections=tuple(options.pop("sections", ())),
+        published_since=options.pop("published_since", None),
+        published_until=options.pop("published_until", None),
+        query=options.pop("query", None) if query is None else query,
+    )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO, get_args
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail
+from newsbot.cli.common import archive_option, cli, export, fail
 from newsbot.items import LinkKind
 
 if TYPE_CHECKING:
@@ -71,11 +71,6 @@ def translations(url: str, archive: str) -> None:
     if not members:
         fail(_unknown(url, archive))
     click.echo("\n".join(_cluster_lines(members)))
-
-
-@cli.group()
-def export() -> None:
-    """Export what the archive holds as files other tools read."""
 
 
 @export.command("links")

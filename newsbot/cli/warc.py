@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from newsbot.cli.common import archive_option, fail, iso_moment, progress_bar
-from newsbot.cli.links import export
+from newsbot.cli.common import archive_option, export, fail, iso_moment, progress_bar
 
 
 @export.command("warc")
