@@ -179,7 +179,7 @@ def test_corrupt_or_missing_archive_is_one_line_and_exit_2(args: list[str], tmp_
     result = run_newsbot(*args, "--archive", str(corrupt))
     assert_one_line_error(result, str(corrupt), "not a newsbot archive")
     result = run_newsbot(*args, "--archive", str(tmp_path / "missing.db"))
-    assert_one_line_error(result, "no such file")
+    assert_one_line_error(result, f"no archive at {tmp_path / 'missing.db'}")
     assert not (tmp_path / "missing.db").exists()
 
 

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail
+from newsbot.cli.common import archive_option, cli, reading_archive
 
 
 @cli.command()
 @archive_option
 def stats(archive: str) -> None:
     """Print what the archive holds."""
-    from newsbot.archive import Archive, ArchiveError
     from newsbot.report import format_stats
 
-    try:
-        with Archive.open(archive, readonly=True) as db:
-            click.echo(format_stats(archive, db.stats()))
-    except ArchiveError as exc:
-        fail(str(exc))
+    with reading_archive(archive) as db:
+        click.echo(format_stats(archive, db.stats()))
 
 
 @cli.command()
@@ -33,11 +29,7 @@ def stats(archive: str) -> None:
 )
 def search(query: str, archive: str, limit: int) -> None:
     """Full-text search over the titles and texts of archived articles."""
-    from newsbot.archive import Archive, ArchiveError
     from newsbot.report import format_hits
 
-    try:
-        with Archive.open(archive, readonly=True) as db:
-            click.echo(format_hits(query, db.search(query, limit=limit)))
-    except ArchiveError as exc:
-        fail(str(exc))
+    with reading_archive(archive) as db:
+        click.echo(format_hits(query, db.search(query, limit=limit)))

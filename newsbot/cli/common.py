@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -13,6 +16,7 @@ import click
 from newsbot import __version__
 
 if TYPE_CHECKING:
+    from newsbot.archive import Archive
     from newsbot.archive.articles import ArticleFilter
 
 DEFAULT_ARCHIVE = "archive/newsbot.db"
@@ -38,6 +42,77 @@ workers_option = click.option(
 def fail(message: str, code: int = 2) -> NoReturn:
     click.echo(f"newsbot: error: {message}", err=True)
     sys.exit(code)
+
+
+@contextmanager
+def reading_archive(archive: str) -> Iterator[Archive]:
+    """The archive at ``archive`` open read-only, for a command that only reads it.
+
+    Any failure to open or read it ends the command in one line and exit 2: a missing file
+    names the archives found nearby (:func:`missing_archive`), a damaged one says so."""
+    from newsbot.archive import Archive, ArchiveError
+
+    if not Path(archive).exists():
+        fail(missing_archive(archive))
+    try:
+        with Archive.open(archive, readonly=True) as db:
+            yield db
+    except ArchiveError as exc:
+        fail(str(exc))
+    except sqlite3.DatabaseError as exc:
+        # A file damaged past its header opens fine and fails on the first real read.
+        fail(f"cannot read archive at {archive}: {exc}")
+
+
+#: The first bytes of every SQLite 3 database file.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def missing_archive(archive: str) -> str:
+    """What to tell a user whose ``--archive`` (or the default one) does not exist: the
+    archives nearby (beside it, in ./archive, in the current folder) and how to use one.
+
+    ``no archive at archive/newsbot.db; found archive/demo.db — pass --archive archive/demo.db``
+    """
+    message = f"no archive at {archive}"
+    found = nearby_archives(Path(archive))
+    if not found:
+        return f"{message} (run `newsbot demo` or `newsbot crawl SITE` to make one)"
+    if len(found) == 1:
+        return f"{message}; found {found[0]} — pass --archive {found[0]}"
+    shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    return f"{message}; found {shown} — pass --archive with one of them"
+
+
+def nearby_archives(missing: Path) -> list[str]:
+    """SQLite files named ``*.db`` beside ``missing``, in ./archive and in the current folder,
+    as paths relative to the current folder when they are inside it."""
+    folders = dict.fromkeys(p.resolve() for p in (missing.parent, Path("archive"), Path(".")))
+    found: list[str] = []
+    for folder in folders:
+        try:
+            candidates = sorted(folder.glob("*.db"))
+        except OSError:
+            continue
+        for candidate in candidates:
+            if _is_sqlite(candidate):
+                shown = _shown_path(candidate)
+                if shown not in found:
+                    found.append(shown)
+    return found
+
+
+def _is_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as stream:
+            return stream.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _shown_path(path: Path) -> str:
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
 def iso_moment(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from newsbot.cli.common import archive_option, cli, fail
+from newsbot.cli.common import archive_option, cli, fail, reading_archive
 
 
 @cli.command()
@@ -13,7 +13,6 @@ from newsbot.cli.common import archive_option, cli, fail
 def history(url: str, archive: str) -> None:
     """List the versions of the article at URL kept in the archive, and what changed
     between them (title, text size, dates, tags, links …)."""
-    from newsbot.archive import Archive, ArchiveError
     from newsbot.archive.history import format_history
     from newsbot.extract import canonicalize_url
     from newsbot.sites import profile_for_url
@@ -22,13 +21,10 @@ def history(url: str, archive: str) -> None:
     shown = canonicalize_url(url, strip_params=profile.strip_params, https_hosts=profile.domains)
     if shown is None:
         fail(f"not a web URL: {url!r}")
-    try:
-        with Archive.open(archive, readonly=True) as db:
-            # The URL as the archive knows it, however it was pasted (as related/translations).
-            known = db.resolve_url(url)
-            versions = db.article_history(known) if known else []
-    except ArchiveError as exc:
-        fail(str(exc))
+    with reading_archive(archive) as db:
+        # The URL as the archive knows it, however it was pasted (as related/translations).
+        known = db.resolve_url(url)
+        versions = db.article_history(known) if known else []
     if not versions:
         fail(f"no article at {shown} in {archive}")
     click.echo(format_history(versions[0].canonical_url, versions))

@@ -6,7 +6,6 @@ import contextlib
 import csv
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,11 +13,10 @@ from typing import TYPE_CHECKING, TextIO, get_args
 
 import click
 
-from newsbot.cli.common import archive_option, cli, export, fail
+from newsbot.cli.common import archive_option, cli, export, fail, reading_archive
 from newsbot.items import LinkKind
 
 if TYPE_CHECKING:
-    from newsbot.archive import Archive
     from newsbot.archive.graph import ClusterMember, Edge, RelatedView
 
 _KINDS: tuple[str, ...] = get_args(LinkKind)
@@ -26,21 +24,6 @@ _KINDS: tuple[str, ...] = get_args(LinkKind)
 #: "Target" as the names it reads the endpoints from (it also takes "kind" as the edge kind and
 #: "label" as the edge label); every other column becomes an edge attribute.
 _CSV_HEADER = {"source": "Source", "target": "Target"}
-
-
-@contextlib.contextmanager
-def _reading(archive: str) -> Iterator[Archive]:
-    """The archive open read-only; any failure to read it ends in one line and exit 2."""
-    from newsbot.archive import Archive, ArchiveError
-
-    try:
-        with Archive.open(archive, readonly=True) as db:
-            yield db
-    except ArchiveError as exc:
-        fail(str(exc))
-    except sqlite3.DatabaseError as exc:
-        # A file damaged past its header opens fine and fails on the first real read.
-        fail(f"cannot read archive at {archive}: {exc}")
 
 
 def _unknown(url: str, archive: str) -> str:
@@ -53,7 +36,7 @@ def _unknown(url: str, archive: str) -> str:
 def related(url: str, archive: str) -> None:
     """Show an article's related articles and its backlinks (the archived articles linking
     to it). URL may be pasted as found: tracking parameters and fragments are ignored."""
-    with _reading(archive) as db:
+    with reading_archive(archive) as db:
         view = db.related_of(url)
     if view is None:
         fail(_unknown(url, archive))
@@ -66,7 +49,7 @@ def related(url: str, archive: str) -> None:
 def translations(url: str, archive: str) -> None:
     """List every language version of the story at URL, one per line: language, URL, title.
     Translations count both ways and across pages (A lists B, B lists C: one story)."""
-    with _reading(archive) as db:
+    with reading_archive(archive) as db:
         members = db.translation_cluster(url)
     if not members:
         fail(_unknown(url, archive))
@@ -100,7 +83,7 @@ def translations(url: str, archive: str) -> None:
 def export_links(archive: str, fmt: str, kinds: tuple[str, ...], output: Path | None) -> None:
     """Export the link graph, one edge per row: source, target, kind, anchor_text, label,
     position, source_language, target_language, target_archived. Streamed: any archive size."""
-    with _reading(archive) as db:
+    with reading_archive(archive) as db:
         edges = db.iter_edges(kinds or None)
         if output is None:
             _write_stdout(edges, fmt)
