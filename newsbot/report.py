@@ -1,17 +1,38 @@
-"""Plain-text summaries of an archive, shared by `newsbot stats`, `crawl` and `demo`."""
+"""What the read commands print: plain-text summaries (shared by `newsbot stats`, `search`,
+`runs`, `crawl` and `demo`) and the JSON documents of their ``--json`` form.
+
+The JSON documents are plain dicts whose keys are part of the command line's promise: new keys
+may appear, existing ones keep their name and meaning.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
-from newsbot.archive import ArchiveStats, SearchHit
+from newsbot.archive import ArchiveStats, ArticleVersion, SearchHit, SearchResult, version_changes
+from newsbot.archive.records import one_line
+
+if TYPE_CHECKING:
+    from newsbot.archive.graph import ClusterMember, RelatedView
+
+#: Plain words for the frontier's states (see :mod:`newsbot.archive.frontier`).
+_FRONTIER_STATES = {
+    "done": "fetched",
+    "due": "never fetched",
+    "gone": "gone",
+    "failed": "failing",
+}
 
 
 def human_bytes(size: int) -> str:
+    """``512 B``, ``3.0 KiB``, ``14.1 MiB``, ``2.0 GiB``: binary units, named as such."""
     value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"
@@ -23,8 +44,23 @@ def breakdown(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{key} {value}" for key, value in items)
 
 
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 match``, ``2 matches``, ``0 runs``."""
+    return f"{count} {word if count == 1 else words or word + 's'}"
+
+
+def json_document(document: Any) -> str:
+    """A JSON document as the ``--json`` commands print it: UTF-8 kept readable, indented."""
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+# -- stats ------------------------------------------------------------------------------------
+
+
 def format_stats(path: str, stats: ArchiveStats) -> str:
     """What an archive holds, one fact per line."""
+    frontier = stats.frontier
+    states = {_FRONTIER_STATES.get(k, k): v for k, v in frontier.by_state.items()}
     lines = [
         f"archive:   {path} ({human_bytes(stats.file_bytes)})",
         f"articles:  {stats.articles}"
@@ -35,14 +71,17 @@ def format_stats(path: str, stats: ArchiveStats) -> str:
         f"{human_bytes(stats.body_bytes)} stored in {human_bytes(stats.stored_bytes)}",
         f"errors:    {stats.errors}"
         + (f" ({breakdown(stats.errors_by_kind)})" if stats.errors else ""),
-        f"frontier:  {stats.frontier.urls} URLs"
-        + (
-            f" ({breakdown(stats.frontier.by_state)}), {stats.frontier.due_now} due now"
-            if stats.frontier.urls
-            else ""
-        ),
-        f"runs:      {stats.runs}",
+        f"frontier:  {plural(frontier.urls, 'URL')}"
+        + (f" ({breakdown(states)})" if frontier.urls else ""),
     ]
+    if frontier.urls:
+        due = f"due now:   {plural(frontier.due_now, 'URL')} a crawl started now would fetch"
+        if frontier.due_now:
+            due += f" ({breakdown(frontier.due_now_by_kind)})"
+        if frontier.next_due_at:
+            due += f"; the next falls due at {frontier.next_due_at}"
+        lines.append(due)
+    lines.append(f"runs:      {stats.runs}")
     if stats.last_run:
         run = stats.last_run
         lines.append(
@@ -52,12 +91,216 @@ def format_stats(path: str, stats: ArchiveStats) -> str:
     return "\n".join(lines)
 
 
-def format_hits(query: str, hits: list[SearchHit]) -> str:
-    lines = [f'search "{query}": {len(hits)} hit{"s" if len(hits) != 1 else ""}']
+def stats_document(path: str, stats: ArchiveStats) -> dict[str, Any]:
+    """``newsbot stats --json``: ``archive`` (the path) and every field of
+    :class:`~newsbot.archive.ArchiveStats`, ``last_run`` as :func:`run_summary` gives it."""
+    document: dict[str, Any] = {"archive": path, **asdict(stats)}
+    document["last_run"] = run_summary(stats.last_run) if stats.last_run else None
+    return document
+
+
+# -- search -----------------------------------------------------------------------------------
+
+
+def format_hits(
+    query: str,
+    found: SearchResult | Sequence[SearchHit],
+    highlight: Callable[[str], str] | None = None,
+) -> str:
+    """A search's count line, then each hit on three lines (language, date and title; URL;
+    excerpt). ``highlight`` marks the matched terms of the excerpts (none: plain text)."""
+    if isinstance(found, SearchResult):
+        lines = [f'search "{one_line(query)}": {_count_line(found)}']
+        hits: Sequence[SearchHit] = found.hits
+    else:
+        lines = [f'search "{one_line(query)}": showing {plural(len(found), "match", "matches")}']
+        hits = found
     for hit in hits:
         lang = f"[{hit.language}] " if hit.language else ""
-        lines.append(f"  {lang}{hit.title}\n    {hit.url}\n    {hit.snippet}")
+        date = f"{hit.published_at[:10]}  " if hit.published_at else ""
+        excerpt = hit.highlighted(highlight) if highlight else hit.excerpt
+        lines.append(f"  {lang}{date}{hit.title}\n    {hit.url}\n    {excerpt}")
     return "\n".join(lines)
+
+
+def _count_line(found: SearchResult) -> str:
+    """``15 matches, showing 10; --limit to see more``, ``3 matches``, ``no matches …``."""
+    total = plural(found.total, "match", "matches")
+    if not found.total:
+        return "no matches (every word must match: try fewer words, OR, or a prefix like elect*)"
+    if not found.hits:
+        return f"{total}, none from --offset {found.offset}"
+    if found.offset == 0 and not found.more:
+        return total
+    first, last = found.offset + 1, found.offset + found.shown
+    shown = f"showing {found.shown}" if found.offset == 0 else f"showing {first}–{last}"
+    if not found.more:
+        return f"{total}, {shown}"
+    more = "--limit" if found.offset == 0 else f"--offset {last}"
+    return f"{total}, {shown}; {more} to see more"
+
+
+def search_document(found: SearchResult) -> dict[str, Any]:
+    """``newsbot search --json``: ``query``, ``total`` (every match), ``offset``, ``shown``
+    and ``hits``, each with ``url``, ``title``, ``language``, ``site``, ``published_at``,
+    ``snippet`` (plain text, one line), ``matches`` (``[start, end]`` spans of the matched terms
+    in the snippet) and ``rank`` (bm25: lower is better)."""
+    return {
+        "query": found.query,
+        "total": found.total,
+        "offset": found.offset,
+        "shown": found.shown,
+        "hits": [
+            {
+                "url": hit.url,
+                "title": hit.title,
+                "language": hit.language,
+                "site": hit.site,
+                "published_at": hit.published_at,
+                "snippet": hit.excerpt,
+                "matches": [list(span) for span in hit.matches],
+                "rank": hit.rank,
+            }
+            for hit in found.hits
+        ],
+    }
+
+
+# -- related, translations, history -----------------------------------------------------------
+
+
+def related_document(view: RelatedView) -> dict[str, Any]:
+    """``newsbot related --json``: ``url`` (canonical), ``title``, ``language``, ``archived``,
+    ``related`` (``kind``, ``url``, ``title``, ``anchor_text``, ``label``, ``position``,
+    ``archived``, ``language``) and ``backlinks`` (``source_url``, ``title``, ``language``,
+    ``kind``, ``anchor_text``, ``label``, ``position``)."""
+    return {**asdict(view), "archived": view.archived}
+
+
+def translations_document(url: str, members: Sequence[ClusterMember]) -> dict[str, Any]:
+    """``newsbot translations --json``: ``url`` (canonical) and ``versions``, one per language
+    version: ``language``, ``url``, ``title`` (None when not archived), ``archived``."""
+    return {
+        "url": url,
+        "versions": [
+            {"language": m.language, "url": m.url, "title": m.title, "archived": m.archived}
+            for m in members
+        ],
+    }
+
+
+def history_document(url: str, versions: Sequence[ArticleVersion]) -> dict[str, Any]:
+    """``newsbot history --json``: ``url`` (canonical) and ``versions``, oldest first:
+    ``version``, ``fetched_at``, ``extracted_at``, ``capture_id``, ``content_hash``,
+    ``changes`` (what changed since the version before, as ``newsbot history`` words it; empty
+    for the first) and ``article`` (every field of the extraction, links included)."""
+    out = []
+    for i, version in enumerate(versions):
+        previous = versions[i - 1].article if i else None
+        out.append(
+            {
+                "version": version.version,
+                "fetched_at": version.fetched_at,
+                "extracted_at": version.extracted_at,
+                "capture_id": version.capture_id,
+                "content_hash": version.content_hash,
+                "changes": version_changes(previous, version.article) if previous else [],
+                "article": asdict(version.article),
+            }
+        )
+    return {"url": url, "versions": out}
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+def run_summary(run: Mapping[str, Any]) -> dict[str, Any]:
+    """One crawl run (as :meth:`~newsbot.archive.Archive.runs` gives it) for people and
+    scripts: ``id``, ``spider``, ``site``, ``status``, ``started_at``, ``finished_at``,
+    ``seconds`` (None while running), ``fetched`` (None for runs that fetch nothing:
+    reextract, import), ``articles_new``, ``articles_changed``, ``errors``, ``captures``, and
+    the run's own ``counts`` as recorded."""
+    counts: Mapping[str, Any] = run.get("counts") or {}
+    return {
+        "id": run.get("id"),
+        "spider": run.get("spider"),
+        "site": run.get("site"),
+        "status": run.get("status"),
+        "started_at": run.get("started_at"),
+        "finished_at": run.get("finished_at"),
+        "seconds": _seconds(run.get("started_at"), run.get("finished_at")),
+        "fetched": counts.get("fetched"),
+        # A crawl counts articles_new/articles_changed, re-extraction and import new/changed.
+        "articles_new": counts.get("articles_new", counts.get("new", 0)),
+        "articles_changed": counts.get("articles_changed", counts.get("changed", 0)),
+        "errors": run.get("error_count", 0),
+        "captures": run.get("capture_count", 0),
+        "counts": dict(counts),
+    }
+
+
+_RUN_COLUMNS = (
+    ("run", "id"),
+    ("spider", "spider"),
+    ("site", "site"),
+    ("status", "status"),
+    ("started", "started_at"),
+    ("took", "seconds"),
+    ("fetched", "fetched"),
+    ("new", "articles_new"),
+    ("changed", "articles_changed"),
+    ("errors", "errors"),
+    ("captures", "captures"),
+)
+_RIGHT_ALIGNED = frozenset({"run", "took", "fetched", "new", "changed", "errors", "captures"})
+
+
+def format_runs(runs: Sequence[Mapping[str, Any]], total: int) -> str:
+    """A table of runs, newest first, one per line; ``total``: how many the archive holds."""
+    if not runs:
+        return "no runs yet"
+    cells = [[name for name, _ in _RUN_COLUMNS]]
+    for run in runs:
+        summary = run_summary(run)
+        row = []
+        for _name, key in _RUN_COLUMNS:
+            value = summary[key]
+            if key == "seconds":
+                row.append("running" if value is None else _duration(value))
+            else:
+                row.append("-" if value is None else str(value))
+        cells.append(row)
+    widths = [max(len(row[i]) for row in cells) for i in range(len(_RUN_COLUMNS))]
+    lines = [
+        "  ".join(
+            cell.rjust(width) if name in _RIGHT_ALIGNED else cell.ljust(width)
+            for cell, width, (name, _) in zip(row, widths, _RUN_COLUMNS, strict=True)
+        ).rstrip()
+        for row in cells
+    ]
+    if total > len(runs):
+        lines.append(f"({len(runs)} newest of {total} runs; --limit to see more)")
+    return "\n".join(lines)
+
+
+def _seconds(started: str | None, finished: str | None) -> float | None:
+    if not started or not finished:
+        return None
+    try:
+        took = dt.datetime.fromisoformat(finished) - dt.datetime.fromisoformat(started)
+    except ValueError:
+        return None
+    return took.total_seconds()
+
+
+def _duration(seconds: float) -> str:
+    """``45 s``, ``3 min 5 s``, ``2 h 10 min``."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60} s"
+    return f"{whole // 3600} h {whole % 3600 // 60} min"
 
 
 def format_run_line(
@@ -67,7 +310,7 @@ def format_run_line(
     1 changed articles, 1 error (http_404 1); archive holds 40 articles (archive/x.db)``"""
     counts: Mapping[str, Any] = run.get("counts") or {}
     errors = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("errors:")}
-    error_text = f"{counts.get('errors', 0)} error{'s' if counts.get('errors', 0) != 1 else ''}"
+    error_text = plural(counts.get("errors", 0), "error")
     if errors:
         error_text += f" ({breakdown(errors)})"
     return (

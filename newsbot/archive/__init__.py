@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         FrontierStats,
         SavedCapture,
         SearchHit,
+        SearchResult,
         article_content_hash,
         utc_now,
     )
@@ -65,6 +66,7 @@ _MODULES = {
     "FrontierStats": "records",
     "SavedCapture": "records",
     "SearchHit": "records",
+    "SearchResult": "records",
     "article_content_hash": "records",
     "utc_now": "records",
 }
@@ -84,6 +86,7 @@ __all__ = [
     "FrontierStats",
     "SavedCapture",
     "SearchHit",
+    "SearchResult",
     "article_content_hash",
     "crawl_lock",
     "utc_now",

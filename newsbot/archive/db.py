@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -12,6 +13,7 @@ from typing import Any, Self
 from sqlite_utils import Database
 
 from newsbot.archive import extractions, frontier, history, queries
+from newsbot.archive.articles import ArticleFilter
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, make_compressor, sha256_hex
 from newsbot.archive.checkpoint import Checkpointer
 from newsbot.archive.connect import open_database
@@ -28,6 +30,7 @@ from newsbot.archive.records import (
     ArticleOutcome,
     SavedCapture,
     SearchHit,
+    SearchResult,
     article_content_hash,
     article_values,
     to_json,
@@ -402,18 +405,36 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
 
     # -- reading -----------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 10) -> list[SearchHit]:
-        """Articles whose title or text match ``query``, best first, at most ``limit``.
+    def search(
+        self, query: str, *, limit: int = 10, selection: ArticleFilter | None = None
+    ) -> list[SearchHit]:
+        """Articles whose title or text match ``query``, best first, at most ``limit``
+        (:meth:`search_page` also counts them all).
 
         FTS5 syntax works (``climate AND NOT football``, ``"exact phrase"``, ``elect*``); a
         query that is not valid FTS5 is searched as plain words instead of failing. Accents
         and case are ignored both ways ("elections" finds "élections" and the reverse). The
         index is brought up to date in batches (:mod:`~newsbot.archive.index`): searching
         while another process writes finds what it saved up to a few seconds ago.
+        ``selection`` narrows the search to some languages, sites, sections or dates (its own
+        ``query`` is replaced by ``query``).
         """
+        return list(self.search_page(query, selection, limit=limit).hits)
+
+    def search_page(
+        self,
+        query: str,
+        selection: ArticleFilter | None = None,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchResult:
+        """As :meth:`search`, with the exact number of matching articles (``total``) and the
+        ``limit`` hits from ``offset`` on: a page of results."""
         if self._index.noted:
             self._index_pending("index the articles just saved")
-        return queries.search(self._conn, query, limit)
+        chosen = replace(selection or ArticleFilter(), query=query)
+        return queries.search(self._conn, chosen, limit, offset)
 
 
 def _rowid(cursor: sqlite3.Cursor) -> int:

@@ -8,10 +8,11 @@ the crawler stored, with the same rules it used.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from newsbot.archive.lookup import crawled_sites, url_forms
 from newsbot.archive.queries import rows
 from newsbot.items import LinkKind
 
@@ -142,12 +143,11 @@ class GraphQueries:
         """The canonical URL under which the archive knows ``url``, or None if it does not.
 
         Known means: the canonical URL of an archived article, or the target of a stored link.
-        ``url`` is tried as typed, then canonicalised as the crawler does (tracking parameters
-        and fragment removed, https for the site's own hosts) with the profile owning its host,
-        then with the profile of every site crawled into this archive. The page URL an article
-        was read from also finds the article.
+        ``url`` is tried in the forms of :func:`url_forms`: as typed, canonicalised as the
+        crawler does, then with its trailing slash, scheme and ``www.`` changed. The page URL an
+        article was read from also finds the article.
         """
-        for candidate in _candidates(url, self._crawled_sites):
+        for candidate in url_forms(url, self._crawled_sites):
             found = self._known_as(candidate)
             if found is not None:
                 return found
@@ -265,8 +265,7 @@ class GraphQueries:
     # -- helpers -----------------------------------------------------------------------------
 
     def _crawled_sites(self) -> list[str]:
-        """Slugs of the sites crawled into this archive (crawl runs are few: cheap to read)."""
-        return [r[0] for r in self._conn.execute("SELECT DISTINCT site FROM crawl_runs")]
+        return crawled_sites(self._conn)
 
     def _known_as(self, url: str) -> str | None:
         conn = self._conn
@@ -343,32 +342,6 @@ class GraphQueries:
             frontier = sorted(found - seen)
             seen.update(frontier)
         return seen
-
-
-def _candidates(url: str, crawled_sites: Callable[[], list[str]]) -> Iterator[str]:
-    """Forms of ``url`` to look up, most literal first; ``crawled_sites`` is only called when
-    the cheaper forms were not found."""
-    # Imported here: extraction pulls in trafilatura, which commands that never resolve a URL
-    # (stats, search, a crawl's archive writes) should not pay for.
-    from newsbot.extract.urls import canonicalize_url
-    from newsbot.sites import ProfileError, load_profile, profile_for_url
-
-    typed = url.strip()
-    yield typed
-    profile = profile_for_url(typed)
-    form = canonicalize_url(typed, strip_params=profile.strip_params, https_hosts=profile.domains)
-    if form is not None:
-        yield form
-    for slug in crawled_sites():
-        try:
-            profile = load_profile(slug)
-        except ProfileError:
-            continue  # a site whose profile this newsbot does not have: nothing to learn
-        form = canonicalize_url(
-            typed, strip_params=profile.strip_params, https_hosts=profile.domains
-        )
-        if form is not None:
-            yield form
 
 
 def _edge(r: sqlite3.Row) -> Edge:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsbot.archive.lookup import crawled_sites, url_forms
 from newsbot.archive.records import (
     ARTICLE_COLUMNS,
     ARTICLE_JSON_COLUMNS,
@@ -130,6 +131,89 @@ def _version_from_row(row: sqlite3.Row) -> ArticleVersion:
     )
 
 
+#: What a fetched page that is no article was, by the kind of its capture.
+_LISTINGS = {"section": "a section page", "sitemap": "a sitemap", "feed": "a feed"}
+_LAST_CAPTURE = """
+    SELECT c.id, c.url, c.status, c.kind, c.fetched_at, c.error, c.headers,
+           x.outcome, x.reason,
+           (SELECT COUNT(*) FROM captures WHERE url = ?1 OR final_url = ?1) AS fetches,
+           (SELECT kind || ': ' || message FROM errors WHERE capture_id = c.id
+            ORDER BY id DESC LIMIT 1) AS recorded_error
+    FROM captures c LEFT JOIN extractions x ON x.capture_id = c.id
+    WHERE c.url = ?1 OR c.final_url = ?1
+    ORDER BY c.id DESC LIMIT 1
+"""
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A URL the archive fetched, as its last capture tells it.
+
+    ``fetches`` counts the captures of ``url`` (requested or reached by a redirect);
+    ``status`` is the last one's HTTP status (0: no answer), ``kind`` its capture kind
+    (``article``, ``section``, ``sitemap``, ``feed``), ``location`` its redirect target.
+    ``outcome`` and ``reason`` are what extraction made of it (``not_article``, ``live_blog``,
+    ``failed``; None when it was not extracted), ``error`` the fetch error or the last error
+    recorded for it."""
+
+    url: str
+    fetches: int
+    last_fetched_at: str
+    status: int
+    kind: str
+    location: str | None = None
+    outcome: str | None = None
+    reason: str | None = None
+    error: str | None = None
+
+    def describe(self) -> str:
+        """One line for people: ``… was fetched 2 times (last 2026-12-04, HTTP 200) but is not
+        an article: a section page``."""
+        times = "1 time" if self.fetches == 1 else f"{self.fetches} times"
+        answer = f"HTTP {self.status}" if self.status else "no answer"
+        return (
+            f"{self.url} was fetched {times} (last {self.last_fetched_at[:10]}, {answer})"
+            f" but is not an article: {self._what()}"
+        )
+
+    def _what(self) -> str:
+        if self.kind in _LISTINGS:
+            return _LISTINGS[self.kind]
+        if self.status in (404, 410):
+            return f"a {self.status} (no such page, or no longer)"
+        if 300 <= self.status < 400 and self.status != 304:
+            return f"a redirect to {self.location}" if self.location else "a redirect"
+        if not self.status or self.status >= 400:
+            return f"the fetch failed ({self.error or f'HTTP {self.status}'})"
+        if self.outcome in ("not_article", "live_blog", "failed"):
+            return f"extraction said: {self.outcome}" + (f" ({self.reason})" if self.reason else "")
+        if self.error:
+            return self.error
+        return "no article was extracted from it"
+
+
+def fetched_page(conn: sqlite3.Connection, url: str) -> FetchedPage | None:
+    """What the last capture of ``url`` (requested or final URL, exactly) says, if any."""
+    cursor = conn.cursor()
+    cursor.row_factory = sqlite3.Row
+    row = cursor.execute(_LAST_CAPTURE, (url,)).fetchone()
+    if row is None:
+        return None
+    headers = from_json(row["headers"]) or []
+    location = next((v for k, v in headers if k.lower() == "location"), None)
+    return FetchedPage(
+        url=url,
+        fetches=row["fetches"],
+        last_fetched_at=row["fetched_at"],
+        status=row["status"],
+        kind=row["kind"],
+        location=location,
+        outcome=row["outcome"],
+        reason=row["reason"],
+        error=row["error"] or row["recorded_error"],
+    )
+
+
 class HistoryQueries:
     """History reads of :class:`~newsbot.archive.db.Archive` (mixed into it)."""
 
@@ -156,6 +240,21 @@ class HistoryQueries:
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"cannot read archive at {self.path}: {exc}") from exc
         return [_version_from_row(row) for row in found]
+
+    def fetched_page(self, url: str) -> FetchedPage | None:
+        """What the archive's last capture of ``url`` says (``url`` pasted as found: see
+        :func:`~newsbot.archive.lookup.url_forms`), None if it never fetched it. For a URL
+        that has no article, :meth:`FetchedPage.describe` says what it was instead.
+
+        Raises :class:`ArchiveError` when the file cannot be read (a damaged archive)."""
+        try:
+            for form in url_forms(url, lambda: crawled_sites(self._conn)):
+                page = fetched_page(self._conn, form)
+                if page is not None:
+                    return page
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"cannot read archive at {self.path}: {exc}") from exc
+        return None
 
 
 def version_changes(older: Article, newer: Article) -> list[str]:

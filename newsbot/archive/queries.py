@@ -8,25 +8,28 @@ would keep the write-ahead log from being checkpointed while a crawl writes.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 from newsbot.archive import dictionaries
+from newsbot.archive.articles import ArticleFilter, filter_sql, fts_query
 from newsbot.archive.bodies import decompress, sha256_hex
 from newsbot.archive.records import (
     ARTICLE_JSON_COLUMNS,
-    SNIPPET_MARK,
     UNKNOWN_LANGUAGE,
     ArchiveStats,
     FrontierStats,
     SearchHit,
+    SearchResult,
     decode_row,
     from_json,
+    one_line,
     utc_now,
 )
-from newsbot.archive.search import as_terms
 from newsbot.items import Capture, CaptureKind
 
 # Rows per batch: captures carry compressed bodies (tens of KB each), articles only text.
@@ -41,13 +44,18 @@ _CAPTURE_SELECT = """
            c.error, c.sha256, b.codec, b.data, b.size
     FROM captures c LEFT JOIN bodies b ON b.sha256 = c.sha256
 """
-_SEARCH = """
-    SELECT a.canonical_url, a.title, a.language,
-           snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet
+#: Around each matched term in SQLite's snippet(): control characters no extracted text holds,
+#: turned into :attr:`SearchHit.matches` spans before anyone sees them.
+_OPEN, _CLOSE = "\x02", "\x03"
+_SEARCH_FROM = """
     FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-    WHERE articles_fts MATCH ?
-    ORDER BY articles_fts.rank
-    LIMIT ?
+    WHERE articles_fts MATCH ?"""
+_SEARCH = f"""
+    SELECT a.canonical_url, a.title, a.language, a.site, a.published_at,
+           snippet(articles_fts, -1, '{_OPEN}', '{_CLOSE}', '…', 16), articles_fts.rank
+    {_SEARCH_FROM}{{filters}}
+    ORDER BY articles_fts.rank, a.id
+    LIMIT ? OFFSET ?
 """
 
 
@@ -148,20 +156,54 @@ def links_to(conn: sqlite3.Connection, target_url: str) -> list[dict[str, Any]]:
     return [dict(row) for row in rows(conn, sql, (target_url,))]
 
 
-def search(conn: sqlite3.Connection, query: str, limit: int) -> list[SearchHit]:
-    """FTS5 search; a query SQLite rejects is retried as plain quoted words."""
+def search(
+    conn: sqlite3.Connection, selection: ArticleFilter, limit: int, offset: int = 0
+) -> SearchResult:
+    """The articles matching ``selection`` (its ``query`` full-text, the rest filters), best
+    first: their exact number and the ``limit`` hits from ``offset`` on. A query SQLite rejects
+    is searched as plain words (:func:`~newsbot.archive.articles.fts_query`)."""
+    query = selection.query or ""
     if not query.strip():
-        return []
-    try:
-        found = conn.execute(_SEARCH, (SNIPPET_MARK, SNIPPET_MARK, query, limit)).fetchall()
-    except sqlite3.OperationalError:
-        # FTS5 syntax errors ("unterminated string", "syntax error near …", "no such column")
-        # are the user's typing, not a failure: search for the words instead.
-        terms = as_terms(query)
-        if not terms:
-            return []
-        found = conn.execute(_SEARCH, (SNIPPET_MARK, SNIPPET_MARK, terms, limit)).fetchall()
-    return [SearchHit(url=r[0], title=r[1], language=r[2], snippet=r[3]) for r in found]
+        return SearchResult(query=query, total=0, offset=offset, hits=())
+    match = fts_query(conn, query)
+    filters, values = filter_sql(conn, replace(selection, query=None), "a")
+    (total,) = conn.execute(f"SELECT COUNT(*) {_SEARCH_FROM}{filters}", (match, *values)).fetchone()
+    found = conn.execute(
+        _SEARCH.format(filters=filters), (match, *values, limit, offset)
+    ).fetchall()
+    hits = tuple(
+        SearchHit(
+            url=url,
+            title=one_line(title),
+            language=language,
+            site=site,
+            published_at=published_at,
+            rank=float(rank),
+            **_excerpt(snippet),
+        )
+        for url, title, language, site, published_at, snippet, rank in found
+    )
+    return SearchResult(query=query, total=int(total), offset=offset, hits=hits)
+
+
+def _excerpt(snippet: str | None) -> dict[str, Any]:
+    """SQLite's marked snippet as one line of plain text and the spans of its marked terms."""
+    text = " ".join((snippet or "").split())
+    excerpt: list[str] = []
+    matches: list[tuple[int, int]] = []
+    length = 0
+    start: int | None = None
+    for part in re.split(f"([{_OPEN}{_CLOSE}])", text):
+        if part == _OPEN:
+            start = length
+        elif part == _CLOSE:
+            if start is not None and length > start:
+                matches.append((start, length))
+            start = None
+        else:
+            excerpt.append(part)
+            length += len(part)
+    return {"excerpt": "".join(excerpt), "matches": tuple(matches)}
 
 
 def runs(conn: sqlite3.Connection) -> list[dict[str, Any]]:
@@ -220,12 +262,21 @@ def frontier_stats(conn: sqlite3.Connection, site: str | None, now: str) -> Fron
     where, values = _where({"site": site}, prefix="")
     by_state = _grouped(conn, f"SELECT state, COUNT(*) FROM frontier WHERE 1{where}", values)
     by_kind = _grouped(conn, f"SELECT kind, COUNT(*) FROM frontier WHERE 1{where}", values)
-    due_now = conn.execute(
-        f"SELECT COUNT(*) FROM frontier WHERE due_at IS NOT NULL AND due_at <= ?{where}",
+    due_by_kind = _grouped(
+        conn,
+        f"SELECT kind, COUNT(*) FROM frontier WHERE due_at IS NOT NULL AND due_at <= ?{where}",
         (now, *values),
-    ).fetchone()[0]
+    )
+    (next_due_at,) = conn.execute(
+        f"SELECT MIN(due_at) FROM frontier WHERE due_at > ?{where}", (now, *values)
+    ).fetchone()
     return FrontierStats(
-        urls=sum(by_state.values()), by_state=by_state, by_kind=by_kind, due_now=int(due_now)
+        urls=sum(by_state.values()),
+        by_state=by_state,
+        by_kind=by_kind,
+        due_now=sum(due_by_kind.values()),
+        due_now_by_kind=due_by_kind,
+        next_due_at=next_due_at,
     )
 
 

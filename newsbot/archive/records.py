@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Literal
@@ -61,17 +61,64 @@ class SavedCapture:
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One full-text search result. ``url`` is the article's canonical URL; ``snippet`` is a
-    short excerpt with the matched terms wrapped in ``**`` (see :data:`SNIPPET_MARK`)."""
+    """One full-text search result. ``url`` is the article's canonical URL.
+
+    ``excerpt`` is a short passage of the title or text on one line (whitespace runs collapsed,
+    ``…`` where it is cut), in plain text; ``matches`` are the ``(start, end)`` character spans
+    of the matched terms in it, in order. ``rank`` is SQLite's bm25 rank: lower is better.
+    """
 
     url: str
     title: str
     language: str | None
-    snippet: str
+    excerpt: str
+    matches: tuple[tuple[int, int], ...] = ()
+    site: str | None = None
+    published_at: str | None = None
+    rank: float = 0.0
+
+    @property
+    def snippet(self) -> str:
+        """The excerpt with each matched term wrapped in :data:`SNIPPET_MARK` (``**``)."""
+        return self.marked(SNIPPET_MARK, SNIPPET_MARK)
+
+    def marked(self, before: str, after: str) -> str:
+        """The excerpt with ``before`` and ``after`` around each matched term."""
+        return self.highlighted(lambda term: f"{before}{term}{after}")
+
+    def highlighted(self, mark: Callable[[str], str]) -> str:
+        """The excerpt with each matched term replaced by ``mark(term)``."""
+        parts: list[str] = []
+        end = 0
+        for start, stop in self.matches:
+            parts += [self.excerpt[end:start], mark(self.excerpt[start:stop])]
+            end = stop
+        parts.append(self.excerpt[end:])
+        return "".join(parts)
 
 
 #: Marker put on both sides of each matched term in :attr:`SearchHit.snippet`.
 SNIPPET_MARK = "**"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of full-text search results: ``total`` articles match (the filters included),
+    ``hits`` are those from ``offset`` on, best first."""
+
+    query: str
+    total: int
+    offset: int
+    hits: tuple[SearchHit, ...]
+
+    @property
+    def shown(self) -> int:
+        return len(self.hits)
+
+    @property
+    def more(self) -> bool:
+        """Whether matches remain after this page."""
+        return self.offset + len(self.hits) < self.total
 
 
 @dataclass(frozen=True)
@@ -87,6 +134,10 @@ class FrontierStats:
     by_state: dict[str, int] = field(default_factory=dict)
     by_kind: dict[str, int] = field(default_factory=dict)
     due_now: int = 0
+    #: ``due_now`` by kind (``sitemap``, ``feed``, ``section``, ``article`` …).
+    due_now_by_kind: dict[str, int] = field(default_factory=dict)
+    #: The earliest time after the moment of counting at which a URL falls due, if any.
+    next_due_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import archive_option, cli, fail, reading_archive
 
 
 @cli.command()
 @click.argument("url")
 @archive_option
-def history(url: str, archive: str) -> None:
+@json_option
+def history(url: str, archive: str, as_json: bool) -> None:
     """List the versions of the article at URL kept in the archive, and what changed
-    between them (title, text size, dates, tags, links …)."""
+    between them (title, text size, dates, tags, links …). For a URL fetched but not an
+    article (a section page, a 404, a redirect), say what it was."""
     from newsbot.archive.history import format_history
     from newsbot.extract import canonicalize_url
+    from newsbot.report import history_document, json_document
     from newsbot.sites import profile_for_url
 
     profile = profile_for_url(url)
@@ -25,6 +29,11 @@ def history(url: str, archive: str) -> None:
         # The URL as the archive knows it, however it was pasted (as related/translations).
         known = db.resolve_url(url)
         versions = db.article_history(known) if known else []
+        page = None if versions else db.fetched_page(url)
     if not versions:
-        fail(f"no article at {shown} in {archive}")
-    click.echo(format_history(versions[0].canonical_url, versions))
+        fail(page.describe() if page else f"no article at {shown} in {archive}")
+    canonical = versions[0].canonical_url
+    if as_json:
+        click.echo(json_document(history_document(canonical, versions)))
+    else:
+        click.echo(format_history(canonical, versions))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TextIO, get_args
 
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import archive_option, cli, export, fail, reading_archive
 from newsbot.items import LinkKind
 
@@ -20,10 +21,6 @@ if TYPE_CHECKING:
     from newsbot.archive.graph import ClusterMember, Edge, RelatedView
 
 _KINDS: tuple[str, ...] = get_args(LinkKind)
-#: CSV header names of the edge fields. Gephi's spreadsheet import documents "Source" and
-#: "Target" as the names it reads the endpoints from (it also takes "kind" as the edge kind and
-#: "label" as the edge label); every other column becomes an edge attribute.
-_CSV_HEADER = {"source": "Source", "target": "Target"}
 
 
 def _unknown(url: str, archive: str) -> str:
@@ -33,27 +30,41 @@ def _unknown(url: str, archive: str) -> str:
 @cli.command()
 @click.argument("url")
 @archive_option
-def related(url: str, archive: str) -> None:
+@json_option
+def related(url: str, archive: str, as_json: bool) -> None:
     """Show an article's related articles and its backlinks (the archived articles linking
-    to it). URL may be pasted as found: tracking parameters and fragments are ignored."""
+    to it). URL may be pasted as found: tracking parameters, fragments, http or https, a
+    trailing slash or not."""
+    from newsbot.report import json_document, related_document
+
     with reading_archive(archive) as db:
         view = db.related_of(url)
     if view is None:
         fail(_unknown(url, archive))
-    click.echo("\n".join(_related_lines(view)))
+    if as_json:
+        click.echo(json_document(related_document(view)))
+    else:
+        click.echo("\n".join(_related_lines(view)))
 
 
 @cli.command()
 @click.argument("url")
 @archive_option
-def translations(url: str, archive: str) -> None:
+@json_option
+def translations(url: str, archive: str, as_json: bool) -> None:
     """List every language version of the story at URL, one per line: language, URL, title.
     Translations count both ways and across pages (A lists B, B lists C: one story)."""
+    from newsbot.report import json_document, translations_document
+
     with reading_archive(archive) as db:
-        members = db.translation_cluster(url)
-    if not members:
+        known = db.resolve_url(url)
+        members = db.translation_cluster(known) if known else []
+    if not known or not members:
         fail(_unknown(url, archive))
-    click.echo("\n".join(_cluster_lines(members)))
+    if as_json:
+        click.echo(json_document(translations_document(known, members)))
+    else:
+        click.echo("\n".join(_cluster_lines(members)))
 
 
 @export.command("links")
@@ -128,7 +139,9 @@ def _write_edges(edges: Iterable[Edge], fmt: str, stream: TextIO) -> None:
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         return
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([_CSV_HEADER.get(name, name) for name in EDGE_FIELDS])
+    # The JSONL keys as the header: Gephi's spreadsheet import finds its "Source" and "Target"
+    # columns (and "kind", "label") whatever their case, and makes the others edge attributes.
+    writer.writerow(EDGE_FIELDS)
     for edge in edges:
         writer.writerow([_csv_value(getattr(edge, name)) for name in EDGE_FIELDS])
 
