@@ -13,6 +13,7 @@ import click
 
 from newsbot.cli import (  # noqa: F401  (they register their commands)
     archive,
+    browse,
     compress,
     crawl,
     evaluate,
