@@ -48,6 +48,7 @@ __all__ = [
     "EvalError",
     "FolderEvaluation",
     "below_floor",
+    "default_folders",
     "evaluate",
     "expected_diffs",
     "load_cases",
@@ -62,6 +63,28 @@ COMPARED = tuple(f.name for f in fields(Article) if f.name not in ("text", "extr
 FLOOR_FILE = "floor.json"
 #: Floor scores where lower is better.
 LOWER_IS_BETTER = frozenset({"leaks", "real:refused"})
+
+
+#: The project's two corpora, in a checkout of its repository: what ``newsbot eval`` scores
+#: when given no folder.
+DEFAULT_FOLDERS = (Path("tests/fixtures/extract"), Path("tests/fixtures/realpages"))
+
+
+def default_folders() -> tuple[Path, ...]:
+    """:data:`DEFAULT_FOLDERS` in the repository that holds this package, whatever the current
+    folder: relative to the current folder when under it (as a person would type them), else
+    absolute. Raises :class:`EvalError` naming where it looked when they are not there (an
+    installed package has no tests)."""
+    top = Path(__file__).resolve().parent.parent
+    folders = [top / folder for folder in DEFAULT_FOLDERS]
+    missing = [str(folder) for folder in folders if not folder.is_dir()]
+    if missing:
+        raise EvalError(
+            f"no fixtures at {' or '.join(missing)} (they come with a checkout of newsbot's"
+            " repository, not with the installed package): give the FOLDER to score"
+        )
+    here = Path.cwd().resolve()
+    return tuple(f.relative_to(here) if f.is_relative_to(here) else f for f in folders)
 
 
 @dataclass(frozen=True)
