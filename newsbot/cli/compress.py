@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import archive_option, cli, fail
 
 
@@ -29,8 +32,14 @@ from newsbot.cli.common import archive_option, cli, fail
     show_default=True,
     help="Bodies rewritten per transaction.",
 )
+@json_option
 def compress(
-    archive: str, site: str | None, retrain: bool, level: int | None, batch_size: int
+    archive: str,
+    site: str | None,
+    retrain: bool,
+    level: int | None,
+    batch_size: int,
+    as_json: bool,
 ) -> None:
     """Store the archive's pages smaller: give each site a zstd dictionary made of its own
     pages (if it has none, or with --retrain) and rewrite its stored bodies with it.
@@ -46,6 +55,7 @@ def compress(
 
     if not Path(archive).is_file():
         fail(f"no archive at {archive}")
+    started = time.monotonic()
     try:
         with crawl_lock(archive), Archive.open(archive) as db:
             bodies_before, dicts_before = db.stored_bytes()
@@ -58,6 +68,22 @@ def compress(
             bodies_after, dicts_after = db.stored_bytes()
     except ArchiveError as exc:
         fail(str(exc))
+    if as_json:
+        from dataclasses import asdict
+
+        from newsbot.report import json_document
+
+        document = {
+            "archive": archive,
+            "seconds": round(time.monotonic() - started, 3),
+            "sites": [asdict(result) for result in results],
+            "bodies_bytes_before": bodies_before,
+            "bodies_bytes_after": bodies_after,
+            "dictionaries_bytes_before": dicts_before,
+            "dictionaries_bytes_after": dicts_after,
+        }
+        click.echo(json_document(document))
+        return
     for result in results:
         if result.dictionary is None:
             click.echo(f"{result.site}: no dictionary ({result.skipped})")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import archive_option, cli, fail, progress_bar, workers_option
 from newsbot.cli.reextract import check_sites
 
@@ -26,7 +27,10 @@ def import_group() -> None:
     "else the profile of each URL's host).",
 )
 @workers_option
-def import_warc(files: tuple[Path, ...], archive: str, site: str | None, workers: int) -> None:
+@json_option
+def import_warc(
+    files: tuple[Path, ...], archive: str, site: str | None, workers: int, as_json: bool
+) -> None:
     """Read WARC files (wget, warcio, Heritrix, Browsertrix, Common Crawl …) into the archive
     and extract their articles.
 
@@ -36,6 +40,7 @@ def import_warc(files: tuple[Path, ...], archive: str, site: str | None, workers
     """
     from newsbot.archive import ArchiveError
     from newsbot.reextract import import_warc as run
+    from newsbot.report import json_document, plural
 
     if site:
         check_sites((site,))
@@ -45,16 +50,31 @@ def import_warc(files: tuple[Path, ...], archive: str, site: str | None, workers
     started = time.monotonic()
     try:
         with progress_bar("import", " records") as progress:
-            read, report, _ = run(archive, files, site=site, workers=workers, progress=progress)
+            read, report, run_id = run(
+                archive, files, site=site, workers=workers, progress=progress
+            )
     except ArchiveError as exc:
         fail(str(exc))
     seconds = time.monotonic() - started
-    rate = f" ({read.records / seconds:,.0f} records/s)" if seconds > 0 and read.records else ""
-    click.echo(f"imported {len(files)} WARC files into {archive} in {seconds:,.1f} s{rate}")
-    for line in read.lines():
-        click.echo(line, err=line.startswith("damaged: "))
-    click.echo("articles: " + report.lines()[0])
-    for line in report.lines()[1:]:
-        click.echo(line)
+    if as_json:
+        for damage in read.damaged:
+            click.echo(f"damaged: {damage}", err=True)
+        document = {
+            "archive": archive,
+            "run_id": run_id,
+            "seconds": round(seconds, 3),
+            **read.to_dict(),
+            "articles": report.to_dict(),
+        }
+        click.echo(json_document(document))
+    else:
+        rate = f" ({read.records / seconds:,.0f} records/s)" if seconds and read.records else ""
+        read_from = plural(len(files), "WARC file")
+        click.echo(f"imported {read_from} into {archive} in {seconds:,.1f} s{rate}")
+        for line in read.lines():
+            click.echo(line, err=line.startswith("damaged: "))
+        click.echo("articles: " + report.lines()[0])
+        for line in report.lines()[1:]:
+            click.echo(line)
     if read.damaged:
         sys.exit(1)  # imported what could be read; the damage is worth a look

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import (
     archive_option,
     cli,
@@ -20,8 +20,10 @@ from newsbot.cli.common import (
 
 
 def write_report(path: str, data: dict[str, Any]) -> None:
+    from newsbot.report import json_document
+
     try:
-        Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        Path(path).write_text(json_document(data) + "\n")
     except OSError as exc:
         fail(f"cannot write report {path}: {exc.strerror or exc}")
 
@@ -51,7 +53,12 @@ def write_report(path: str, data: dict[str, Any]) -> None:
 )
 @workers_option
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--report", "report_path", metavar="FILE", help="Also write the report as JSON.")
+@click.option(
+    "--report",
+    "report_path",
+    metavar="FILE",
+    help="Also write the report as JSON (the document --json prints).",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(0),
@@ -59,6 +66,7 @@ def write_report(path: str, data: dict[str, Any]) -> None:
     show_default=True,
     help="Seconds one page may take (0: no limit).",
 )
+@json_option
 def reextract(
     archive: str,
     sites: tuple[str, ...],
@@ -71,6 +79,7 @@ def reextract(
     dry_run: bool,
     report_path: str | None,
     timeout: float,
+    as_json: bool,
 ) -> None:
     """Extract stored pages again with today's extractor, offline, and report what changed.
 
@@ -110,15 +119,26 @@ def reextract(
     except ArchiveError as exc:
         fail(str(exc))
     seconds = time.monotonic() - started
+    data = {
+        "archive": archive,
+        "run_id": run_id,
+        "dry_run": dry_run,
+        "seconds": round(seconds, 3),
+        **report.to_dict(),
+    }
+    if report_path:
+        write_report(report_path, data)
+    if as_json:
+        from newsbot.report import json_document
+
+        click.echo(json_document(data))
+        return
     done = report.done
     rate = f" ({done / seconds:,.0f}/s)" if seconds > 0 and done else ""
     prefix = "dry run, nothing written: " if dry_run else ""
     click.echo(f"{prefix}re-extracted {done:,} captures in {seconds:,.1f} s{rate}")
     for line in report.lines():
         click.echo(line)
-    if report_path:
-        data = {"archive": archive, "run_id": run_id, "dry_run": dry_run, **report.to_dict()}
-        write_report(report_path, data)
 
 
 def check_sites(sites: tuple[str, ...]) -> None:

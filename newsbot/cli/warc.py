@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import archive_option, export, fail, iso_moment, progress_bar
 
 
@@ -36,6 +38,7 @@ from newsbot.cli.common import archive_option, export, fail, iso_moment, progres
     help="Only captures of this URL (requested or final); repeat for several.",
 )
 @archive_option
+@json_option
 def export_warc(
     out: Path,
     sites: tuple[str, ...],
@@ -43,6 +46,7 @@ def export_warc(
     captured_until: str | None,
     urls: tuple[str, ...],
     archive: str,
+    as_json: bool,
 ) -> None:
     """Write the archive's captures to OUT as a gzipped WARC/1.1 file (warcio check, warcio
     index, pywb read it): request and response records with each capture's headers and time,
@@ -55,6 +59,7 @@ def export_warc(
     selection = CaptureFilter(
         sites=sites, urls=urls, captured_since=captured_since, captured_until=captured_until
     )
+    started = time.monotonic()
     try:
         with Archive.open(archive, readonly=True) as db, progress_bar("export", " captures") as bar:
             advance = bar(selected_count(db, selection), 0)
@@ -64,4 +69,17 @@ def export_warc(
     except sqlite3.DatabaseError as exc:
         # A file damaged past its header opens fine and fails on the first real read.
         fail(f"cannot read archive at {archive}: {exc}")
-    click.echo(summary.line())
+    if not as_json:
+        click.echo(summary.line())
+        return
+    from dataclasses import asdict
+
+    from newsbot.report import json_document
+
+    document = {
+        "archive": archive,
+        **asdict(summary),
+        "path": str(summary.path),
+        "seconds": round(time.monotonic() - started, 3),
+    }
+    click.echo(json_document(document))
