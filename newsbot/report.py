@@ -303,19 +303,41 @@ def _duration(seconds: float) -> str:
     return f"{whole // 3600} h {whole % 3600 // 60} min"
 
 
-def format_run_line(
-    status: str, seconds: float, run: Mapping[str, Any], articles: int, archive: str
-) -> str:
-    """``crawl finished in 3.2 s: 120 discovered, 45 fetched (38 not modified), 2 new and
-    1 changed articles, 1 error (http_404 1); archive holds 40 articles (archive/x.db)``"""
+def crawl_document(
+    run: Mapping[str, Any], *, status: str, ok: bool, seconds: float, articles: int, archive: str
+) -> dict[str, Any]:
+    """``newsbot crawl --json``: the crawl's run as :func:`run_summary` gives it (``id`` None
+    when the crawl never recorded one), with ``status`` (finished, unreachable,
+    archive_locked …), ``ok`` (the run completed: exit code 0), ``seconds`` (the crawl's own
+    time), ``discovered``, ``fetched``, ``not_modified``, ``errors_by_kind``, ``archive`` and
+    ``archive_articles`` (what the archive holds now). :func:`format_run_line` says the same."""
     counts: Mapping[str, Any] = run.get("counts") or {}
-    errors = {k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("errors:")}
-    error_text = plural(counts.get("errors", 0), "error")
-    if errors:
-        error_text += f" ({breakdown(errors)})"
+    return {
+        **run_summary(run),
+        "status": status,
+        "ok": ok,
+        "seconds": round(seconds, 3),
+        "discovered": counts.get("discovered", 0),
+        "fetched": counts.get("fetched", 0),
+        "not_modified": counts.get("not_modified", 0),
+        "errors_by_kind": {
+            k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("errors:")
+        },
+        "archive": archive,
+        "archive_articles": articles,
+    }
+
+
+def format_run_line(crawl: Mapping[str, Any]) -> str:
+    """A :func:`crawl_document` in one line, for logs and cron mail: ``crawl finished in
+    3.2 s: 120 discovered, 45 fetched (38 not modified), 2 new and 1 changed articles, 1 error
+    (http_404 1); archive holds 40 articles (archive/x.db)``"""
+    error_text = plural(crawl["errors"], "error")
+    if crawl["errors_by_kind"]:
+        error_text += f" ({breakdown(crawl['errors_by_kind'])})"
     return (
-        f"crawl {status} in {seconds:.1f} s: {counts.get('discovered', 0)} discovered, "
-        f"{counts.get('fetched', 0)} fetched ({counts.get('not_modified', 0)} not modified), "
-        f"{counts.get('articles_new', 0)} new and {counts.get('articles_changed', 0)} changed "
-        f"articles, {error_text}; archive holds {articles} articles ({archive})"
+        f"crawl {crawl['status']} in {crawl['seconds']:.1f} s: {crawl['discovered']} discovered,"
+        f" {crawl['fetched']} fetched ({crawl['not_modified']} not modified),"
+        f" {crawl['articles_new']} new and {crawl['articles_changed']} changed articles,"
+        f" {error_text}; archive holds {crawl['archive_articles']} articles ({crawl['archive']})"
     )

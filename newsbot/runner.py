@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsbot import settings as default_settings
-from newsbot.archive import Archive, ArchiveError, crawl_lock
+from newsbot.archive import Archive, ArchiveError, crawl_lock, utc_now
 from newsbot.sites import ProfileError, load_profile
 from newsbot.spiders.loader import apply_profile_setting
 
 if TYPE_CHECKING:
+    from newsbot.archive import ArchiveStats, SearchResult
     from newsbot.demo import DemoServer
+
+#: ``progress(total, done)`` starts a progress display and returns its ``advance(n)``.
+Progress = Callable[[int | None, int], Callable[[int], None]]
 
 #: Settings for crawling a server on this machine: politeness delays are for real sites.
 LOCAL_SETTINGS: dict[str, Any] = {
@@ -71,6 +77,9 @@ class CrawlOutcome:
     finish_reason: str
     seconds: float
     stats: dict[str, Any]
+    #: The spider's name (its runs' ``spider``) and when it started (UTC, to the second).
+    spider: str = ""
+    started_at: str = ""
 
     @property
     def status(self) -> str:
@@ -139,9 +148,11 @@ def run_crawl(
     base_url: str | None = None,
     urls: Sequence[str] = (),
     settings: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
 ) -> CrawlOutcome:
     """Crawl ``site`` into ``archive`` in this process (starts and stops the reactor: once per
-    process, as always with Scrapy)."""
+    process, as always with Scrapy). ``progress(None, 0)`` is called once the spider has
+    opened (and Scrapy set up its logging), its ``advance(1)`` with each page archived."""
     merged = build_settings({**(settings or {}), "NEWSBOT_ARCHIVE": archive})
     try:
         apply_profile_setting(merged)
@@ -154,7 +165,9 @@ def run_crawl(
         merged.update(LOCAL_SETTINGS, priority="project")
     process = CrawlerProcess(merged)
     crawler = process.create_crawler(site)
-    started = time.monotonic()
+    if progress is not None:
+        _report_progress(crawler.signals, progress)
+    started, started_at = time.monotonic(), utc_now()
     process.crawl(crawler, editions=",".join(editions), base_url=base_url or "", urls=list(urls))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
@@ -162,13 +175,91 @@ def run_crawl(
         finish_reason=str(stats.get("finish_reason", "failed")),
         seconds=time.monotonic() - started,
         stats=stats,
+        spider=str(crawler.spidercls.name),
+        started_at=started_at,
+    )
+
+
+def _report_progress(manager: Any, progress: Progress) -> None:
+    advance: list[Callable[[int], None]] = []
+
+    def opened() -> None:
+        advance.append(progress(None, 0))
+
+    def archived() -> None:
+        if advance:
+            advance[0](1)
+
+    # weak=False: the signal manager would drop these closures at once otherwise.
+    manager.connect(opened, signal=signals.spider_opened, weak=False)
+    manager.connect(archived, signal=signals.item_scraped, weak=False)
+
+
+def crawl_report(archive: str | Path, outcome: CrawlOutcome) -> dict[str, Any]:
+    """What a crawl did, as ``newsbot crawl --json`` prints it and its one line says
+    (:func:`newsbot.report.crawl_document`): its run in ``archive`` (none when the crawl never
+    started one, e.g. the archive was locked) and how many articles the archive holds."""
+    from newsbot.report import crawl_document
+
+    with Archive.open(archive, readonly=True) as db:
+        run = next(
+            (
+                r
+                for r in db.runs()
+                if r["spider"] == outcome.spider and r["started_at"] >= outcome.started_at
+            ),
+            {},
+        )
+        articles = db.stats().articles
+    return crawl_document(
+        run,
+        status=outcome.status,
+        ok=outcome.ok,
+        seconds=outcome.seconds,
+        articles=articles,
+        archive=str(archive),
     )
 
 
 @dataclass(frozen=True)
 class DemoSummary:
-    ok: bool
-    text: str
+    """What ``newsbot demo`` did: the crawl (:func:`crawl_report`), what the archive holds,
+    and a sample search."""
+
+    base_url: str
+    archive: str
+    crawl: dict[str, Any]
+    stats: ArchiveStats
+    search: SearchResult
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.crawl["ok"])
+
+    @property
+    def text(self) -> str:
+        from newsbot.report import format_hits, format_stats
+
+        crawl = self.crawl
+        return "\n".join(
+            [
+                f"demo crawl of {self.base_url}/ {crawl['status']} in {crawl['seconds']:.1f} s",
+                format_stats(self.archive, self.stats),
+                format_hits(self.search.query, self.search),
+            ]
+        )
+
+    def document(self) -> dict[str, Any]:
+        """``newsbot demo --json``: ``base_url``, ``crawl`` (as ``crawl --json``), ``stats``
+        (as ``stats --json``) and ``search`` (as ``search --json``)."""
+        from newsbot.report import search_document, stats_document
+
+        return {
+            "base_url": self.base_url,
+            "crawl": self.crawl,
+            "stats": stats_document(self.archive, self.stats),
+            "search": search_document(self.search),
+        }
 
 
 #: A word every edition of the demo site uses, for the summary's sample search.
@@ -191,11 +282,11 @@ def demo_server(port: int | None = None) -> DemoServer:
     return DemoServer(port=port)
 
 
-def run_demo(archive: str, *, port: int | None = None) -> DemoSummary:
+def run_demo(
+    archive: str, *, port: int | None = None, progress: Progress | None = None
+) -> DemoSummary:
     """Serve the demo site on 127.0.0.1, crawl every edition of it into ``archive``, stop the
-    server, and summarise what the archive now holds."""
-    from newsbot.report import format_hits, format_stats
-
+    server, and summarise what the archive now holds. ``progress`` as :func:`run_crawl`."""
     with demo_server(port) as server:
         outcome = run_crawl(
             "euronews",
@@ -203,15 +294,10 @@ def run_demo(archive: str, *, port: int | None = None) -> DemoSummary:
             editions=server.site.editions,
             base_url=server.base_url,
             settings={"LOG_LEVEL": "WARNING"},
+            progress=progress,
         )
+    crawl = crawl_report(archive, outcome)
     with Archive.open(archive, readonly=True) as db:
         stats = db.stats()
-        hits = db.search(DEMO_QUERY, limit=3)
-    text = "\n".join(
-        [
-            f"demo crawl of {server.base_url}/ {outcome.finish_reason} in {outcome.seconds:.1f} s",
-            format_stats(archive, stats),
-            format_hits(DEMO_QUERY, hits),
-        ]
-    )
-    return DemoSummary(ok=outcome.ok, text=text)
+        found = db.search_page(DEMO_QUERY, limit=3)
+    return DemoSummary(server.base_url, archive, crawl, stats, found)

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import io
+import logging
 import sys
+from collections.abc import Callable, Iterator
 
 import click
 
+from newsbot.cli.archive import json_option
 from newsbot.cli.common import (
     DEMO_ARCHIVE,
+    Progress,
     archive_option,
     cli,
     fail,
     parse_editions,
     parse_settings,
+    progress_bar,
 )
 
 
@@ -44,7 +50,16 @@ from newsbot.cli.common import (
     help="Fetch this article instead of discovering (repeatable); with "
     "-s NEWSBOT_FOLLOW_RELATED_DEPTH=N its related articles too.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Log warnings and errors only.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar: the summary, warnings and errors only."
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Scrapy's own log too (LOG_LEVEL INFO: what it fetched, its stats at the end).",
+)
+@json_option
 def crawl(
     site: str,
     archive: str,
@@ -53,38 +68,91 @@ def crawl(
     pairs: tuple[str, ...],
     urls: tuple[str, ...],
     quiet: bool,
+    verbose: bool,
+    as_json: bool,
 ) -> None:
-    """Crawl SITE (a profile such as euronews) into the archive."""
-    from newsbot.runner import CrawlSetupError, run_crawl
+    """Crawl SITE (a profile such as euronews) into the archive.
 
+    On a terminal a progress bar counts the pages archived; then one summary line (--json:
+    one JSON document) on stdout, with warnings and errors on stderr. Exit code 0 when the
+    run completed, 1 when it could not, 2 for bad input.
+    """
+    from newsbot.report import format_run_line, json_document
+    from newsbot.runner import CrawlSetupError, crawl_report, run_crawl
+
+    if quiet and verbose:
+        fail("--quiet and --verbose contradict each other: give one")
     settings = parse_settings(pairs)
     if quiet:
         settings["LOG_LEVEL"] = "WARNING"
-    try:
-        outcome = run_crawl(
-            site,
-            archive=archive,
-            editions=parse_editions(editions),
-            base_url=base_url,
-            urls=urls,
-            settings=settings,
-        )
-    except CrawlSetupError as exc:
-        fail(str(exc), exc.exit_code)
-    click.echo(run_line(archive, outcome.status, outcome.seconds))
+    else:
+        settings.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
+    with crawl_progress("crawl", shown=not quiet) as progress:
+        try:
+            outcome = run_crawl(
+                site,
+                archive=archive,
+                editions=parse_editions(editions),
+                base_url=base_url,
+                urls=urls,
+                settings=settings,
+                progress=progress,
+            )
+        except CrawlSetupError as exc:
+            fail(str(exc), exc.exit_code)
+    report = crawl_report(archive, outcome)
+    click.echo(json_document(report) if as_json else format_run_line(report))
     if not outcome.ok:
         sys.exit(1)
 
 
-def run_line(archive: str, status: str, seconds: float) -> str:
-    """The one-line summary of the last run, for logs and cron mail."""
-    from newsbot.archive import Archive
-    from newsbot.report import format_run_line
+@contextlib.contextmanager
+def crawl_progress(what: str, shown: bool = True) -> Iterator[Progress | None]:
+    """A crawl's progress bar on a terminal (:func:`~newsbot.cli.common.progress_bar`), with
+    the log lines Scrapy writes meanwhile printed above it rather than through it; None when
+    not ``shown``."""
+    if not shown:
+        yield None
+        return
+    with progress_bar(what) as progress, contextlib.ExitStack() as stack:
 
-    with Archive.open(archive, readonly=True) as db:
-        runs = db.runs()
-        articles = db.stats().articles
-    return format_run_line(status, seconds, runs[0] if runs else {}, articles, archive)
+        def start(total: int | None, done: int) -> Callable[[int], None]:
+            # Called once Scrapy has set up its log handler: that is the one to move.
+            advance = progress(total, done)
+            if sys.stderr.isatty():
+                stack.enter_context(_log_above_bars())
+            return advance
+
+        yield start
+
+
+class _AboveBars(io.TextIOBase):
+    """A stream for log handlers: each line written above the progress bars on stderr."""
+
+    def write(self, text: str) -> int:
+        from tqdm import tqdm
+
+        tqdm.write(text, file=sys.stderr, end="")
+        return len(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def _log_above_bars() -> Iterator[None]:
+    handlers = [
+        handler
+        for handler in logging.root.handlers
+        if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stderr
+    ]
+    for handler in handlers:
+        handler.setStream(_AboveBars())
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.setStream(sys.stderr)
 
 
 @cli.command()
@@ -99,9 +167,14 @@ def run_line(archive: str, status: str, seconds: float) -> str:
     help="Port to serve on [default: 8765 when free, else any; 0: any free port]. The same "
     "port from run to run is the same site: a second demo crawl fetches only what changed.",
 )
-def demo(archive: str, serve: bool, port: int | None) -> None:
-    """Serve the bundled Euronews-style demo site on 127.0.0.1 and crawl it into the archive."""
+@json_option
+def demo(archive: str, serve: bool, port: int | None, as_json: bool) -> None:
+    """Serve the bundled Euronews-style demo site on 127.0.0.1 and crawl it into the archive,
+    then say what the archive holds and search it."""
     from newsbot.runner import demo_server
+
+    if serve and as_json:
+        fail("--serve prints no summary: run --json without it")
 
     if serve:
         try:
@@ -116,11 +189,17 @@ def demo(archive: str, serve: bool, port: int | None) -> None:
     from newsbot.runner import CrawlSetupError, run_demo
 
     try:
-        summary = run_demo(archive, port=port)
+        with crawl_progress("demo crawl") as progress:
+            summary = run_demo(archive, port=port, progress=progress)
     except CrawlSetupError as exc:
         fail(str(exc), exc.exit_code)
     except OSError as exc:
         fail(f"cannot serve the demo site on 127.0.0.1:{port}: {exc.strerror}")
-    click.echo(summary.text)
+    if as_json:
+        from newsbot.report import json_document
+
+        click.echo(json_document(summary.document()))
+    else:
+        click.echo(summary.text)
     if not summary.ok:
         sys.exit(1)
