@@ -21,7 +21,7 @@ import difflib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -236,8 +236,10 @@ class CaseEvaluation:
         return self.scores["trafilatura"]
 
 
-def evaluate_cases(cases: list[Case]) -> CaseEvaluation:
-    """Run the three extractors over every case."""
+def evaluate_cases(
+    cases: list[Case], advance: Callable[[int], object] | None = None
+) -> CaseEvaluation:
+    """Run the three extractors over every case; ``advance(1)`` after each."""
     scores = {name: Scores(name) for name in EXTRACTORS}
     misses: dict[str, list[str]] = {}
     for turn, case in enumerate(cases):
@@ -251,6 +253,8 @@ def evaluate_cases(cases: list[Case]) -> CaseEvaluation:
                 wrong = ["refused: " + reading.reason] if got is None else ["not an article"]
             if wrong:
                 misses[case.name] = wrong
+        if advance is not None:
+            advance(1)
     return CaseEvaluation(scores, len(cases), misses)
 
 
@@ -310,8 +314,12 @@ def _warm() -> None:
     warm_up()
 
 
-def evaluate(folder: Path) -> FolderEvaluation:
-    """Score newsbot and plain trafilatura (both ways) over everything ``folder`` holds."""
+def evaluate(
+    folder: Path, progress: Callable[[int | None, int], Callable[[int], None]] | None = None
+) -> FolderEvaluation:
+    """Score newsbot and plain trafilatura (both ways) over everything ``folder`` holds.
+    ``progress(total, 0)`` is called with the number of cases and pages, and its
+    ``advance(1)`` after each."""
     cases = find_cases(folder)
     pages = load_real_pages(folder)
     if not cases and not pages:
@@ -320,10 +328,11 @@ def evaluate(folder: Path) -> FolderEvaluation:
             "or real pages (page.html.gz, truth.json)"
         )
     _warm()
+    advance = progress(len(cases) + len(pages), 0) if progress else None
     return FolderEvaluation(
         folder,
-        evaluate_cases(cases) if cases else None,
-        evaluate_real(folder, pages) if pages else None,
+        evaluate_cases(cases, advance) if cases else None,
+        evaluate_real(folder, pages, advance) if pages else None,
     )
 
 

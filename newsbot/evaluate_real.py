@@ -24,6 +24,7 @@ import html
 import json
 import statistics
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -219,8 +220,11 @@ class RealEvaluation:
         return self.scores["newsbot"].summary()
 
 
-def evaluate_real(folder: Path, pages: list[RealPage]) -> RealEvaluation:
-    """Read every page with the three extractors and score them against their truth."""
+def evaluate_real(
+    folder: Path, pages: list[RealPage], advance: Callable[[int], object] | None = None
+) -> RealEvaluation:
+    """Read every page with the three extractors and score them against their truth;
+    ``advance(1)`` after each."""
     scores = {name: RealScores(name) for name in EXTRACTORS}
     results = []
     for turn, real in enumerate(pages):
@@ -238,6 +242,8 @@ def evaluate_real(folder: Path, pages: list[RealPage]) -> RealEvaluation:
         )
         profile = profile_for_url(page.url).slug
         results.append(PageResult(real.name, profile, per_page, missing))
+        if advance is not None:
+            advance(1)
     return RealEvaluation(folder, scores, results)
 
 

@@ -407,6 +407,7 @@ class DictionaryStore:
         level: int | None = None,
         batch: int = DEFAULT_BATCH,
         min_bodies: int = MIN_BODIES,
+        progress: Callable[[int], object] | None = None,
     ) -> list[SiteCompression]:
         """Give each site (or ``site``) a dictionary if it has none (a new one with
         ``retrain``), then rewrite its bodies not compressed with it, ``batch`` per
@@ -415,7 +416,8 @@ class DictionaryStore:
         dictionary's without ``retrain`` (its bodies are not rewritten at another level).
         Each new stored form is decompressed and its sha256 compared before it is written; a
         plain zstd body the dictionary does not make smaller is left as it was. Dictionaries
-        no longer current that no body uses are deleted at the end."""
+        no longer current that no body uses are deleted at the end. ``progress`` is called
+        with the number of bodies looked at, batch by batch."""
         if site is not None:
             sites = [site]
         else:
@@ -440,7 +442,7 @@ class DictionaryStore:
                     continue
                 info, result.trained = made, True
             result.dictionary = info
-            kill_at = self._rewrite(result, info, batch, kill_at)
+            kill_at = self._rewrite(result, info, batch, kill_at, progress)
             with self._transaction(f"delete unused dictionaries of {name}") as conn:
                 conn.execute(
                     "DELETE FROM dictionaries WHERE site = ? AND id < ? AND NOT EXISTS"
@@ -451,7 +453,12 @@ class DictionaryStore:
         return results
 
     def _rewrite(
-        self, result: SiteCompression, info: DictionaryInfo, batch: int, kill_at: int
+        self,
+        result: SiteCompression,
+        info: DictionaryInfo,
+        batch: int,
+        kill_at: int,
+        progress: Callable[[int], object] | None = None,
     ) -> int:
         target = load(self._conn, info.id)
         compressor = target.compressor()
@@ -486,6 +493,8 @@ class DictionaryStore:
                     result.bytes_after += stored_size
                     continue
                 updates.append((target.codec, new, len(new), sha, codec, stored_size))
+            if progress is not None:
+                progress(len(rows))
             if not updates:
                 continue
             with self._transaction(f"recompress bodies of {result.site}") as conn:

@@ -7,7 +7,7 @@ import time
 import click
 
 from newsbot.cli.archive import json_option
-from newsbot.cli.common import archive_option, cli, fail
+from newsbot.cli.common import archive_option, cli, fail, progress_bar
 
 
 @cli.command()
@@ -57,11 +57,19 @@ def compress(
         fail(f"no archive at {archive}")
     started = time.monotonic()
     try:
-        with crawl_lock(archive), Archive.open(archive) as db:
+        with (
+            crawl_lock(archive),
+            Archive.open(archive) as db,
+            progress_bar("compress", " bodies") as bar,
+        ):
             bodies_before, dicts_before = db.stored_bytes()
             try:
                 results = db.compress_bodies(
-                    site=site, retrain=retrain, level=level, batch=batch_size
+                    site=site,
+                    retrain=retrain,
+                    level=level,
+                    batch=batch_size,
+                    progress=bar(None, 0),
                 )
             except ValueError as exc:
                 fail(str(exc))

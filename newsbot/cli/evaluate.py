@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsbot.cli.archive import json_option
-from newsbot.cli.common import cli, fail
+from newsbot.cli.common import cli, fail, progress_bar
 
 if TYPE_CHECKING:
     from newsbot.evaluate import FolderEvaluation
@@ -67,7 +67,8 @@ def evaluate_command(
         if show_diff:
             _print_diffs(folders)
             return
-        results = [ev.evaluate(folder) for folder in folders]
+        with progress_bar("eval") as progress:
+            results = [ev.evaluate(folder, progress) for folder in folders]
         floors = {r.folder: ev.read_floor(r.folder) for r in results}
     except ev.EvalError as exc:
         fail(str(exc))
