@@ -12,15 +12,8 @@ from newsbot.cli.common import (
     article_filter,
     article_filter_options,
     cli,
+    json_option,
     reading_archive,
-)
-
-#: ``--json`` of the read commands: one JSON document on stdout instead of text.
-json_option = click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print one JSON document (keys documented in the README) instead of text.",
 )
 
 

@@ -31,6 +31,15 @@ archive_option = click.option(
 )
 
 
+#: ``--json`` of every command a script may run: one JSON document on stdout instead of text.
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON document (keys documented in the README) instead of text.",
+)
+
+
 workers_option = click.option(
     "--workers",
     type=click.IntRange(0, 256),

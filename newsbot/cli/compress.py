@@ -6,8 +6,7 @@ import time
 
 import click
 
-from newsbot.cli.archive import json_option
-from newsbot.cli.common import archive_option, cli, fail, progress_bar
+from newsbot.cli.common import archive_option, cli, fail, json_option, progress_bar
 
 
 @cli.command()

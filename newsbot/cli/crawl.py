@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 
 import click
 
-from newsbot.cli.archive import json_option
 from newsbot.cli.common import (
     DEMO_ARCHIVE,
     Progress,
     archive_option,
     cli,
     fail,
+    json_option,
     parse_editions,
     parse_settings,
     progress_bar,

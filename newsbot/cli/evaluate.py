@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from newsbot.cli.archive import json_option
-from newsbot.cli.common import cli, fail, progress_bar
+from newsbot.cli.common import cli, fail, json_option, progress_bar
 
 if TYPE_CHECKING:
     from newsbot.evaluate import FolderEvaluation

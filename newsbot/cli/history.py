@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from newsbot.cli.archive import json_option
-from newsbot.cli.common import archive_option, cli, fail, reading_archive
+from newsbot.cli.common import archive_option, cli, fail, json_option, reading_archive
 
 
 @cli.command()

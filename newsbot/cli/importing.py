@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from newsbot.cli.archive import json_option
-from newsbot.cli.common import archive_option, cli, fail, progress_bar, workers_option
+from newsbot.cli.common import archive_option, cli, fail, json_option, progress_bar, workers_option
 from newsbot.cli.reextract import check_sites
 
 

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, TextIO, get_args
 
 import click
 
-from newsbot.cli.archive import json_option
-from newsbot.cli.common import archive_option, cli, export, fail, reading_archive
+from newsbot.cli.common import archive_option, cli, export, fail, json_option, reading_archive
 from newsbot.items import LinkKind
 
 if TYPE_CHECKING:

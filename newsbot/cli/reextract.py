@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 
-from newsbot.cli.archive import json_option
 from newsbot.cli.common import (
     archive_option,
     cli,
     fail,
     iso_moment,
+    json_option,
     progress_bar,
     workers_option,
 )

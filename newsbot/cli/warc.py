@@ -8,8 +8,7 @@ from pathlib import Path
 
 import click
 
-from newsbot.cli.archive import json_option
-from newsbot.cli.common import archive_option, export, fail, iso_moment, progress_bar
+from newsbot.cli.common import archive_option, export, fail, iso_moment, json_option, progress_bar
 
 
 @export.command("warc")
