@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from newsbot.archive import ArchiveStats, ArticleVersion, SearchHit, SearchResult, version_changes
+from newsbot.archive import ArchiveStats, ArticleVersion, SearchResult, version_changes
 from newsbot.archive.records import one_line
 
 if TYPE_CHECKING:
@@ -104,18 +104,13 @@ def stats_document(path: str, stats: ArchiveStats) -> dict[str, Any]:
 
 def format_hits(
     query: str,
-    found: SearchResult | Sequence[SearchHit],
+    found: SearchResult,
     highlight: Callable[[str], str] | None = None,
 ) -> str:
     """A search's count line, then each hit on three lines (language, date and title; URL;
     excerpt). ``highlight`` marks the matched terms of the excerpts (none: plain text)."""
-    if isinstance(found, SearchResult):
-        lines = [f'search "{one_line(query)}": {_count_line(found)}']
-        hits: Sequence[SearchHit] = found.hits
-    else:
-        lines = [f'search "{one_line(query)}": showing {plural(len(found), "match", "matches")}']
-        hits = found
-    for hit in hits:
+    lines = [f'search "{one_line(query)}": {_count_line(found)}']
+    for hit in found.hits:
         lang = f"[{hit.language}] " if hit.language else ""
         date = f"{hit.published_at[:10]}  " if hit.published_at else ""
         excerpt = hit.highlighted(highlight) if highlight else hit.excerpt

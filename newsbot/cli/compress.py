@@ -51,6 +51,7 @@ def compress(
     from pathlib import Path
 
     from newsbot.archive import Archive, ArchiveError, crawl_lock
+    from newsbot.report import human_bytes
 
     if not Path(archive).is_file():
         fail(f"no archive at {archive}")
@@ -100,7 +101,7 @@ def compress(
             f"{result.site}: {made} dictionary {result.dictionary.id}"
             f" ({result.dictionary.samples} pages, level {result.dictionary.level}),"
             f" {result.rewritten} bodies rewritten"
-            f" {_size(result.bytes_before)} -> {_size(result.bytes_after)}"
+            f" {human_bytes(result.bytes_before)} -> {human_bytes(result.bytes_after)}"
         )
         if result.kept:
             line += f", {result.kept} left as they were (no smaller)"
@@ -109,16 +110,8 @@ def compress(
         click.echo(line)
     before, after = bodies_before + dicts_before, bodies_after + dicts_after
     click.echo(
-        f"stored bodies {_size(bodies_before)} -> {_size(bodies_after)},"
-        f" dictionaries {_size(dicts_before)} -> {_size(dicts_after)};"
-        f" together {_size(before)} -> {_size(after)}"
+        f"stored bodies {human_bytes(bodies_before)} -> {human_bytes(bodies_after)},"
+        f" dictionaries {human_bytes(dicts_before)} -> {human_bytes(dicts_after)};"
+        f" together {human_bytes(before)} -> {human_bytes(after)}"
         + (f" ({after / before:.2f}x)" if before else "")
     )
-
-
-def _size(count: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if count < 10_000:
-            return f"{count} {unit}"
-        count //= 1000
-    return f"{count} GB"
