@@ -9,7 +9,9 @@ so the window compares them in UTC through SQLite's ``datetime()``, which reads 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 from newsbot.archive.search import as_terms
 
@@ -79,3 +81,195 @@ def fts_query(conn: sqlite3.Connection, query: str) -> str:
     except sqlite3.OperationalError:
         return as_terms(query) or '""'
     return query
+
+
+# -- the export schema ------------------------------------------------------------------------
+
+#: Field types of :data:`EXPORT_FIELDS`: how a value is held in JSON / CSV / Parquet.
+#:
+#: - ``string``: a JSON string / the text / ``string`` (any may be null, shown empty in CSV);
+#: - ``integer``: a JSON number / digits / ``int64``;
+#: - ``list``: a JSON array of strings / that array as JSON text / ``list<string>``;
+#: - ``object``: a JSON object / that object as JSON text / JSON text (``string``: the keys
+#:   differ by site, so a Parquet struct or map would pin one site's keys or their type);
+#: - ``links``: a JSON array of link objects / that array as JSON text / ``list<struct<target:
+#:   string, kind: string, anchor_text: string, label: string, position: int64>>``.
+ExportType = str
+
+
+@dataclass(frozen=True)
+class ExportField:
+    """One column of an article export: its name, its :data:`ExportType`, what it holds, and
+    the SQL that reads it from ``articles a`` (lists and objects as stored, JSON text)."""
+
+    name: str
+    type: ExportType
+    doc: str
+    sql: str
+
+    @property
+    def is_json(self) -> bool:
+        """Whether its values are JSON text as read (lists, objects, links)."""
+        return self.type in ("list", "object", "links")
+
+
+#: The one schema of ``newsbot export articles`` and ``Archive.iter_export_rows``, in its default
+#: column order. Times are ISO 8601 strings exactly as stored: published and modified times
+#: with the publisher's own zone offset (``2026-03-18T11:00:00+01:00``), the archive's own
+#: times in UTC (``…+00:00``). They stay strings in every format, Parquet included, because a
+#: Parquet timestamp keeps an instant but not the zone it was written in; cast them when
+#: reading (DuckDB: ``published_at::TIMESTAMPTZ``; pandas: ``pd.to_datetime(utc=True)``).
+EXPORT_FIELDS: tuple[ExportField, ...] = (
+    ExportField("url", "string", "canonical URL of the article (its identity)", "a.canonical_url"),
+    ExportField("source_url", "string", "URL of the page it was read from", "a.url"),
+    ExportField("site", "string", "site profile slug (euronews …)", "a.site"),
+    ExportField(
+        "language", "string", "BCP 47 language of the page (de, en, pt-BR …)", "a.language"
+    ),
+    ExportField("title", "string", "headline", "a.title"),
+    ExportField("teaser", "string", "standfirst / summary (empty when none)", "a.teaser"),
+    ExportField("text", "string", "body text, paragraphs separated by newlines", "a.text"),
+    ExportField("authors", "list", "bylines, in page order", "a.authors"),
+    ExportField("published_at", "string", "publication time, publisher's zone", "a.published_at"),
+    ExportField("modified_at", "string", "last update time, publisher's zone", "a.modified_at"),
+    ExportField("section", "string", "section as stored (world, my-europe …)", "a.section"),
+    ExportField("tags", "list", "tags / keywords, in page order", "a.tags"),
+    ExportField("image_url", "string", "lead image URL", "a.image_url"),
+    ExportField("sources", "list", "agencies credited (AP, dpa …)", "a.sources"),
+    ExportField("captions", "list", "image captions, in page order", "a.captions"),
+    ExportField("extras", "object", "site-specific fields named by the profile", "a.extras"),
+    ExportField("first_seen_at", "string", "first capture of the article (UTC)", "a.first_seen_at"),
+    ExportField(
+        "extracted_at", "string", "when this version was extracted (UTC)", "a.extracted_at"
+    ),
+    ExportField("extractor_version", "string", "extractor that produced it", "a.extractor_version"),
+    ExportField("content_hash", "string", "sha256 of the extracted content", "a.content_hash"),
+    ExportField("capture_id", "integer", "capture it was extracted from", "a.capture_id"),
+)
+
+#: Fields computed while exporting, so left out unless asked for (``--with-words``,
+#: ``--with-links``, or named in ``fields``): ``words`` (reading every text through Python
+#: adds about two thirds to a Parquet export's time) and ``links`` (a query per article). Both
+#: go at the end, words first.
+OPTIONAL_FIELDS: tuple[ExportField, ...] = (
+    ExportField(
+        "words",
+        "integer",
+        "words in text (runs of characters between whitespace, as str.split() counts them)",
+        "newsbot_words(CAST(a.text AS BLOB))",
+    ),
+    # In the order extraction found the links; position counts from 1 within each kind.
+    ExportField(
+        "links",
+        "links",
+        "outgoing links: target, kind (related, inline-related, inline, translation),"
+        " anchor_text, label (block heading or hreflang), position",
+        """(SELECT json_group_array(json_object('target', l.target_url, 'kind', l.kind,
+            'anchor_text', l.anchor_text, 'label', l.label, 'position', l.position))
+            FROM (SELECT * FROM links WHERE source_url = a.canonical_url ORDER BY id) l)""",
+    ),
+)
+
+_FIELDS_BY_NAME = {f.name: f for f in (*EXPORT_FIELDS, *OPTIONAL_FIELDS)}
+_VALID = f"the fields are: {', '.join(_FIELDS_BY_NAME)}"
+
+#: Articles per page of an export: pages of a few MB, whatever the archive's size.
+EXPORT_BATCH = 1000
+
+
+class UnknownFieldError(ValueError):
+    """A field name that is not in the export schema; ``str()`` lists the valid ones."""
+
+
+def export_fields(names: Sequence[str] | None = None, add: Sequence[str] = ()) -> list[ExportField]:
+    """The fields ``names`` names, in that order (default: :data:`EXPORT_FIELDS`), then those
+    of ``add`` not named yet (``words``, ``links``: :data:`OPTIONAL_FIELDS`). Raises
+    :class:`UnknownFieldError` for a name not in the schema, no name, or a name given twice."""
+    chosen = list(EXPORT_FIELDS) if names is None else []
+    for name in names or ():
+        found = _FIELDS_BY_NAME.get(name)
+        if found is None or found in chosen:
+            problem = f"{name!r} is named twice" if found else f"unknown field {name!r}"
+            raise UnknownFieldError(f"{problem}; {_VALID}")
+        chosen.append(found)
+    if not chosen:
+        raise UnknownFieldError(f"no field named; {_VALID}")
+    for name in add:
+        if name not in _FIELDS_BY_NAME:
+            raise UnknownFieldError(f"unknown field {name!r}; {_VALID}")
+        if _FIELDS_BY_NAME[name] not in chosen:
+            chosen.append(_FIELDS_BY_NAME[name])
+    return chosen
+
+
+def count_selected(conn: sqlite3.Connection, selection: ArticleFilter) -> int:
+    """How many articles ``selection`` keeps."""
+    where, values = filter_sql(conn, selection, "a")
+    return int(
+        conn.execute(f"SELECT COUNT(*) FROM articles a WHERE 1{where}", values).fetchone()[0]
+    )
+
+
+#: How :func:`iter_export_batches` hands back a row: its values (``bytes``: text as UTF-8
+#: bytes), or one line of JSON or CSV.
+RowStyle = Literal["values", "bytes", "jsonl", "csv"]
+
+
+def iter_export_batches(
+    conn: sqlite3.Connection,
+    selection: ArticleFilter,
+    fields: Sequence[ExportField],
+    *,
+    style: RowStyle = "values",
+    batch: int = EXPORT_BATCH,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The selected articles in id order, in pages of at most ``batch`` rows (keyset
+    pagination: no read snapshot is held between pages, so a crawl writing meanwhile is never
+    held up).
+
+    A row is ``(id, value, …)`` with one value per field, lists and objects as minified JSON
+    text (style ``bytes``: every text as its UTF-8 bytes, which Python need not decode, for
+    a writer that wants bytes). Or it is ``(id, line)``, the row as one line made by SQLite
+    (the fast way to write them): ``jsonl``, a JSON object, lists as arrays; ``csv``, every
+    string quoted (so newlines stay in their cell, and an empty string is ``""`` while a null
+    is nothing), lists and objects as JSON text."""
+    conn.create_function("newsbot_words", 1, _word_count, deterministic=True)
+    if style == "jsonl":
+        pairs = ", ".join(f"'{f.name}', {_json_value(f)}" for f in fields)
+        columns = f"json_object({pairs})"
+    elif style == "csv":
+        columns = " || ',' || ".join(_csv_value(f) for f in fields)
+    elif style == "bytes":
+        columns = ", ".join(
+            f.sql if f.type == "integer" else f"CAST({_json_value(f)} AS BLOB)" for f in fields
+        )
+    else:
+        columns = ", ".join(_json_value(f) for f in fields)
+    where, values = filter_sql(conn, selection, "a")
+    sql = (
+        f"SELECT a.id, {columns} FROM articles a WHERE a.id > ?{where}"
+        f" ORDER BY a.id LIMIT {int(batch)}"
+    )
+    last_id = 0
+    while found := conn.execute(sql, (last_id, *values)).fetchall():
+        yield found
+        last_id = found[-1][0]
+
+
+def _json_value(field: ExportField) -> str:
+    # json() makes stored JSON text minified, as SQLite writes the links, and marks it as
+    # JSON, so that json_object nests it instead of quoting it.
+    return f"json({field.sql})" if field.is_json else field.sql
+
+
+def _csv_value(field: ExportField) -> str:
+    if field.type == "integer":
+        return f"COALESCE({field.sql}, '')"
+    return f"""COALESCE('"' || replace({_json_value(field)}, '"', '""') || '"', '')"""
+
+
+def _word_count(text: bytes | None) -> int | None:
+    # Given the UTF-8 bytes (CAST AS BLOB): splitting them costs a third less than decoding
+    # and splitting the text, and extracted text holds no whitespace but ASCII spaces and
+    # newlines (newsbot.normalize.normalize_space), so the count is the same.
+    return None if text is None else len(text.split())

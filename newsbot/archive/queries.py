@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-from newsbot.archive import dictionaries
+from newsbot.archive import articles, dictionaries, exporting
 from newsbot.archive.articles import ArticleFilter, filter_sql, fts_query
 from newsbot.archive.bodies import decompress, sha256_hex
 from newsbot.archive.records import (
@@ -390,3 +390,52 @@ class ReadQueries:
     def stats(self) -> ArchiveStats:
         """Counts over the whole archive, read in one snapshot so they agree with each other."""
         return stats(self._conn, self.path)
+
+    def count_articles(self, selection: ArticleFilter | None = None) -> int:
+        """How many stored articles ``selection`` keeps (default: all)."""
+        return articles.count_selected(self._conn, selection or ArticleFilter())
+
+    def export_batches(
+        self,
+        selection: ArticleFilter,
+        fields: Sequence[articles.ExportField],
+        *,
+        style: articles.RowStyle = "values",
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The pages of an article export (see
+        :func:`~newsbot.archive.articles.iter_export_batches`)."""
+        return articles.iter_export_batches(self._conn, selection, fields, style=style)
+
+    def iter_export_rows(
+        self,
+        selection: ArticleFilter | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        add: Sequence[str] = (),
+    ) -> Iterator[dict[str, Any]]:
+        """The articles ``selection`` keeps (default: all), oldest first, streamed, each a dict
+        of the export schema (:data:`~newsbot.archive.articles.EXPORT_FIELDS`; ``fields``
+        names others, in order; ``add=["words", "links"]`` adds those): lists as lists,
+        ``extras`` as a dict, ``links`` as a list of dicts. Raises
+        :class:`~newsbot.archive.articles.UnknownFieldError` for a name not in the schema."""
+        chosen = articles.export_fields(fields, add)
+        names = [field.name for field in chosen]
+        decoded = [field.is_json for field in chosen]
+        for batch in self.export_batches(selection or ArticleFilter(), chosen):
+            for row in batch:
+                yield {
+                    name: from_json(value) if decode else value
+                    for name, value, decode in zip(names, row[1:], decoded, strict=True)
+                }
+
+    def has_later_capture(
+        self, capture_id: int, url: str, selection: exporting.CaptureFilter
+    ) -> bool:
+        """Whether ``selection`` holds a capture of ``url`` (as requested) with a body, made
+        after capture ``capture_id``: ``export captures --latest`` skips those that do."""
+        where, values = exporting.filter_sql(selection, "c")
+        sql = (
+            "SELECT 1 FROM captures c WHERE c.url = ? AND c.id > ? AND c.sha256 IS NOT NULL"
+            f"{where} LIMIT 1"
+        )
+        return self._conn.execute(sql, (url, capture_id, *values)).fetchone() is not None

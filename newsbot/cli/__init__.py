@@ -17,6 +17,7 @@ from newsbot.cli import (  # noqa: F401  (they register their commands)
     compress,
     crawl,
     evaluate,
+    export,
     history,
     importing,
     links,

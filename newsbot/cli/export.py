@@ -1,0 +1,205 @@
+"""newsbot export articles and newsbot export captures: the corpus as files for other tools."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from newsbot.cli.common import (
+    archive_option,
+    article_filter,
+    article_filter_options,
+    export,
+    fail,
+    iso_moment,
+    json_option,
+    progress_bar,
+    reading_archive,
+)
+from newsbot.cli.output import to_stdout, writing
+from newsbot.export.articles import FORMATS
+
+if TYPE_CHECKING:
+    from newsbot.archive.exporting import CaptureFilter
+
+
+@export.command("articles")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=FORMATS[0],
+    show_default=True,
+    help="jsonl (one JSON object per line), csv (header row; lists as JSON text) or parquet "
+    "(needs the parquet extra and --output).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (complete or not at all) instead of standard output.",
+)
+@click.option(
+    "--fields",
+    metavar="A,B,…",
+    help="Only these fields, in this order (default: all but words and links; see the README).",
+)
+@click.option(
+    "--with-words",
+    is_flag=True,
+    help="Add a words field: the number of words of the text (costs time: each text is "
+    "counted on the way).",
+)
+@click.option(
+    "--with-links",
+    is_flag=True,
+    help="Add a links field: each article's outgoing links (target, kind, anchor_text, "
+    "label, position) in the order extraction found them.",
+)
+@article_filter_options(query=True)
+@archive_option
+def export_articles(
+    fmt: str,
+    output: Path | None,
+    fields: str | None,
+    with_words: bool,
+    with_links: bool,
+    archive: str,
+    **filters: Any,
+) -> None:
+    """Export the archive's articles, oldest first, as JSON Lines (default), CSV or Parquet:
+    url, source_url, site, language, title, teaser, text, authors, published_at, modified_at,
+    section, tags, image_url, sources, captions, extras, first_seen_at, extracted_at,
+    extractor_version, content_hash, capture_id (and words, links if asked for). Times as
+    stored (ISO 8601 with zone).
+    Streamed: memory stays flat whatever the archive's size. A one-line summary goes to
+    standard error."""
+    from newsbot.archive.articles import UnknownFieldError, export_fields
+    from newsbot.export.articles import ExportError, export_articles, require_pyarrow
+
+    selection = article_filter(filters)
+    try:
+        names = None if fields is None else [name.strip() for name in fields.split(",")]
+        added = [name for name, wanted in (("words", with_words), ("links", with_links)) if wanted]
+        chosen = export_fields(names, added)
+    except UnknownFieldError as exc:
+        fail(f"--fields: {exc}")
+    try:
+        if fmt == "parquet":
+            require_pyarrow()
+            if output is None:
+                fail("--format parquet writes a file: give --output FILE")
+    except ExportError as exc:
+        fail(str(exc))
+    with reading_archive(archive) as db, progress_bar("export", " articles") as bar:
+        advance = bar(db.count_articles(selection), 0)
+        try:
+            if output is None:
+                summary = to_stdout(
+                    lambda stream: export_articles(db, stream, fmt, selection, chosen, advance)
+                )
+            else:
+                with writing(output):
+                    summary = export_articles(db, output, fmt, selection, chosen, advance)
+        except ExportError as exc:
+            fail(str(exc))
+    click.echo(summary.line(), err=True)
+
+
+_CAPTURE_FILTERS = (
+    click.option(
+        "--site",
+        "sites",
+        multiple=True,
+        help="Only captures of this site (profile slug); repeat for several (default: every site).",
+    ),
+    click.option(
+        "--url",
+        "urls",
+        multiple=True,
+        help="Only captures of this URL (requested, final, or the canonical URL of the "
+        "article read from it); repeat for several.",
+    ),
+    click.option(
+        "--captured-since",
+        callback=iso_moment,
+        help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone "
+        "is given).",
+    ),
+    click.option(
+        "--captured-until",
+        callback=iso_moment,
+        help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is "
+        "given).",
+    ),
+)
+
+
+def capture_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The capture selection options (--site, --url, --captured-since, --captured-until) of
+    the commands that read captures; read them back with :func:`capture_filter`."""
+    for option in reversed(_CAPTURE_FILTERS):
+        command = option(command)
+    return command
+
+
+def capture_filter(options: dict[str, Any]) -> CaptureFilter:
+    """The :class:`~newsbot.archive.exporting.CaptureFilter` of a command's keyword arguments
+    (popped from ``options``)."""
+    from newsbot.archive.exporting import CaptureFilter
+
+    return CaptureFilter(
+        sites=tuple(options.pop("sites", ())),
+        urls=tuple(options.pop("urls", ())),
+        captured_since=options.pop("captured_since", None),
+        captured_until=options.pop("captured_until", None),
+    )
+
+
+@export.command("captures")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write into (created; must be new or empty).",
+)
+@capture_filter_options
+@click.option(
+    "--latest",
+    is_flag=True,
+    help="Only the latest capture with a body of each URL in the selection.",
+)
+@archive_option
+@json_option
+def export_captures(
+    output: Path, latest: bool, archive: str, as_json: bool, **filters: Any
+) -> None:
+    """Write the raw pages of the archive's captures into a folder, one file per capture with
+    the body exactly as fetched, named by URL (HOST/PATH/NAME@ID.html), and a manifest.jsonl
+    mapping each file to its url, final_url, fetched_at, status, content_type and sha256.
+    Captures without a body (304s, failed fetches) are skipped and counted."""
+    from newsbot.archive.exporting import CaptureExport
+    from newsbot.export.captures import CaptureExportError, export_captures
+
+    selection = capture_filter(filters)
+    with reading_archive(archive) as db, progress_bar("export", " captures") as bar:
+        advance = bar(CaptureExport(db).count(selection), 0)
+        try:
+            with writing(output):
+                summary = export_captures(
+                    db, output, selection, latest=latest, progress=lambda: advance(1)
+                )
+        except CaptureExportError as exc:
+            fail(str(exc))
+    if not as_json:
+        click.echo(summary.line())
+        return
+    from newsbot.report import json_document
+
+    document = {"archive": archive, **summary.document()}
+    click.echo(json_document(document))
