@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, get_args
@@ -14,6 +11,7 @@ from typing import TYPE_CHECKING, TextIO, get_args
 import click
 
 from newsbot.cli.common import archive_option, cli, export, fail, json_option, reading_archive
+from newsbot.cli.output import write_text
 from newsbot.items import LinkKind
 
 if TYPE_CHECKING:
@@ -95,38 +93,7 @@ def export_links(archive: str, fmt: str, kinds: tuple[str, ...], output: Path | 
     position, source_language, target_language, target_archived. Streamed: any archive size."""
     with reading_archive(archive) as db:
         edges = db.iter_edges(kinds or None)
-        if output is None:
-            _write_stdout(edges, fmt)
-        else:
-            _write_file(edges, fmt, output)
-
-
-def _write_stdout(edges: Iterable[Edge], fmt: str) -> None:
-    try:
-        _write_edges(edges, fmt, sys.stdout)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # `newsbot export links | head` is a normal use: stop quietly, and keep Python from
-        # complaining when it flushes stdout again at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
-
-
-def _write_file(edges: Iterable[Edge], fmt: str, output: Path) -> None:
-    # Written beside the target and renamed at the end: a failed export never leaves a
-    # truncated file that looks complete.
-    partial = output.with_name(output.name + ".part")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
-            _write_edges(edges, fmt, stream)
-        partial.replace(output)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            fail(f"cannot write {output}: {exc.strerror or exc}")
-        raise
+        write_text(output, lambda stream: _write_edges(edges, fmt, stream))
 
 
 def _write_edges(edges: Iterable[Edge], fmt: str, stream: TextIO) -> None:
