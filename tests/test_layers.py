@@ -7,7 +7,7 @@ import pytest
 
 import newsbot
 
-CORE = ("extract", "archive", "sites", "demo")
+CORE = ("extract", "archive", "sites", "demo", "export", "warc")
 CORE_MODULES = (
     "items.py",
     "discover.py",

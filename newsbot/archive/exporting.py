@@ -198,6 +198,19 @@ class CaptureExport:
         """Every site with captures in the archive."""
         return sites(self._conn)
 
+    def missing_sites(self, selection: CaptureFilter) -> str | None:
+        """What to tell a user who named sites the archive has no captures of, or None."""
+        if not selection.sites:
+            return None  # (listing the sites reads every capture row: only when named)
+        there = self.sites()
+        unknown = sorted(set(selection.sites) - set(there))
+        if not unknown:
+            return None
+        return (
+            f"no captures of site {', '.join(map(repr, unknown))} in {self.archive.path}"
+            f" (sites there: {', '.join(there) or 'none'})"
+        )
+
     def body(self, sha256: str) -> bytes:
         """A body, read through the archive's own reader (whatever codec stored it)."""
         return self.archive.body(sha256)

@@ -18,6 +18,7 @@ from newsbot import __version__
 if TYPE_CHECKING:
     from newsbot.archive import Archive
     from newsbot.archive.articles import ArticleFilter
+    from newsbot.archive.exporting import CaptureFilter
 
 DEFAULT_ARCHIVE = "archive/newsbot.db"
 DEMO_ARCHIVE = "archive/demo.db"
@@ -264,4 +265,54 @@ def article_filter(options: dict[str, Any], query: str | None = None) -> Article
         published_since=options.pop("published_since", None),
         published_until=options.pop("published_until", None),
         query=options.pop("query", None) if query is None else query,
+    )
+
+
+_CAPTURE_FILTERS = (
+    click.option(
+        "--site",
+        "sites",
+        multiple=True,
+        help="Only captures of this site (profile slug); repeat for several (default: every site).",
+    ),
+    click.option(
+        "--url",
+        "urls",
+        multiple=True,
+        help="Only captures of this URL (requested, final, or the canonical URL of the "
+        "article read from it); repeat for several.",
+    ),
+    click.option(
+        "--captured-since",
+        callback=iso_moment,
+        help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone "
+        "is given).",
+    ),
+    click.option(
+        "--captured-until",
+        callback=iso_moment,
+        help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is "
+        "given).",
+    ),
+)
+
+
+def capture_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The capture selection options (--site, --url, --captured-since, --captured-until) of
+    the commands that read captures; read them back with :func:`capture_filter`."""
+    for option in reversed(_CAPTURE_FILTERS):
+        command = option(command)
+    return command
+
+
+def capture_filter(options: dict[str, Any]) -> CaptureFilter:
+    """The :class:`~newsbot.archive.exporting.CaptureFilter` of a command's keyword arguments
+    (popped from ``options``)."""
+    from newsbot.archive.exporting import CaptureFilter
+
+    return CaptureFilter(
+        sites=tuple(options.pop("sites", ())),
+        urls=tuple(options.pop("urls", ())),
+        captured_since=options.pop("captured_since", None),
+        captured_until=options.pop("captured_until", None),
     )

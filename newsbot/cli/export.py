@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -12,18 +11,16 @@ from newsbot.cli.common import (
     archive_option,
     article_filter,
     article_filter_options,
+    capture_filter,
+    capture_filter_options,
     export,
     fail,
-    iso_moment,
     json_option,
     progress_bar,
     reading_archive,
 )
 from newsbot.cli.output import to_stdout, writing
 from newsbot.export.articles import FORMATS
-
-if TYPE_CHECKING:
-    from newsbot.archive.exporting import CaptureFilter
 
 
 @export.command("articles")
@@ -108,56 +105,6 @@ def export_articles(
         except ExportError as exc:
             fail(str(exc))
     click.echo(summary.line(), err=True)
-
-
-_CAPTURE_FILTERS = (
-    click.option(
-        "--site",
-        "sites",
-        multiple=True,
-        help="Only captures of this site (profile slug); repeat for several (default: every site).",
-    ),
-    click.option(
-        "--url",
-        "urls",
-        multiple=True,
-        help="Only captures of this URL (requested, final, or the canonical URL of the "
-        "article read from it); repeat for several.",
-    ),
-    click.option(
-        "--captured-since",
-        callback=iso_moment,
-        help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone "
-        "is given).",
-    ),
-    click.option(
-        "--captured-until",
-        callback=iso_moment,
-        help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is "
-        "given).",
-    ),
-)
-
-
-def capture_filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The capture selection options (--site, --url, --captured-since, --captured-until) of
-    the commands that read captures; read them back with :func:`capture_filter`."""
-    for option in reversed(_CAPTURE_FILTERS):
-        command = option(command)
-    return command
-
-
-def capture_filter(options: dict[str, Any]) -> CaptureFilter:
-    """The :class:`~newsbot.archive.exporting.CaptureFilter` of a command's keyword arguments
-    (popped from ``options``)."""
-    from newsbot.archive.exporting import CaptureFilter
-
-    return CaptureFilter(
-        sites=tuple(options.pop("sites", ())),
-        urls=tuple(options.pop("urls", ())),
-        captured_since=options.pop("captured_since", None),
-        captured_until=options.pop("captured_until", None),
-    )
 
 
 @export.command("captures")

@@ -10,9 +10,10 @@ import click
 
 from newsbot.cli.common import (
     archive_option,
+    capture_filter,
+    capture_filter_options,
     cli,
     fail,
-    iso_moment,
     json_option,
     progress_bar,
     workers_option,
@@ -30,19 +31,7 @@ def write_report(path: str, data: dict[str, Any]) -> None:
 
 @cli.command()
 @archive_option
-@click.option("--site", "sites", multiple=True, help="Only captures of this site (repeatable).")
-@click.option("--url", "urls", multiple=True, help="Only captures of this URL (repeatable).")
-@click.option(
-    "--captured-since",
-    callback=iso_moment,
-    help="Only captures fetched at or after this ISO 8601 date or time (UTC unless a zone is "
-    "given).",
-)
-@click.option(
-    "--captured-until",
-    callback=iso_moment,
-    help="Only captures fetched before this ISO 8601 date or time (UTC unless a zone is given).",
-)
+@capture_filter_options
 @click.option(
     "--all-captures", is_flag=True, help="Every capture of each URL, not only the latest."
 )
@@ -69,10 +58,6 @@ def write_report(path: str, data: dict[str, Any]) -> None:
 @json_option
 def reextract(
     archive: str,
-    sites: tuple[str, ...],
-    urls: tuple[str, ...],
-    captured_since: str | None,
-    captured_until: str | None,
     all_captures: bool,
     stale: bool,
     workers: int,
@@ -80,6 +65,7 @@ def reextract(
     report_path: str | None,
     timeout: float,
     as_json: bool,
+    **filters: Any,
 ) -> None:
     """Extract stored pages again with today's extractor, offline, and report what changed.
 
@@ -92,15 +78,9 @@ def reextract(
     from newsbot.archive.reextraction import Selection
     from newsbot.reextract import reextract as run
 
-    check_sites(sites)
-    selection = Selection(
-        sites=sites,
-        urls=urls,
-        captured_since=captured_since,
-        captured_until=captured_until,
-        all_captures=all_captures,
-        stale=stale,
-    )
+    chosen = capture_filter(filters)
+    check_sites(chosen.sites)
+    selection = Selection(**vars(chosen), all_captures=all_captures, stale=stale)
     if not Path(archive).exists():
         fail(f"no archive at {archive}")
     if report_path and not Path(report_path).resolve().parent.is_dir():

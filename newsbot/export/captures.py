@@ -140,12 +140,8 @@ def export_captures(
         raise CaptureExportError(
             f"{folder} {what}: export captures writes into a new or empty folder"
         )
-    unknown = sorted(set(selection.sites) - set(reads.sites() if selection.sites else ()))
-    if unknown:
-        raise CaptureExportError(
-            f"no captures of site {', '.join(map(repr, unknown))} in {archive.path}"
-            f" (sites there: {', '.join(reads.sites()) or 'none'})"
-        )
+    if missing := reads.missing_sites(selection):
+        raise CaptureExportError(missing)
     start = time.perf_counter()
     folder.mkdir(parents=True, exist_ok=True)
     files = size = without_body = older = 0

@@ -147,15 +147,8 @@ def export_warc(
     """
     selection = selection or CaptureFilter()
     reads = CaptureExport(archive)
-    # (Only asked when sites are named: listing them reads every capture row.)
-    known_sites = reads.sites() if selection.sites else []
-    unknown = sorted(set(selection.sites) - set(known_sites))
-    if unknown:
-        known = ", ".join(known_sites) or "none"
-        raise WarcExportError(
-            f"no captures of site {', '.join(map(repr, unknown))} in {archive.path}"
-            f" (sites there: {known})"
-        )
+    if missing := reads.missing_sites(selection):
+        raise WarcExportError(missing)
     out = Path(out)
     if out.is_dir():
         raise WarcExportError(f"cannot write {out}: it is a folder")
