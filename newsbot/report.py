@@ -106,10 +106,12 @@ def format_hits(
     query: str,
     found: SearchResult,
     highlight: Callable[[str], str] | None = None,
+    more: str | None = None,
 ) -> str:
     """A search's count line, then each hit on three lines (language, date and title; URL;
-    excerpt). ``highlight`` marks the matched terms of the excerpts (none: plain text)."""
-    lines = [f'search "{one_line(query)}": {_count_line(found)}']
+    excerpt). ``highlight`` marks the matched terms of the excerpts (none: plain text).
+    ``more``: the command that shows the rest, when it is not this one with ``--limit``."""
+    lines = [f'search "{one_line(query)}": {_count_line(found, more)}']
     for hit in found.hits:
         lang = f"[{hit.language}] " if hit.language else ""
         date = f"{hit.published_at[:10]}  " if hit.published_at else ""
@@ -118,7 +120,7 @@ def format_hits(
     return "\n".join(lines)
 
 
-def _count_line(found: SearchResult) -> str:
+def _count_line(found: SearchResult, more: str | None = None) -> str:
     """``15 matches, showing 10; --limit to see more``, ``3 matches``, ``no matches …``."""
     total = plural(found.total, "match", "matches")
     if not found.total:
@@ -131,8 +133,10 @@ def _count_line(found: SearchResult) -> str:
     shown = f"showing {found.shown}" if found.offset == 0 else f"showing {first}–{last}"
     if not found.more:
         return f"{total}, {shown}"
-    more = "--limit" if found.offset == 0 else f"--offset {last}"
-    return f"{total}, {shown}; {more} to see more"
+    if more is not None:
+        return f"{total}, {shown}; `{more}` shows them all"
+    option = "--limit" if found.offset == 0 else f"--offset {last}"
+    return f"{total}, {shown}; {option} to see more"
 
 
 def search_document(found: SearchResult) -> dict[str, Any]:

@@ -9,6 +9,7 @@ environment variable).
 from __future__ import annotations
 
 import ipaddress
+import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -245,7 +246,12 @@ class DemoSummary:
             [
                 f"demo crawl of {self.base_url}/ {crawl['status']} in {crawl['seconds']:.1f} s",
                 format_stats(self.archive, self.stats),
-                format_hits(self.search.query, self.search),
+                format_hits(
+                    self.search.query,
+                    self.search,
+                    more=f"newsbot search {shlex.quote(self.search.query)}"
+                    f" --archive {shlex.quote(self.archive)} --limit {self.search.total}",
+                ),
             ]
         )
 
