@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from newsbot.archive.articles import ArticleFilter, ExportField, export_fields
-from newsbot.export.files import human_size, replaced
+from newsbot.export.files import replaced
+from newsbot.report import human_bytes
 
 if TYPE_CHECKING:
     from newsbot.archive import Archive
@@ -52,7 +53,7 @@ class ExportSummary:
     def line(self) -> str:
         """The one-line summary: ``exported 38 articles to x.jsonl (1.2 MiB) in 0.3 s``."""
         where = " to standard output" if self.path is None else f" to {self.path}"
-        size = "" if self.bytes is None else f" ({human_size(self.bytes)})"
+        size = "" if self.bytes is None else f" ({human_bytes(self.bytes)})"
         noun = "article" if self.articles == 1 else "articles"
         return f"exported {self.articles} {noun}{where}{size} in {self.seconds:.1f} s"
 

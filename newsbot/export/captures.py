@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from newsbot.archive.exporting import CaptureExport, CaptureFilter, ExportedCapture
-from newsbot.export.files import human_size, replaced
+from newsbot.export.files import replaced
+from newsbot.report import human_bytes
 
 if TYPE_CHECKING:
     from newsbot.archive import Archive
@@ -87,7 +88,7 @@ class CaptureExportSummary:
     def line(self) -> str:
         """The one-line summary the command prints."""
         text = (
-            f"wrote {self.files} files ({human_size(self.bytes)}) and {MANIFEST} to {self.folder}"
+            f"wrote {self.files} files ({human_bytes(self.bytes)}) and {MANIFEST} to {self.folder}"
             f" in {self.seconds:.1f} s"
         )
         skipped = [

@@ -21,10 +21,3 @@ def replaced(output: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
         raise
-
-
-def human_size(size: int) -> str:
-    """``size`` bytes as a user reads them: ``1.2 MiB``, ``4.5 KiB`` under one MiB."""
-    if size < 2**20:
-        return f"{size / 2**10:.1f} KiB"
-    return f"{size / 2**20:.1f} MiB"

@@ -114,10 +114,11 @@ class ExportSummary:
 
     def line(self) -> str:
         """The one-line summary the command prints."""
-        mib = self.bytes / (1024 * 1024)
+        from newsbot.report import human_bytes
+
         text = (
             f"wrote {self.records} records ({self.responses} responses, {self.revisits}"
-            f" revisits) for {self.captures} captures to {self.path} ({mib:.1f} MiB)"
+            f" revisits) for {self.captures} captures to {self.path} ({human_bytes(self.bytes)})"
         )
         if self.skipped:
             text += f"; skipped {self.skipped} captures without an answer"
