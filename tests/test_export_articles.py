@@ -370,3 +370,28 @@ def test_a_reader_that_stops_early_ends_the_export_quietly(crawled: Path) -> Non
     assert process.wait(timeout=120) == 0
     assert stderr == ""
     assert list(first) == COLUMNS
+
+
+@pytest.mark.parametrize(
+    ("command", "table"), [(("export", "articles"), "articles"), (("export", "links"), "links")]
+)
+def test_json_summary_of_an_export_to_a_file(
+    crawled: Path, tmp_path: Path, command: tuple[str, str], table: str
+) -> None:
+    out = tmp_path / f"{table}.jsonl"
+    done = run_newsbot(
+        *command, "--archive", str(crawled), "--format", "jsonl", "-o", str(out), "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    summary = json.loads(done.stdout)
+    with sqlite3.connect(crawled) as conn:
+        rows = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    assert summary[table] == rows == len(out.read_text(encoding="utf-8").splitlines())
+    assert summary["path"] == str(out)
+    assert summary["bytes"] == out.stat().st_size
+    # Without a file the data is standard output: no room for a summary there.
+    refused = run_newsbot(*command, "--archive", str(crawled), "--json")
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr.count("\n") == 1 and "--output" in refused.stderr

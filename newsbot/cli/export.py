@@ -20,7 +20,7 @@ from newsbot.cli.common import (
     reading_archive,
 )
 from newsbot.cli.output import to_stdout, writing
-from newsbot.export.articles import FORMATS
+from newsbot.export.articles import FORMATS, ExportSummary
 
 
 @export.command("articles")
@@ -59,6 +59,13 @@ from newsbot.export.articles import FORMATS
 )
 @article_filter_options(query=True)
 @archive_option
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="With --output: print the summary as one JSON document (articles, path, bytes, "
+    "seconds) on standard output instead of a line on standard error.",
+)
 def export_articles(
     fmt: str,
     output: Path | None,
@@ -66,6 +73,7 @@ def export_articles(
     with_words: bool,
     with_links: bool,
     archive: str,
+    as_json: bool,
     **filters: Any,
 ) -> None:
     """Export the archive's articles, oldest first, as JSON Lines (default), CSV or Parquet:
@@ -92,6 +100,8 @@ def export_articles(
                 fail("--format parquet writes a file: give --output FILE")
     except ExportError as exc:
         fail(str(exc))
+    if as_json and output is None:
+        fail("--json prints a summary of what was written: give --output FILE")
     with reading_archive(archive) as db, progress_bar("export", " articles") as bar:
         advance = bar(db.count_articles(selection), 0)
         try:
@@ -104,7 +114,18 @@ def export_articles(
                     summary = export_articles(db, output, fmt, selection, chosen, advance)
         except ExportError as exc:
             fail(str(exc))
-    click.echo(summary.line(), err=True)
+    report_export(summary, archive, as_json)
+
+
+def report_export(summary: ExportSummary, archive: str, as_json: bool) -> None:
+    """An export's summary: one line on standard error (standard output may be the data), or
+    with ``--json`` one JSON document on standard output."""
+    if not as_json:
+        click.echo(summary.line(), err=True)
+        return
+    from newsbot.report import json_document
+
+    click.echo(json_document({"archive": archive, **summary.document()}))
 
 
 @export.command("captures")

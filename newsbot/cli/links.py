@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, get_args
@@ -86,30 +87,54 @@ def translations(url: str, archive: str, as_json: bool) -> None:
     "-o",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     default=None,
-    help="Write to this file instead of standard output.",
+    help="Write to this file (complete or not at all) instead of standard output.",
 )
-def export_links(archive: str, fmt: str, kinds: tuple[str, ...], output: Path | None) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="With --output: print the summary as one JSON document (links, path, bytes, "
+    "seconds) on standard output instead of a line on standard error.",
+)
+def export_links(
+    archive: str, fmt: str, kinds: tuple[str, ...], output: Path | None, as_json: bool
+) -> None:
     """Export the link graph, one edge per row: source, target, kind, anchor_text, label,
-    position, source_language, target_language, target_archived. Streamed: any archive size."""
+    position, source_language, target_language, target_archived. Streamed: any archive size.
+    A one-line summary goes to standard error."""
+    from newsbot.cli.export import report_export
+    from newsbot.export.articles import ExportSummary
+
+    if as_json and output is None:
+        fail("--json prints a summary of what was written: give --output FILE")
+    started = time.perf_counter()
     with reading_archive(archive) as db:
         edges = db.iter_edges(kinds or None)
-        write_text(output, lambda stream: _write_edges(edges, fmt, stream))
+        count = write_text(output, lambda stream: _write_edges(edges, fmt, stream))
+    size = None if output is None else output.stat().st_size
+    summary = ExportSummary(count, time.perf_counter() - started, output, size, what="links")
+    report_export(summary, archive, as_json)
 
 
-def _write_edges(edges: Iterable[Edge], fmt: str, stream: TextIO) -> None:
+def _write_edges(edges: Iterable[Edge], fmt: str, stream: TextIO) -> int:
+    """Write ``edges`` to ``stream``; how many were written."""
     from newsbot.archive.graph import EDGE_FIELDS
 
+    count = 0
     if fmt == "jsonl":
         for edge in edges:
             record = {name: getattr(edge, name) for name in EDGE_FIELDS}
             stream.write(json.dumps(record, ensure_ascii=False) + "\n")
-        return
+            count += 1
+        return count
     writer = csv.writer(stream, lineterminator="\n")
     # The JSONL keys as the header: Gephi's spreadsheet import finds its "Source" and "Target"
     # columns (and "kind", "label") whatever their case, and makes the others edge attributes.
     writer.writerow(EDGE_FIELDS)
     for edge in edges:
         writer.writerow([_csv_value(getattr(edge, name)) for name in EDGE_FIELDS])
+        count += 1
+    return count
 
 
 def _csv_value(value: object) -> object:

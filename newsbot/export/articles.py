@@ -50,12 +50,25 @@ class ExportSummary:
     path: Path | None = None
     bytes: int | None = None
 
+    #: What was exported, plural (``articles``, ``links``).
+    what: str = "articles"
+
     def line(self) -> str:
         """The one-line summary: ``exported 38 articles to x.jsonl (1.2 MiB) in 0.3 s``."""
         where = " to standard output" if self.path is None else f" to {self.path}"
         size = "" if self.bytes is None else f" ({human_bytes(self.bytes)})"
-        noun = "article" if self.articles == 1 else "articles"
+        noun = self.what[:-1] if self.articles == 1 else self.what
         return f"exported {self.articles} {noun}{where}{size} in {self.seconds:.1f} s"
+
+    def document(self) -> dict[str, object]:
+        """What ``--json`` prints: the count (under the name of what was exported), ``path``,
+        ``bytes``, ``seconds``."""
+        return {
+            self.what: self.articles,
+            "path": None if self.path is None else str(self.path),
+            "bytes": self.bytes,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def export_articles(
