@@ -34,7 +34,10 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 # Articles need no session; cookies would only carry consent and tracking state between pages.
 COOKIES_ENABLED = False
+# A crawl opens no listening port: no telnet console, and none of Scrapy 2.19's remote-control
+# HTTP server (it runs Python sent to it, and writes a job file with its token under ~).
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 # asyncio reactor: extraction runs in a process pool awaited from async pipelines.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -6,6 +6,8 @@ module of this package adds its commands to the one group defined in ``common``.
 
 from __future__ import annotations
 
+import shlex
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -14,6 +16,7 @@ import click
 from newsbot.cli import (  # noqa: F401  (they register their commands)
     archive,
     browse,
+    check,
     compress,
     crawl,
     evaluate,
@@ -44,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         fail(exc.format_message())
     except click.exceptions.Abort:
         fail("interrupted", code=130)
+    except sqlite3.DatabaseError as exc:
+        fail(database_error(exc, args))
     except Exception as exc:
         # A broken site profile (a user's, from NEWSBOT_PROFILES) can surface in any command
         # that reads profiles. Imported only here: most commands never load newsbot.sites.
@@ -54,3 +59,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         fail(str(exc))
     if isinstance(code, int) and code:
         sys.exit(code)
+
+
+def database_error(exc: sqlite3.DatabaseError, args: Sequence[str]) -> str:
+    """One line for a SQLite error no command caught: damage past what opening the archive
+    reads surfaces in whichever query reaches it."""
+    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return f"archive damaged: {exc} (run `newsbot check{_archive_arg(args)}` for details)"
+    return f"archive error: {exc}"
+
+
+def _archive_arg(args: Sequence[str]) -> str:
+    """`` --archive PATH`` as the command line gave it ("" for the default archive)."""
+    for index, arg in enumerate(args):
+        if arg == "--archive" and index + 1 < len(args):
+            return f" --archive {shlex.quote(args[index + 1])}"
+        if arg.startswith("--archive="):
+            return f" --archive {shlex.quote(arg.partition('=')[2])}"
+    return ""
