@@ -16,7 +16,14 @@ from newsbot.extract.dates import most_precise
 from newsbot.extract.loader import ArticleLoader, split_list
 from newsbot.extract.meta import PageMeta, ld_urls
 from newsbot.extract.text import byline_match, sources_of, split_names
-from newsbot.extract.titles import choose_title, decode_entities, page_titles, site_names
+from newsbot.extract.titles import (
+    choose_title,
+    decode_entities,
+    page_titles,
+    shown_headings,
+    shown_title,
+    site_names,
+)
 from newsbot.normalize import normalize_space
 from newsbot.sites import ClassIndex, Phrases, Profile
 
@@ -118,9 +125,16 @@ def load_fields(
     main = ld_urls(page.ld("mainEntityOfPage")) + ld_urls(page.ld("url"))
     loader.add_value("canonical_url", [page.canonical, page.first("og:url"), *main, url])
     selected = _select(scope, profile, "title", index)
-    titles = page_titles(scope, page, _ld_strings(page, "headline"))
+    headline = _ld_strings(page, "headline")[:1] or page.all("headline")[:1]
+    titles = page_titles(scope, page, headline)
     site = site_names(page, url)
-    loader.add_value("title", choose_title([*selected, *titles], site))
+    title = choose_title([*selected, *titles], site)
+    if not selected and title:
+        # Of the headlines a page names in its head (for search engines, for sharing), the one
+        # it shows its readers over the article.
+        named = [*headline, page.first("og:title")]
+        title = shown_title(title, named, site, shown_headings(scope))
+    loader.add_value("title", title)
     headlines = [decode_entities(t) for t in [*selected, *titles[:4]] if t]
     descriptions = [
         *_ld_strings(page, "description"),
