@@ -64,10 +64,14 @@ def main(argv: Sequence[str] | None = None) -> None:
 def database_error(exc: sqlite3.DatabaseError, args: Sequence[str]) -> str:
     """One line for a SQLite error no command caught: damage past what opening the archive
     reads surfaces in whichever query reaches it."""
-    code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return f"archive damaged: {exc} (run `newsbot check{_archive_arg(args)}` for details)"
-    return f"archive error: {exc}"
+    from newsbot.archive.check import describe_sqlite_error, is_damage
+
+    if is_damage(exc):
+        return (
+            f"archive damaged: {describe_sqlite_error(exc)}"
+            f" (run `newsbot check{_archive_arg(args)}` for details)"
+        )
+    return f"archive error: {describe_sqlite_error(exc)}"
 
 
 def _archive_arg(args: Sequence[str]) -> str:
