@@ -29,6 +29,7 @@ from newsbot.extract.links import (
 )
 from newsbot.extract.loader import distinct
 from newsbot.extract.meta import read_page_meta
+from newsbot.extract.scripted import scripted_body
 from newsbot.extract.signs import LIVE_BLOG, is_live_blog, not_an_article
 from newsbot.extract.standfirst import shown_standfirst
 from newsbot.extract.text import (
@@ -223,6 +224,16 @@ def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | 
         lenient = clean_lines(raw, words=profile.phrases)
         if len(lenient.text) >= MIN_TEXT_CHARS:
             cleaned, spared = lenient, spared + 1
+    if len(cleaned.text) < MIN_TEXT_CHARS:
+        # Nothing in the markup: the page may ship its article for a script to draw.
+        scripted = scripted_body(doc)
+        if scripted is not None:
+            cleaned = clean_lines(
+                body_text(scripted, url, whole_page=False),
+                duplicates=[fields.get("title", ""), teaser],
+                headlines=fields["headlines"],
+                words=profile.phrases,
+            )
     if len(cleaned.text) < MIN_TEXT_CHARS:
         return Extraction(NotArticle(url, "no article text"), dict(collector.dropped), spared)
     if not fields.get("title"):

@@ -36,6 +36,9 @@ _MARKED = etree.XPath(
     " or contains(@class, 'author') or contains(@class, 'byline')]"
 )
 _MARK_WORDS = re.compile(r"(?:^|[\s_-])(?:authors?|bylines?)(?:$|[\s_-])", re.IGNORECASE)
+# Korean, Japanese and Chinese bylines write the reporter's role after the name ("신현주 기자",
+# "山田太郎記者"): a title, not part of the name.
+_ROLE_AFTER = re.compile(r"\s*(?:기자|특파원|記者|特派員|记者)$")
 _JOINED = re.compile(r"\s(?:and|und|et|e|y|и|και|&)\s", re.IGNORECASE)
 
 
@@ -57,7 +60,7 @@ def _names(values: Iterable[Any], test: Callable[[str], bool] = is_name) -> list
     for value in values:
         if not isinstance(value, str):
             continue
-        name = normalize_space(value).strip(" ,;:")
+        name = _ROLE_AFTER.sub("", normalize_space(value).strip(" ,;:"))
         if test(name) and name not in out:
             out.append(name)
     return out

@@ -162,14 +162,18 @@ def load_fields(
         *page.all(*PUBLISHED_METAS),
         *_ld_strings(page, "dateCreated"),
     ]
-    loader.add_value("published_at", most_precise(published) or _shown_date(scope))
     modified = [
         *page.all("article:modified_time", "date.modified", "og:updated_time", "datemodified"),
         *_ld_strings(page, "dateModified"),
         *_all_selected(scope, profile, "modified", index),
         *page.all(*MODIFIED_METAS),
     ]
-    loader.add_value("modified_at", most_precise(modified))
+    modified_at = most_precise(modified)
+    # A page that says only when it was last updated was published that day or before: its
+    # day is the best estimate the page gives (as htmldate, trafilatura's, also reads it).
+    published_at = most_precise(published) or _shown_date(scope)
+    loader.add_value("published_at", published_at or (modified_at or "")[:10] or None)
+    loader.add_value("modified_at", modified_at)
     loader.add_value(
         "language",
         [page.lang, page.first("og:locale", "content-language"), *_ld_strings(page, "inLanguage")],
