@@ -9,16 +9,13 @@ from conftest import real_page
 from newsbot.extract import Article, extract_article
 
 URL = "https://courier.example/politics/2026/harbour-vote"
-BODY = "".join(
-    f"<p>{p}</p>"
-    for p in (
-        "The council voted on Tuesday evening to close the old harbour to cargo ships from "
-        "next spring, ending two centuries of trade at the quay.",
-        "Fishing boats and ferries may still use the inner basin, the harbour master said, "
-        "but the outer wall will be rebuilt as a promenade with a cycle path.",
-        "Dock workers protested outside the town hall during the vote and their union said "
-        "it would ask the regional court to review the decision before the summer.",
-    )
+BODY = (
+    "<p>The regional rail operator will run night trains between the two cities from June, "
+    "its chief executive told a meeting of mayors on Monday.</p>"
+    "<p>Sleeper cars bought second-hand from a neighbouring country are being refitted in the "
+    "depot and the first trial runs are planned for the end of April.</p>"
+    "<p>Tickets go on sale next month, with a discount for students and for passengers who "
+    "bring their own bicycle, the operator said in a statement.</p>"
 )
 
 
