@@ -149,11 +149,6 @@ def test_every_damaged_page_ends_in_an_error_line_never_an_exception(
     assert any(code for *_, code, _ in page_sweep)
 
 
-@pytest.mark.xfail(
-    reason="cli.common.reading_archive prints SQLite's message as is: a damaged text column "
-    "puts its random bytes, newlines included, in it (fix: describe_sqlite_error(exc) there)",
-    strict=False,
-)
 def test_every_damaged_page_ends_in_exactly_one_line(
     page_sweep: list[tuple[int, str, str, int, list[str]]],
 ) -> None:

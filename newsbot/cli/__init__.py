@@ -6,7 +6,6 @@ module of this package adds its commands to the one group defined in ``common``.
 
 from __future__ import annotations
 
-import shlex
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -27,7 +26,7 @@ from newsbot.cli import (  # noqa: F401  (they register their commands)
     reextract,
     warc,
 )
-from newsbot.cli.common import cli, fail
+from newsbot.cli.common import cli, database_error, fail
 
 __all__ = ["cli", "main"]
 
@@ -48,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.exceptions.Abort:
         fail("interrupted", code=130)
     except sqlite3.DatabaseError as exc:
-        fail(database_error(exc, args))
+        fail(database_error(exc, _archive_of(args)))
     except Exception as exc:
         # A broken site profile (a user's, from NEWSBOT_PROFILES) can surface in any command
         # that reads profiles. Imported only here: most commands never load newsbot.sites.
@@ -61,24 +60,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(code)
 
 
-def database_error(exc: sqlite3.DatabaseError, args: Sequence[str]) -> str:
-    """One line for a SQLite error no command caught: damage past what opening the archive
-    reads surfaces in whichever query reaches it."""
-    from newsbot.archive.check import describe_sqlite_error, is_damage
-
-    if is_damage(exc):
-        return (
-            f"archive damaged: {describe_sqlite_error(exc)}"
-            f" (run `newsbot check{_archive_arg(args)}` for details)"
-        )
-    return f"archive error: {describe_sqlite_error(exc)}"
-
-
-def _archive_arg(args: Sequence[str]) -> str:
-    """`` --archive PATH`` as the command line gave it ("" for the default archive)."""
+def _archive_of(args: Sequence[str]) -> str | None:
+    """The ``--archive`` the command line gave (None for the default archive)."""
     for index, arg in enumerate(args):
         if arg == "--archive" and index + 1 < len(args):
-            return f" --archive {shlex.quote(args[index + 1])}"
+            return args[index + 1]
         if arg.startswith("--archive="):
-            return f" --archive {shlex.quote(arg.partition('=')[2])}"
-    return ""
+            return arg.partition("=")[2]
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -71,7 +72,23 @@ def reading_archive(archive: str) -> Iterator[Archive]:
         fail(str(exc))
     except sqlite3.DatabaseError as exc:
         # A file damaged past its header opens fine and fails on the first real read.
-        fail(f"cannot read archive at {archive}: {exc}")
+        fail(database_error(exc, archive))
+
+
+def database_error(exc: sqlite3.DatabaseError, archive: str | None) -> str:
+    """One line for a SQLite error reading the archive at ``archive`` (None: the default
+    one): damage surfaces in whichever query reaches it, and a damaged text column must not
+    put its random bytes on the terminal."""
+    from newsbot.archive.check import describe_sqlite_error, is_damage
+
+    if is_damage(exc):
+        where = "" if archive is None else f" --archive {shlex.quote(archive)}"
+        return (
+            f"archive damaged: {describe_sqlite_error(exc)}"
+            f" (run `newsbot check{where}` for details)"
+        )
+    at = "" if archive is None else f" at {archive}"
+    return f"cannot read archive{at}: {describe_sqlite_error(exc)}"
 
 
 #: The first bytes of every SQLite 3 database file.
