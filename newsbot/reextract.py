@@ -1,5 +1,6 @@
 """Re-extraction: the crawl's own extraction and link code run again over stored captures,
-offline (``newsbot reextract``; ``newsbot import warc`` ends with it too).
+offline (``newsbot reextract``; ``newsbot import warc`` extracts with it too, see
+:mod:`newsbot.importing`).
 
 No Scrapy. Worker processes (``--workers``, one per core by default) each open the archive
 read-only, read and decompress the bodies of the captures they are given and extract them with
@@ -26,7 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from newsbot.archive import Archive, ArchiveError, crawl_lock
 from newsbot.archive.extractions import FAILED_PREFIXES
@@ -40,12 +41,8 @@ from newsbot.archive.reextraction import (
 )
 from newsbot.items import Article, Capture
 
-if TYPE_CHECKING:
-    from newsbot.warc.importer import ImportReport
-
-#: The ``crawl_runs.spider`` of re-extraction and import runs.
+#: The ``crawl_runs.spider`` of re-extraction runs.
 SPIDER = "reextract"
-IMPORT_SPIDER = "import"
 #: Captures handed to a worker at once, and results written per transaction.
 CHUNK = 8
 WRITE_BATCH = 200
@@ -54,7 +51,7 @@ EXAMPLES = 3
 #: Characters of a field's value shown in an example (around the first difference).
 EXAMPLE_CHARS = 160
 
-__all__ = ["Report", "Selection", "reextract", "reextract_capture"]
+__all__ = ["Report", "Selection", "extracted", "reextract", "reextract_capture"]
 
 
 # -- in the workers --------------------------------------------------------------------------
@@ -87,11 +84,17 @@ def reextract_capture(capture: Capture, seconds: float = 0.0) -> Reextracted:
     """A new extraction of a stored capture (``capture_id`` set), with the crawl's code, by the
     rules of the capture's date; ``seconds`` bounds its time (0: none; in a worker's main
     thread only)."""
+    assert capture.capture_id is not None
+    return extracted(capture, capture.capture_id, seconds)
+
+
+def extracted(capture: Capture, capture_id: int, seconds: float = 0.0) -> Reextracted:
+    """:func:`reextract_capture` of a capture whose id is ``capture_id`` (0 when it is not
+    saved yet: an import's, in a worker, before the writer saves it)."""
     from newsbot.extract.article import Extraction
     from newsbot.items import NotArticle
     from newsbot.worker import extract_capture, extract_with_limit, is_html
 
-    assert capture.capture_id is not None
     extraction: Extraction
     if not is_html(capture):
         why = f"not HTML ({capture.header('Content-Type')})"
@@ -103,14 +106,14 @@ def reextract_capture(capture: Capture, seconds: float = 0.0) -> Reextracted:
     result = extraction.result
     if isinstance(result, Article):
         return Reextracted(
-            capture.capture_id,
+            capture_id,
             capture.final_url,
             result,
             content_hash=article_content_hash(result),
             extractor_version=result.extractor_version,
         )
     return Reextracted(
-        capture.capture_id,
+        capture_id,
         capture.final_url,
         None,
         result.reason,
@@ -299,14 +302,25 @@ def _chunks(batches: Iterable[list[Candidate]], stale: bool) -> Iterator[_Chunk]
         yield chunk
 
 
-def _pool(path: Path, workers: int) -> ProcessPoolExecutor:
+def pool(path: Path, workers: int, *preload: str) -> ProcessPoolExecutor:
+    """``workers`` processes, each with the archive at ``path`` open read-only, extraction
+    imported (and the modules ``preload``)."""
     # A fork server with newsbot's extraction imported once: workers start in milliseconds
     # and share nothing with this process (its archive connection, its lock).
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsbot.reextract", "newsbot.worker", "newsbot.extract"])
+    modules = ["newsbot.reextract", "newsbot.worker", "newsbot.extract", *preload]
+    context.set_forkserver_preload(modules)
     return ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(str(path),)
     )
+
+
+def outcome(future: Future[list[Any]]) -> list[Any]:
+    """A worker's results; :class:`ArchiveError` when the workers died."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise ArchiveError(f"re-extraction workers died: {exc}") from None
 
 
 def selection_key(selection: Selection) -> str:
@@ -341,7 +355,7 @@ def reextract(
     lock = None if dry_run else crawl_lock(path)
     try:
         with Archive.open(path, readonly=dry_run) as db:
-            return _run(db, path, selection, workers, dry_run, timeout, progress, None)
+            return _run(db, path, selection, workers, dry_run, timeout, progress)
     finally:
         if lock is not None:
             lock.release()
@@ -355,31 +369,28 @@ def _run(
     dry_run: bool,
     timeout: float,
     progress: Callable[[int | None, int], Callable[[int], None]] | None,
-    own_run: int | None,
-    source: Iterable[list[Candidate]] | None = None,
 ) -> tuple[Report, int | None]:
     rx = db.reextraction
     state: dict[str, Any] = {}
-    run_id = own_run
-    if not dry_run and own_run is None:
+    run_id = None
+    if not dry_run:
         sites = ",".join(selection.sites) or "*"
         settings = {"key": selection_key(selection), "selection": asdict(selection)}
         run_id, state = rx.start(SPIDER, sites, settings)
-    writer = _Writer(rx, None if dry_run else run_id, Report.from_dict(state.get("report")))
+    writer = Writer(rx, None if dry_run else run_id, Report.from_dict(state.get("report")))
     writer.checkpoint = int(state.get("checkpoint", 0))
     if progress is not None:
-        total = None if source else writer.report.done + rx.count(selection, writer.checkpoint)
+        total = writer.report.done + rx.count(selection, writer.checkpoint)
         writer.tick = progress(total, writer.report.done)
-    found = rx.candidates(selection, writer.checkpoint) if source is None else source
-    chunks = _chunks(found, selection.stale)
+    chunks = _chunks(rx.candidates(selection, writer.checkpoint), selection.stale)
     out: deque[_Chunk] = deque()
     # Enough chunks out that no worker waits while this process writes a batch.
     window = workers * 4
-    pool = _pool(path, workers)
+    workers_pool = pool(path, workers)
     try:
         for chunk in chunks:
             if chunk.ids:
-                chunk.future = pool.submit(_extract_chunk, chunk.ids, timeout)
+                chunk.future = workers_pool.submit(_extract_chunk, chunk.ids, timeout)
             out.append(chunk)
             while len(out) >= window:
                 writer.collect(out.popleft())
@@ -389,8 +400,8 @@ def _run(
     finally:
         # Interrupted: what was written stays (the next run continues after it); the pages
         # still out with the workers are dropped, not waited for.
-        pool.shutdown(wait=not out, cancel_futures=True)
-    if run_id is not None and own_run is None:
+        workers_pool.shutdown(wait=not out, cancel_futures=True)
+    if run_id is not None:
         db.finish_run(
             run_id,
             status="finished",
@@ -400,7 +411,7 @@ def _run(
     return writer.report, run_id
 
 
-class _Writer:
+class Writer:
     """Takes the workers' results in capture order and writes them a batch at a time, each
     batch with the checkpoint and report it leaves (or only judges them, in a dry run)."""
 
@@ -416,15 +427,17 @@ class _Writer:
         self.fresh = 0
 
     def collect(self, chunk: _Chunk) -> None:
-        if chunk.future is not None:
-            try:
-                self.results.extend(chunk.future.result())
-            except BrokenProcessPool as exc:
-                raise ArchiveError(f"re-extraction workers died: {exc}") from None
-        self.fresh += chunk.fresh
-        self.last_id = chunk.last_id
+        results = [] if chunk.future is None else outcome(chunk.future)
+        self.take(results, chunk.last_id, len(chunk.ids) + chunk.fresh, chunk.fresh)
+
+    def take(self, results: Sequence[Reextracted], last_id: int, done: int, fresh: int = 0) -> None:
+        """Take in ``results``, up to capture ``last_id``: ``done`` captures, ``fresh`` of
+        them not extracted; a batch is written once there are enough."""
+        self.results.extend(results)
+        self.fresh += fresh
+        self.last_id = last_id
         if self.tick:
-            self.tick(len(chunk.ids) + chunk.fresh)
+            self.tick(done)
         if len(self.results) + self.fresh >= WRITE_BATCH:
             self.flush()
 
@@ -448,38 +461,3 @@ class _Writer:
         else:
             self.rx.apply(self.run_id, results, taken)
         self.fresh = 0
-
-
-def import_warc(
-    path: str | Path,
-    files: Sequence[Path],
-    *,
-    site: str | None = None,
-    workers: int = 0,
-    timeout: float = 20.0,
-    progress: Callable[[int | None, int], Callable[[int], None]] | None = None,
-) -> tuple[ImportReport, Report, int]:
-    """Read WARC files into the archive at ``path`` (see :mod:`newsbot.warc.importer`) and
-    extract their article pages as :func:`reextract` does, while the files are still being
-    read. Returns what the import read, the extraction report and the run's id."""
-    from newsbot.warc.importer import Importer
-
-    path = Path(path)
-    workers = workers or os.cpu_count() or 1
-    lock = crawl_lock(path)
-    try:
-        with Archive.open(path) as db:
-            settings = {"files": [str(f) for f in files], "site": site}
-            run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
-            records = progress(None, 0) if progress else None
-            importer = Importer(db, run_id, files, site=site, on_record=records)
-            selection = Selection(run_id=run_id, all_captures=True)
-            report, _ = _run(
-                db, path, selection, workers, False, timeout, None, run_id, importer.candidates()
-            )
-            counts = {**report.to_dict()["counts"], "captures": importer.report.captures}
-            stats = {"import": importer.report.to_dict(), "report": report.to_dict()}
-            db.finish_run(run_id, status="finished", stats=stats, counts=counts)
-            return importer.report, report, run_id
-    finally:
-        lock.release()

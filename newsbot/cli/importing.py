@@ -38,7 +38,7 @@ def import_warc(
     the command then exits with status 1.
     """
     from newsbot.archive import ArchiveError
-    from newsbot.reextract import import_warc as run
+    from newsbot.importing import import_warc as run
     from newsbot.report import json_document, plural
 
     if site:

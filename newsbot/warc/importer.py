@@ -32,16 +32,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from newsbot.archive import Archive
-from newsbot.archive.reextraction import Candidate
-from newsbot.items import Capture, CaptureKind
+from newsbot.items import Capture, CaptureKind, StoredBody
 from newsbot.warc.export import KIND_HEADER, REQUESTED_URI_HEADER, SITE_HEADER
 from newsbot.warc.export import ORIGINAL_PREFIX as ORIGINAL_HEADER_PREFIX
 
 ORIGINAL_PREFIX = ORIGINAL_HEADER_PREFIX.lower()
 #: The largest body read (the crawl's DOWNLOAD_MAXSIZE).
 MAX_BODY = 16 * 1024 * 1024
-#: Captures saved between two hand-overs to the extraction workers.
-HAND_OVER = 50
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _KINDS = ("article", "sitemap", "feed", "section", "page")
 
@@ -86,8 +83,13 @@ class ImportReport:
 
 
 class Importer:
-    """Reads WARC files into an open, locked archive under run ``run_id``; iterating
-    :meth:`candidates` saves the captures and yields the article ones for extraction."""
+    """Reads WARC files into an open, locked archive under run ``run_id``: :meth:`captures`
+    reads them, :meth:`save` saves each, in the order read.
+
+    Saving may lag behind reading (bodies are hashed and compressed, pages extracted, in
+    worker processes meanwhile): ``settle(url)`` is called before the archive is asked about
+    ``url`` (is this record already imported, which body does this revisit name) and must save
+    every capture read of that URL first."""
 
     def __init__(
         self,
@@ -97,27 +99,28 @@ class Importer:
         *,
         site: str | None = None,
         on_record: Callable[[int], None] | None = None,
+        settle: Callable[[str], None] | None = None,
     ) -> None:
         self.archive = archive
         self.run_id = run_id
         self.files = files
         self.site = site
         self.on_record = on_record
+        self.settle = settle
         self.report = ImportReport()
 
-    def candidates(self) -> Iterator[list[Candidate]]:
-        batch: list[Candidate] = []
+    def captures(self) -> Iterator[Capture]:
+        """The captures the files hold, in order; records already in the archive (same URL,
+        time and payload) are counted and left out."""
         for path in self.files:
             self.report.files += 1
             for capture in self._captures(path):
-                candidate = self._save(capture)
-                if candidate is not None:
-                    batch.append(candidate)
-                if len(batch) >= HAND_OVER:
-                    yield batch
-                    batch = []
-        if batch:
-            yield batch
+                if self.settle is not None:
+                    self.settle(capture.url)
+                if self.archive.has_capture(capture.url, capture.fetched_at, capture.body):
+                    self.report.already += 1
+                    continue
+                yield capture
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -219,29 +222,34 @@ class Importer:
         if not target:
             return None
         when = record.rec_headers.get_header("WARC-Refers-To-Date")
+        if self.settle is not None:
+            self.settle(target)
         return self.archive.body_of_capture(target, _fetched_at(when) if when else None)
 
     # -- saving ------------------------------------------------------------------------------
 
-    def _save(self, capture: Capture) -> Candidate | None:
+    def save(self, capture: Capture, stored: StoredBody | None = None) -> int | None:
+        """Save a capture :meth:`captures` gave (``stored``: its body already hashed and
+        compressed, if it was); its id when its page is one to extract."""
         revisit = bool(capture.crawl_meta.pop("revisit", False))
-        if self.archive.has_capture(capture.url, capture.fetched_at, capture.body):
-            self.report.already += 1
-            return None
+        if stored is not None:
+            capture.stored_body = stored
         saved = self.archive.save_capture(capture, run_id=self.run_id)
         self.report.captures += 1
         self.report.revisits += revisit or saved.revisit
         self.report.bodies_stored += saved.body_stored
-        extractable = (
-            capture.kind == "article"
-            and 200 <= capture.status < 300
-            and capture.body
-            and not saved.revisit
-            and not revisit
-        )
-        if not extractable:
-            return None
-        return Candidate(saved.capture_id, capture.site, capture.fetched_at, None)
+        return None if saved.revisit or revisit else saved.capture_id
+
+
+def extractable(capture: Capture) -> bool:
+    """Whether a capture :meth:`Importer.captures` gave is a page to extract (unless it
+    turns out, once saved, to be the body last fetched from its URL)."""
+    return (
+        capture.kind == "article"
+        and 200 <= capture.status < 300
+        and bool(capture.body)
+        and not capture.crawl_meta.get("revisit")
+    )
 
 
 def _inflate_with_isal() -> None:
@@ -360,4 +368,4 @@ def _inflates(head: bytes) -> bool:
     return True
 
 
-__all__ = ["ImportReport", "Importer"]
+__all__ = ["ImportReport", "Importer", "extractable"]

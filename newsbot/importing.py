@@ -1,0 +1,188 @@
+"""``newsbot import warc``: WARC records read into the archive and their articles extracted,
+in one pass over the files.
+
+This process reads the records (:class:`~newsbot.warc.importer.Importer`) and hands each
+capture, body and all, to the re-extraction workers (:func:`newsbot.reextract.pool`), which
+hash and compress the body for the archive (as the crawl's workers do) and extract the page
+with the code of ``newsbot reextract``, while this process reads on. The results come back in
+record order: each capture is saved (its own transaction, its body as the worker prepared it)
+and the extractions are written a batch at a time, as ``reextract`` writes them. Nothing is
+read back from the archive, and no body is hashed or compressed here.
+
+A record that needs the archive to hold what was read before it (a revisit naming an earlier
+record's body, a record already imported) waits until the captures read before it are saved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from newsbot.archive import Archive, crawl_lock
+from newsbot.archive.reextraction import Reextracted
+from newsbot.items import Capture, StoredBody
+from newsbot.reextract import CHUNK, Report, Writer, extracted, outcome, pool
+from newsbot.warc.importer import Importer, ImportReport, extractable
+from newsbot.worker import DictionaryRef, prepare_body
+
+#: The ``crawl_runs.spider`` of import runs.
+IMPORT_SPIDER = "import"
+
+#: What a worker is asked for one capture: its body prepared for the archive (with the site's
+#: dictionary, if any), and whether to extract it; None for a capture with nothing to do (a
+#: revisit, whose body the archive holds).
+_Job = tuple[Capture, DictionaryRef | None, bool] | None
+#: What it answers: the body as the archive stores it, and the extraction (capture id 0).
+_Done = tuple[StoredBody | None, Reextracted | None]
+
+
+def _prepare_chunk(jobs: Sequence[_Job], seconds: float) -> list[_Done]:
+    """In a worker: each capture's body hashed and compressed, and its page extracted."""
+    out: list[_Done] = []
+    for job in jobs:
+        if job is None:
+            out.append((None, None))
+            continue
+        capture, dictionary, extract = job
+        stored = prepare_body(capture, dictionary) if capture.body else None
+        out.append((stored, extracted(capture, 0, seconds) if extract else None))
+    return out
+
+
+@dataclass
+class _Chunk:
+    """Captures handed to a worker together, in the order read."""
+
+    captures: list[Capture] = field(default_factory=list)
+    extract: list[bool] = field(default_factory=list)
+    future: Future[list[_Done]] | None = None
+
+
+class _Pipeline:
+    """Hands the captures read out to the workers a chunk at a time and saves the answers in
+    the order read, with a bounded number of chunks out."""
+
+    def __init__(
+        self,
+        importer: Importer,
+        writer: Writer,
+        workers: ProcessPoolExecutor,
+        window: int,
+        dictionaries: dict[str, DictionaryRef],
+        timeout: float,
+    ) -> None:
+        self.importer = importer
+        self.writer = writer
+        self.workers = workers
+        self.window = window
+        self.dictionaries = dictionaries
+        self.timeout = timeout
+        self.out: deque[_Chunk] = deque()
+        self.filling = _Chunk()
+        #: URLs (requested and final) of the captures read and not saved yet.
+        self.unsaved: Counter[str] = Counter()
+
+    def add(self, capture: Capture) -> None:
+        chunk = self.filling
+        chunk.captures.append(capture)
+        chunk.extract.append(extractable(capture))
+        self.unsaved.update((capture.url, capture.final_url))
+        if len(chunk.captures) >= CHUNK:
+            self._hand_out()
+        while len(self.out) >= self.window:
+            self._save(self.out.popleft())
+
+    def settle(self, url: str) -> None:
+        """Save every capture read so far when one of them is of ``url``."""
+        if self.unsaved[url]:
+            self.drain()
+
+    def drain(self) -> None:
+        self._hand_out()
+        while self.out:
+            self._save(self.out.popleft())
+
+    def _hand_out(self) -> None:
+        chunk = self.filling
+        if not chunk.captures:
+            return
+        jobs: list[_Job] = [
+            None
+            if capture.crawl_meta.get("revisit")
+            else (capture, self.dictionaries.get(capture.site), extract)
+            for capture, extract in zip(chunk.captures, chunk.extract, strict=True)
+        ]
+        chunk.future = self.workers.submit(_prepare_chunk, jobs, self.timeout)
+        self.out.append(chunk)
+        self.filling = _Chunk()
+
+    def _save(self, chunk: _Chunk) -> None:
+        assert chunk.future is not None
+        answers = outcome(chunk.future)
+        results = []
+        for capture, extract, (stored, new) in zip(
+            chunk.captures, chunk.extract, answers, strict=True
+        ):
+            capture_id = self.importer.save(capture, stored)
+            self.unsaved.subtract((capture.url, capture.final_url))
+            if extract and capture_id is not None and new is not None:
+                results.append(replace(new, capture_id=capture_id))
+                self.writer.last_id = capture_id
+        self.writer.take(results, self.writer.last_id, len(results))
+        self.unsaved = +self.unsaved  # (drops the URLs at zero)
+
+
+def import_warc(
+    path: str | Path,
+    files: Sequence[Path],
+    *,
+    site: str | None = None,
+    workers: int = 0,
+    timeout: float = 20.0,
+    progress: Callable[[int | None, int], Callable[[int], None]] | None = None,
+) -> tuple[ImportReport, Report, int]:
+    """Read WARC files into the archive at ``path`` (see :mod:`newsbot.warc.importer`) and
+    extract their article pages as ``newsbot reextract`` does (``workers`` processes, 0: one
+    per core; ``timeout``: seconds one page may take). ``progress(None, 0)`` returns a
+    function called with each number of records read. Returns what the import read, the
+    extraction report and the run's id. Raises :class:`ArchiveError` for an archive that
+    cannot be opened or is being crawled.
+
+    A script that calls this must do so under ``if __name__ == "__main__":`` (see
+    :func:`newsbot.reextract.reextract`)."""
+    path = Path(path)
+    workers = workers or os.cpu_count() or 1
+    lock = crawl_lock(path)
+    try:
+        with Archive.open(path) as db:
+            settings = {"files": [str(f) for f in files], "site": site}
+            run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
+            records = progress(None, 0) if progress else None
+            importer = Importer(db, run_id, files, site=site, on_record=records)
+            writer = Writer(db.reextraction, run_id, Report())
+            dictionaries = {name: (str(path), id_) for name, id_ in db.dictionary_ids().items()}
+            workers_pool = pool(path, workers, __name__)
+            pipeline = _Pipeline(importer, writer, workers_pool, workers * 4, dictionaries, timeout)
+            importer.settle = pipeline.settle
+            try:
+                for capture in importer.captures():
+                    pipeline.add(capture)
+                pipeline.drain()
+                writer.flush()
+            finally:
+                # Interrupted: the captures saved stay; those out with the workers are dropped.
+                workers_pool.shutdown(wait=not pipeline.out, cancel_futures=True)
+            report = writer.report
+            counts = {**report.to_dict()["counts"], "captures": importer.report.captures}
+            stats = {"import": importer.report.to_dict(), "report": report.to_dict()}
+            db.finish_run(run_id, status="finished", stats=stats, counts=counts)
+            return importer.report, report, run_id
+    finally:
+        lock.release()
+
+
+__all__ = ["IMPORT_SPIDER", "import_warc"]
