@@ -21,12 +21,19 @@ its warm-up; the whole run's rates, start-up included, are printed beside them.
 
 Each command runs in a subprocess on a fresh copy of the archive. Prints the numbers; asserts
 nothing.
+
+Beside the rates, the CPU seconds per page of every process of each command (its workers
+and fork server included; the one-page run's taken off, as for the rates) and of the
+in-memory baseline's two processes (read from ``/proc``, outside their work). On a machine
+other work shares, these vary far less than wall-clock rates, and their ratios are what the
+rates' ratios would be on two cores left to the command (every process of it busy on CPU).
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -48,25 +55,56 @@ _PAGES: list[tuple[bytes, str, str]] = []
 def run(*args: str) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB, the largest process of the command) of
     ``newsbot args`` in a fresh process."""
+    seconds, rss, _ = run_cpu(*args)
+    return seconds, rss
+
+
+#: CPU seconds of the commands run so far, by their arguments.
+CPU: dict[tuple[str, ...], float] = {}
+
+
+def run_cpu(*args: str) -> tuple[float, int, float]:
+    """:func:`run`, and the CPU seconds of every process of the command (the probe becomes
+    the subreaper of the command's orphaned fork server and reaps it, so that its CPU and its
+    workers' is counted; the peak RSS is read before, as it always was)."""
     probe = (
-        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "import ctypes, os, resource, subprocess, sys, time; "
+        "ctypes.CDLL(None).prctl(36, 1); t = time.perf_counter(); "
         "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-        " r.returncode)"
+        "s = time.perf_counter() - t; "
+        "rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "while True:\n"
+        "    try: os.wait()\n"
+        "    except ChildProcessError: break\n"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+        "print(s, rss, r.returncode, u.ru_utime + u.ru_stime)"
     )
     command = [sys.executable, "-c", probe, sys.executable, "-m", "newsbot", *args]
     out = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
-    seconds, rss, code = out.stdout.split()
+    seconds, rss, code, cpu = out.stdout.split()
     if code != "0":
         raise SystemExit(f"newsbot {' '.join(args)} failed with exit code {code}")
-    return float(seconds), int(rss)
+    return float(seconds), int(rss), float(cpu)
+
+
+def _cpu_of(pids: list[int]) -> float:
+    """CPU seconds the processes ``pids`` have used so far (``/proc/PID/stat``)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def reextract(archive: Path, workers: int, scratch: Path, *only: str) -> tuple[float, int]:
     copy = scratch / f"reextract-{workers}.db"
     shutil.copy(archive, copy)
     try:
-        return run("reextract", "--archive", str(copy), "--workers", str(workers), *only)
+        seconds, rss, cpu = run_cpu(
+            "reextract", "--archive", str(copy), "--workers", str(workers), *only
+        )
+        CPU[("reextract", str(workers), *only)] = cpu
+        return seconds, rss
     finally:
         copy.unlink()
 
@@ -75,7 +113,9 @@ def import_warc(warc: Path, scratch: Path) -> float:
     target = scratch / "imported.db"
     try:
         command = ["import", "warc", str(warc), "--archive", str(target), "--site", "euronews"]
-        return run(*command, "--workers", "2")[0]
+        seconds, _, cpu = run_cpu(*command, "--workers", "2")
+        CPU[("import", warc.name)] = cpu
+        return seconds
     finally:
         for suffix in ("", "-wal", "-shm", ".lock"):
             Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -87,11 +127,20 @@ def steady(pages: int, seconds: float, start_up: float) -> float:
     return (pages - 1) / max(seconds - start_up, 1e-9)
 
 
+def _steady_cpu(pages: int, whole: tuple[str, ...], one: tuple[str, ...]) -> float:
+    """CPU milliseconds per page of a command once started (its one-page run's taken off)."""
+    return (CPU[whole] - CPU[one]) / (pages - 1) * 1000
+
+
 def _extract(index: int) -> None:
     from newsbot.extract import extract_article
 
     html, url, fetched_at = _PAGES[index]
     extract_article(html, url, "euronews", captured_at=fetched_at)
+
+
+#: CPU seconds the in-memory baseline's processes took for the timed pages.
+MEMORY_CPU: list[float] = []
 
 
 def in_memory(archive: Path, workers: int) -> float:
@@ -103,9 +152,13 @@ def in_memory(archive: Path, workers: int) -> float:
     context = multiprocessing.get_context("fork")  # the workers inherit the pages
     with context.Pool(workers) as pool:
         pool.map(_extract, range(min(20, len(_PAGES))))  # imports and caches warmed up
+        pids = [process.pid for process in multiprocessing.active_children()]
+        cpu = _cpu_of(pids)
         start = time.perf_counter()
         pool.map(_extract, range(len(_PAGES)), chunksize=8)
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        MEMORY_CPU.append(_cpu_of(pids) - cpu)
+        return seconds
 
 
 def main() -> None:
@@ -142,6 +195,16 @@ def main() -> None:
               f"({two[0] / memory:.2f}) (goal ≥ 0.8)")  # fmt: skip
         print(f"import warc / reextract 2 workers: {imported[1] / two[1]:.2f} × "
               f"({imported[0] / two[0]:.2f}) (goal ≥ 0.8)")  # fmt: skip
+        one_cpu = _steady_cpu(pages, ("reextract", "1"), ("reextract", "1", "--url", first))
+        two_cpu = _steady_cpu(pages, ("reextract", "2"), ("reextract", "2", "--url", first))
+        import_cpu = _steady_cpu(pages, ("import", warc.name), ("import", one_page.name))
+        memory_cpu = MEMORY_CPU[-1] / pages * 1000
+        print("CPU ms per page, every process of the command, once started:")
+        print(f"  reextract 1 {one_cpu:6.2f}   reextract 2 {two_cpu:6.2f}   "
+              f"import {import_cpu:6.2f}   in memory {memory_cpu:6.2f}")  # fmt: skip
+        print(f"as rates on two cores left to the command: reextract 2 / in memory "
+              f"{memory_cpu / two_cpu:.2f} × (goal ≥ 0.8), import / reextract 2 "
+              f"{two_cpu / import_cpu:.2f} × (goal ≥ 0.8)")  # fmt: skip
         if args.large:
             # Memory on archives extracted once already (built faster; the same reads).
             _, rss_small = reextract(cached_archive(pages), 2, scratch)
