@@ -19,11 +19,14 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpcompression import (
+    HttpCompressionMiddleware as ScrapyHttpCompressionMiddleware,
+)
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import (
     RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware,
 )
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -37,6 +40,14 @@ logger = logging.getLogger(__name__)
 
 #: Where a spider's request came from → the frontier's found_in.
 FOUND_IN = {"listing": "sitemap", "sitemap": "sitemap", "feed": "feed", "section": "section"}
+
+
+class RobotsBlocked(IgnoreRequest):
+    """A request robots.txt forbids: the URL becomes ``blocked`` in the frontier."""
+
+
+class BodyTooLarge(IgnoreRequest):
+    """A response whose body decompresses past ``DOWNLOAD_MAXSIZE``: recorded as a failure."""
 
 
 def _archive(crawler: Crawler) -> Archive | None:
@@ -86,13 +97,38 @@ class FrontierMiddleware:
         self.crawler = crawler
         self.enabled = enabled
         self.seen: set[str] = set()  # distinct URLs discovered in this run
+        self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         return cls(crawler, crawler.settings.getbool("NEWSBOT_INCREMENTAL", True))
 
+    def _short_enough(self, requests: list[Request]) -> list[Request]:
+        """``requests`` without those whose URL is over ``URLLENGTH_LIMIT`` (Scrapy would drop
+        them after the frontier made them due), each recorded as an error row instead."""
+        from newsbot.spiders.outcomes import Refusal, refuse
+
+        spider = self.crawler.spider
+        if not self.max_url_length or spider is None:
+            return requests
+        kept = []
+        for request in requests:
+            if len(request.url) <= self.max_url_length:
+                kept.append(request)
+                continue
+            message = (
+                f"URL of {len(request.url)} characters, over URLLENGTH_LIMIT"
+                f" ({self.max_url_length}): not fetched"
+            )
+            site = getattr(spider, "site", spider.name)
+            kind = request.meta.get("newsbot_kind", "page")
+            refuse(self.crawler, Refusal(request.url, site, "url_too_long", message, kind))
+        return kept
+
     def gate(self, requests: list[Request]) -> list[Request]:
-        """Record ``requests`` in the frontier; return those due (asked-for ones always)."""
+        """Record ``requests`` in the frontier; return those due (asked-for ones always).
+        A URL over ``URLLENGTH_LIMIT`` is recorded as an error instead."""
+        requests = self._short_enough(requests)
         archive = _archive(self.crawler)
         spider = self.crawler.spider
         stats = self.crawler.stats
@@ -291,6 +327,13 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     here gets a Deferred of its own.
     """
 
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            host = urlparse_cached(request).netloc
+            raise RobotsBlocked(f"forbidden by the robots.txt of {host}") from None
+
     async def robot_parser(self, request: Request) -> RobotParser | None:
         pending = self._parsers.get(urlparse_cached(request).netloc)
         if not isinstance(pending, Deferred):
@@ -303,3 +346,19 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
 
         pending.addCallback(share)
         return await maybe_deferred_to_future(mine)
+
+
+class HttpCompressionMiddleware(ScrapyHttpCompressionMiddleware):
+    """Scrapy's decompression, with a body that inflates past ``DOWNLOAD_MAXSIZE`` (a
+    compression bomb) refused as :class:`BodyTooLarge`, so the crawl records it as a failure
+    rather than dropping it silently."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except BodyTooLarge:
+            raise
+        except IgnoreRequest as exc:
+            raise BodyTooLarge(str(exc)) from None

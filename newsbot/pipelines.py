@@ -31,6 +31,7 @@ from newsbot.middlewares import FrontierMiddleware
 from newsbot.pool import ExtractionPool, WorkerError
 from newsbot.recrawl import next_due, parse_schedule
 from newsbot.spiders.loader import apply_profile_setting
+from newsbot.spiders.outcomes import Refusal
 from newsbot.worker import TIMEOUT_REASON, Done, extract_capture, is_html
 
 logger = logging.getLogger(__name__)
@@ -246,6 +247,7 @@ class ArchivePipeline:
         self.lock: CrawlLock | None = None
         self.run_id: int | None = None
         self.counts: Counter[str] = Counter()
+        self.refused: set[tuple[str, str]] = set()  # (url, kind) recorded in this run
         self.schedule = parse_schedule(crawler.settings.get("NEWSBOT_RECRAWL_SCHEDULE") or "")
         self.dictionary_after = crawler.settings.getint("NEWSBOT_DICTIONARY_AFTER", MIN_BODIES)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -271,7 +273,35 @@ class ArchivePipeline:
             spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
         )
 
+    def record_refusal(self, refusal: Refusal) -> None:
+        """An error row for a URL the crawl did not fetch; for a robots.txt block only the
+        first time (the frontier then holds it as ``blocked``, no longer due); anything else
+        once a run."""
+        if self.archive is None or (refusal.url, refusal.kind) in self.refused:
+            return
+        self.refused.add((refusal.url, refusal.kind))
+        try:
+            if refusal.block and not self.archive.block(
+                refusal.url, refusal.site, refusal.page_kind
+            ):
+                return
+            self.archive.record_error(
+                run_id=self.run_id,
+                url=refusal.url,
+                stage="fetch",
+                kind=refusal.kind,
+                message=refusal.message,
+            )
+        except ArchiveError as exc:
+            logger.error("%s", exc)
+            return
+        self.counts["errors"] += 1
+        self.counts[f"errors:{refusal.kind}"] += 1
+
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, Refusal):
+            self.record_refusal(item)
+            return item
         if not isinstance(item, Capture) or self.archive is None:
             return item
         stats = self.crawler.stats

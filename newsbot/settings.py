@@ -56,6 +56,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newsbot.middlewares.RetryAfterMiddleware": 550,
     # A 304 to a listing brings back its stored body, so its links are still read.
     "newsbot.middlewares.ConditionalRequestMiddleware": 580,
+    # A compression bomb is a recorded failure, not a response dropped with only a warning.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "newsbot.middlewares.HttpCompressionMiddleware": 590,
     # Gzipped article pages are decoded by the extraction workers, off the event loop.
     "newsbot.middlewares.DeferredDecodingMiddleware": 595,
 }

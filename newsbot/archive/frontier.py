@@ -9,8 +9,11 @@ scheduled. The rules that set it:
   URL's last fetch (or, when none was recorded, a date later than that fetch): due again;
 - fetched: ``next_due_at`` when the caller gives one (the recrawl policy, Retry-After);
   otherwise a discovery document (sitemap, feed, section) stays due, every run, unless gone;
-  a failure stays due until :attr:`FrontierStore.max_failures` failures in a row; anything
-  else (a 2xx, a 304, a 404/410, too many failures) is not scheduled.
+  a failure (no answer, an error status, or an answer whose body could not be kept: too large,
+  undecodable) stays due until :attr:`FrontierStore.max_failures` failures in a row; anything
+  else (a 2xx, a 304, a 404/410, too many failures) is not scheduled;
+- refused by robots.txt: ``blocked``, not scheduled (:meth:`FrontierStore.block`) until a
+  listing gives it a new date.
 
 The fetch bookkeeping is written by ``Archive.save_capture`` in the capture's own transaction,
 so a crawl killed at any moment resumes from :meth:`FrontierStore.due` and refetches at most
@@ -40,9 +43,10 @@ if TYPE_CHECKING:
 #: known only from a capture), or a URL re-requested from what a previous run left due.
 FoundIn = Literal["sitemap", "news_sitemap", "feed", "section", "related", "resume", "start"]
 
-#: ``due``: discovered, never fetched. The others say what the last fetch answered: ``done``
-#: a 2xx or 304, ``gone`` a 404 or 410, ``failed`` anything else (no answer, 5xx, 429, 403 …).
-FrontierState = Literal["due", "done", "gone", "failed"]
+#: ``due``: discovered, never fetched. ``done``, ``gone`` and ``failed`` say what the last fetch
+#: answered: ``done`` a 2xx or 304, ``gone`` a 404 or 410, ``failed`` anything else (no answer,
+#: 5xx, 429, 403, a body over the size limit …). ``blocked``: robots.txt forbids it, not fetched.
+FrontierState = Literal["due", "done", "gone", "failed", "blocked"]
 
 #: Kinds of discovery documents: requested every run (cheaply, with conditional requests).
 DISCOVERY_KINDS: frozenset[str] = frozenset({"sitemap", "feed", "section"})
@@ -279,7 +283,10 @@ def fetched(
             found_in="start",
             first_seen_at=at,
         )
-    status, state = capture.status, fetch_state(capture.status)
+    status = capture.status
+    # An answer whose body could not be kept (over the size limit, undecodable) is a failure
+    # whatever its status: counted, so that it is not fetched again on every run.
+    state: FrontierState = "failed" if capture.error else fetch_state(status)
     new = replace(
         row,
         state=state,
@@ -425,6 +432,31 @@ class FrontierStore:
             max_failures=self.max_failures,
         )
         store_row(conn, row)
+
+    def block(self, url: str, site: str, kind: CaptureKind, *, now: str | None = None) -> bool:
+        """Mark ``url`` ``blocked`` (robots.txt forbids it): not due until a listing gives it a
+        new date. True when it was not blocked before, so the caller records the reason once."""
+        at = self._now(now)
+        with self._transaction(f"block {url}") as conn:
+            row = load_row(conn, url)
+            if row is not None and row.state == "blocked":
+                if row.due_at is not None:
+                    store_row(conn, replace(row, due_at=None))
+                return False
+            if row is None:
+                row = FrontierRow(url=url, site=site, kind=kind, found_in="start", first_seen_at=at)
+            # The listing dates seen now count as seen: only a new one makes it due again.
+            store_row(
+                conn,
+                replace(
+                    row,
+                    state="blocked",
+                    due_at=None,
+                    listed_lastmod=row.lastmod,
+                    listed_published_at=row.published_at,
+                ),
+            )
+        return True
 
     def _now(self, now: str | None) -> str:
         return utc_iso(now if now is not None else self._clock())

@@ -443,3 +443,22 @@ def body_dictionaries(db: Database) -> None:
     bodies are compressed at with it; ``samples``: how many of the site's bodies it holds."""
     for statement in _DICTIONARIES_SCHEMA:
         db.execute(statement)
+
+
+@_migration("0008_frontier_blocked")
+def frontier_blocked(db: Database) -> None:
+    """Frontier state ``blocked``: a URL robots.txt forbids, no longer due. SQLite cannot
+    change a CHECK constraint in place, so the table is rebuilt with the same rows."""
+    (sql,) = db.execute("SELECT sql FROM sqlite_master WHERE name = 'frontier'").fetchone()
+    old = "CHECK (state IN ('due', 'done', 'gone', 'failed'))"
+    new = "CHECK (state IN ('due', 'done', 'gone', 'failed', 'blocked'))"
+    if old not in sql:
+        raise RuntimeError("migration 0008: unexpected frontier schema")
+    db.execute(sql.replace("CREATE TABLE frontier", "CREATE TABLE frontier_0008").replace(old, new))
+    db.execute("INSERT INTO frontier_0008 SELECT * FROM frontier")
+    db.execute("DROP TABLE frontier")
+    db.execute("ALTER TABLE frontier_0008 RENAME TO frontier")
+    db.execute(
+        "CREATE INDEX frontier_due ON frontier (site, priority, due_at, url)"
+        " WHERE due_at IS NOT NULL"
+    )

@@ -101,13 +101,15 @@ def is_utf8(data: bytes) -> bool:
 
 
 def looks_binary(data: bytes) -> bool:
-    """True for content that is clearly not text (NUL bytes or mostly control bytes up front)."""
+    """True for content that is clearly not text (NUL bytes or mostly control bytes up front).
+    A stray NUL byte in a page (a template bug) leaves it text: it takes more than one NUL in
+    every 200 bytes, as UTF-16 without its BOM or an image or archive has."""
     head = data[:2048]
     if not head:
         return False
     if any(head.startswith(bom) for bom, _ in _BOMS):
         return False
-    if b"\x00" in head:
+    if head.count(0) > max(1, len(head) // 200):
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 10

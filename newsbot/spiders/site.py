@@ -20,9 +20,11 @@ from twisted.python.failure import Failure
 
 from newsbot.coding import CODING_META, MAX_SIZE_META, gunzip_capped
 from newsbot.discover import Entry, parse_feed, parse_section, parse_sitemap
-from newsbot.extract.urls import canonicalize_url
+from newsbot.extract.urls import MAX_URL_LENGTH, canonicalize_url
 from newsbot.items import Capture, CaptureKind
+from newsbot.middlewares import BodyTooLarge, RobotsBlocked
 from newsbot.sites import Profile, load_profile, split_root
+from newsbot.spiders.outcomes import Refusal, describe_failure, refuse, unfetchable
 
 #: Statuses handed to callbacks instead of being dropped: an error page is still a capture, a
 #: 304 answers a conditional request, and a redirect is kept as a capture of its own before
@@ -39,11 +41,6 @@ def is_absolute(path: str) -> bool:
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def failure_name(failure: Failure) -> str:
-    """Short name of what went wrong (DNSLookupError, TimeoutError, …): the error row's kind."""
-    return failure.type.__name__ if failure.type else "Error"
 
 
 #: Where an article was found → how soon in a run it is fetched (Scrapy request priority; the
@@ -243,6 +240,9 @@ class SiteSpider(scrapy.Spider):
         ``depth`` counts the related links followed to reach it (0: listed by the site)."""
         canonical = canonicalize_url(url, strip_params=self.profile.strip_params)
         where = self.where(canonical) if canonical else None
+        if canonical is None and len(url) > MAX_URL_LENGTH:
+            kind, message = unfetchable(url, "link")
+            refuse(self.crawler, Refusal(url[:MAX_URL_LENGTH], self.profile.slug, kind, message))
         if canonical is None or where is None:
             self.crawler.stats.inc_value("newsbot/skipped/offsite_or_bad_url")
             return None
@@ -296,7 +296,22 @@ class SiteSpider(scrapy.Spider):
         target = (
             canonicalize_url(location.decode("latin-1"), base=response.url) if location else None
         )
-        if target is None or hops > self.settings.getint("REDIRECT_MAX_TIMES", 20):
+        refused = None
+        if location and target is None:
+            refused = unfetchable(location.decode("latin-1"), "redirect")
+        elif target is not None and hops > self.settings.getint("REDIRECT_MAX_TIMES", 20):
+            refused = (
+                "redirect_loop",
+                f"more than {hops - 1} redirects in a row, the last to {target}",
+            )
+        if refused is not None:
+            yield Refusal(
+                response.url,
+                self.profile.slug,
+                *refused,
+                page_kind=response.meta.get("newsbot_kind", "page"),
+            )
+        if target is None or refused is not None:
             self.crawler.stats.inc_value("newsbot/redirects/not_followed")
             return
         kind = response.meta.get("newsbot_kind", "page")
@@ -387,13 +402,21 @@ class SiteSpider(scrapy.Spider):
         yield from self._answered(response)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
-        """A fetch that got no response is still recorded: a capture with status 0 and why."""
+        """A fetch that got no usable response is still recorded: a capture with status 0 and
+        why (``kind: reason``); a URL robots.txt forbids becomes a :class:`Refusal`."""
         request = failure.request  # type: ignore[attr-defined]
-        if isinstance(failure.value, IgnoreRequest):
-            # Refused before any fetch (robots.txt, offsite): nothing was fetched, nothing to keep.
+        kind: CaptureKind = request.meta.get("newsbot_kind", "page")
+        if isinstance(failure.value, RobotsBlocked):
+            yield Refusal(
+                request.url, self.profile.slug, "robots", str(failure.value), kind, block=True
+            )
+            return
+        if isinstance(failure.value, IgnoreRequest) and not isinstance(failure.value, BodyTooLarge):
+            # Refused before any fetch (offsite): nothing was fetched, nothing to keep.
             self.crawler.stats.inc_value("newsbot/skipped/ignored")
             return
-        kind: CaptureKind = request.meta.get("newsbot_kind", "page")
+        stopping = not getattr(self.crawler.engine, "running", True)
+        error_kind, message = describe_failure(failure, self.settings, stopping=stopping)
         yield Capture(
             url=request.meta.get("redirect_urls", [request.url])[0],
             final_url=request.url,
@@ -403,5 +426,5 @@ class SiteSpider(scrapy.Spider):
             fetched_at=utc_now(),
             site=self.profile.slug,
             kind=kind,
-            error=f"{failure_name(failure)}: {failure.getErrorMessage()}",
+            error=f"{error_kind}: {message}",
         )
