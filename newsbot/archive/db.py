@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from sqlite_utils import Database
 
-from newsbot.archive import extractions, frontier, history, queries
+from newsbot.archive import extractions, frontier, history, owners, queries
 from newsbot.archive.articles import ArticleFilter
 from newsbot.archive.bodies import DEFAULT_ZSTD_LEVEL, make_compressor, sha256_hex
 from newsbot.archive.checkpoint import Checkpointer
@@ -287,9 +287,19 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
             )
             self._record_fetch(conn, known, capture, capture_id, sha, next_due_at)
             outcome = None
+            refused = None
             if article is not None:
-                outcome = self._upsert_article(conn, article, capture_id, capture.fetched_at)
+                placed = owners.place_page(
+                    conn, article, capture_id, final_url=capture.final_url, site=capture.site
+                )
+                article, refused = placed.article, placed.refused
+                outcome = self._upsert_article(
+                    conn, article, capture_id, capture.fetched_at, own=placed.own
+                )
             extractions.note_capture(conn, capture_id, capture, article, run_id, self._clock())
+            if refused:
+                owners.note_refused(conn, capture_id, refused)
+                errors = [*errors, ("archive", owners.REFUSED_KIND, refused)]
             if errors:
                 at = self._clock()
                 conn.executemany(
@@ -312,12 +322,21 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         """
         with self._transaction(f"save article {article.canonical_url}") as conn:
             row = conn.execute(
-                "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
+                "SELECT fetched_at, url FROM captures WHERE id = ?", (capture_id,)
             ).fetchone()
             if row is None:
                 raise KeyError(capture_id)
-            outcome = self._upsert_article(conn, article, capture_id, row[0])
+            placed = owners.place(conn, article, capture_id)
+            article = placed.article
+            outcome = self._upsert_article(conn, article, capture_id, row[0], own=placed.own)
             extractions.note_article(conn, capture_id, article, at=self._clock(), run_id=None)
+            if placed.refused:
+                owners.note_refused(conn, capture_id, placed.refused)
+                conn.execute(
+                    INSERT_ERROR,
+                    (None, capture_id, row[1], "archive", owners.REFUSED_KIND,
+                     placed.refused, self._clock()),
+                )  # fmt: skip
             return outcome
 
     def _upsert_article(
@@ -327,9 +346,14 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         capture_id: int,
         seen_at: str,
         content_hash: str | None = None,
+        *,
+        own: bool = False,
     ) -> ArticleOutcome:
         """Write ``article`` (its row, a version, its links; ``content_hash`` when already
-        computed, by a worker) unless the stored one has the same content."""
+        computed, by a worker) unless the stored one has the same content.
+
+        ``own``: the article is its page's own (see :mod:`~newsbot.archive.owners`): an
+        article another page wrote into its row moves to that page's own URL first."""
         if not article.canonical_url.strip():
             raise ArchiveError(f"cannot save article from {article.url}: it has no canonical URL")
         content_hash = content_hash or article_content_hash(article)
@@ -339,6 +363,9 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         ).fetchone()
         if row is not None and row[1] == content_hash:
             return "unchanged"
+        gone = None
+        if row is not None:
+            gone = owners.displaced(conn, article.canonical_url, by=capture_id, own=own)
         extracted_at = self._clock()
         columns = article_values(article)
         values = (*columns, capture_id, content_hash, extracted_at)
@@ -370,6 +397,9 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
                 for link in unique_links(article.links)
             ],
         )
+        if gone is not None:
+            self._upsert_article(conn, gone.article, gone.capture_id, gone.fetched_at, own=True)
+            owners.moved(conn, gone, article.canonical_url, extracted_at, own=own)
         self._index.note()
         if self._index.due():
             index_pending(conn)

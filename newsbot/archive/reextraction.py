@@ -12,7 +12,9 @@ A capture's new extraction is compared with the last one (:mod:`~newsbot.archive
 - still no article: ``not_article`` (or ``live_blog``); a failure: ``failed``, with an error row.
 
 An article row belongs to the newest capture it was extracted from: a new extraction of an older
-capture (``--all-captures``) adds a version of the article but leaves the row to the newer one.
+capture (``--all-captures``) adds a version of the article but leaves the row to the newer one,
+unless the newer one is another page's that named it as canonical (the row is the own page's:
+see :mod:`~newsbot.archive.owners`, whose rules decide where a new extraction is stored).
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from newsbot.archive import extractions, history
+from newsbot.archive import extractions, history, owners
 from newsbot.archive.exporting import CaptureFilter, filter_sql, window_sql
 from newsbot.archive.records import INSERT_ERROR, article_content_hash, from_json, to_json
 from newsbot.items import Article
@@ -87,6 +89,25 @@ class Applied:
     after: Article | None = None
     url: str = ""
     fields: list[str] = field(default_factory=list)
+    #: ``after`` is its page's own article (it takes the row back from another page's).
+    own: bool = False
+    #: Why the canonical URL the page named was not followed (``after`` is under its own URL).
+    refused: str | None = None
+
+
+class Upsert(Protocol):
+    """The archive's own article upsert (a version, the row, its links, the search index)."""
+
+    def __call__(
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        capture_id: int,
+        seen_at: str,
+        content_hash: str | None = None,
+        *,
+        own: bool = False,
+    ) -> object: ...
 
 
 def _where(selection: Selection) -> tuple[str, list[object]]:
@@ -142,12 +163,22 @@ def judge(conn: sqlite3.Connection, new: Reextracted) -> Applied:
         if was:
             return Applied("no_longer", before, url=new.url)
         return Applied("live_blog" if new.live_blog else "not_article", url=new.url)
+    placed = owners.place(conn, new.article, new.capture_id)
+    after, content_hash = placed.article, _hash_of(new, placed.article)
+    change: Change = "changed"
     if not was or last is None:
-        return Applied("new", None, new.article, url=new.url)
-    if last.content_hash == new.content_hash and last.canonical_url == new.article.canonical_url:
-        return Applied("unchanged", before, new.article, url=new.url)
-    fields = history.changed_fields(before, new.article) if before else []
-    return Applied("changed", before, new.article, url=new.url, fields=fields)
+        change, before = "new", None
+    elif last.content_hash == content_hash and last.canonical_url == after.canonical_url:
+        change = "unchanged"
+    fields = history.changed_fields(before, after) if before and change == "changed" else []
+    return Applied(change, before, after, new.url, fields, own=placed.own, refused=placed.refused)
+
+
+def _hash_of(new: Reextracted, article: Article) -> str:
+    """The content hash of ``article``, ``new``'s own or the one it was placed as."""
+    if article is new.article and new.content_hash:
+        return new.content_hash
+    return article_content_hash(article)
 
 
 def apply(
@@ -157,7 +188,7 @@ def apply(
     *,
     run_id: int | None,
     at: str,
-    upsert: Callable[[sqlite3.Connection, Article, int, str, str | None], object],
+    upsert: Upsert,
 ) -> None:
     """Write what ``applied`` says (in the caller's transaction). ``upsert`` is the archive's
     own article upsert (a version, the row, its links and the search index)."""
@@ -183,36 +214,48 @@ def apply(
             error = (new.url, "extract", "not_article", new.reason or "", at)
             conn.execute(INSERT_ERROR, (run_id, capture_id, *error))
         return
-    article = new.article
+    article = applied.after or new.article
+    content_hash = _hash_of(new, article)
     if applied.change in ("changed", "new"):
         if applied.before is not None and applied.before.canonical_url != article.canonical_url:
             _drop_article_of(conn, applied.before.canonical_url, capture_id)
         owner = conn.execute(
             "SELECT capture_id FROM articles WHERE canonical_url = ?", (article.canonical_url,)
         ).fetchone()
-        if owner is not None and owner[0] is not None and owner[0] > capture_id:
+        if _keeps_row(conn, owner[0] if owner else None, capture_id, article, applied.own):
             # A newer capture's article holds the row: this one joins the history only.
             history.record_version(
-                conn,
-                article,
-                capture_id=capture_id,
-                content_hash=new.content_hash or article_content_hash(article),
-                extracted_at=at,
+                conn, article, capture_id=capture_id, content_hash=content_hash, extracted_at=at
             )
         else:
             fetched = conn.execute(
                 "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
             ).fetchone()
-            upsert(conn, article, capture_id, fetched[0], new.content_hash)
+            upsert(conn, article, capture_id, fetched[0], content_hash, own=applied.own)
+        if applied.refused:
+            error = (new.url, "archive", owners.REFUSED_KIND, applied.refused, at)
+            conn.execute(INSERT_ERROR, (run_id, capture_id, *error))
     extractions.note_article(
         conn,
         capture_id,
         article,
         at=at,
         run_id=run_id,
-        content_hash=new.content_hash,
+        content_hash=content_hash,
         extractor_version=new.extractor_version,
     )
+    if applied.refused:
+        owners.note_refused(conn, capture_id, applied.refused)
+
+
+def _keeps_row(
+    conn: sqlite3.Connection, owner: int | None, capture_id: int, article: Article, own: bool
+) -> bool:
+    """Whether capture ``owner``'s article keeps the row ``article`` would be written to: it
+    is newer, and not another page's that the own page's capture ``capture_id`` takes back."""
+    if owner is None or owner <= capture_id:
+        return False
+    return not own or owners.is_own_capture(conn, owner, article.canonical_url)
 
 
 def _drop_article_of(conn: sqlite3.Connection, canonical_url: str, capture_id: int) -> None:
