@@ -25,12 +25,15 @@ from pathlib import Path
 from newsbot.archive import Archive, crawl_lock
 from newsbot.archive.reextraction import Reextracted
 from newsbot.items import Capture, StoredBody
-from newsbot.reextract import CHUNK, Report, Writer, extracted, outcome, pool
+from newsbot.reextract import CHUNK, Report, Writer, extracted, outcome, pool, start
 from newsbot.warc.importer import Importer, ImportReport, extractable
 from newsbot.worker import DictionaryRef, prepare_body
 
 #: The ``crawl_runs.spider`` of import runs.
 IMPORT_SPIDER = "import"
+#: Bytes of bodies read and not saved yet, at most (beyond one body): memory stays flat
+#: whatever the pages' sizes.
+BYTES_OUT = 64 * 2**20
 
 #: What a worker is asked for one capture: its body prepared for the archive (with the site's
 #: dictionary, if any), and whether to extract it; None for a capture with nothing to do (a
@@ -59,6 +62,8 @@ class _Chunk:
 
     captures: list[Capture] = field(default_factory=list)
     extract: list[bool] = field(default_factory=list)
+    #: Bytes of their bodies.
+    size: int = 0
     future: Future[list[_Done]] | None = None
 
 
@@ -83,17 +88,20 @@ class _Pipeline:
         self.timeout = timeout
         self.out: deque[_Chunk] = deque()
         self.filling = _Chunk()
-        #: URLs (requested and final) of the captures read and not saved yet.
+        #: URLs (requested and final) of the captures read and not saved yet, and their bytes.
         self.unsaved: Counter[str] = Counter()
+        self.size = 0
 
     def add(self, capture: Capture) -> None:
         chunk = self.filling
         chunk.captures.append(capture)
         chunk.extract.append(extractable(capture))
+        chunk.size += len(capture.body)
         self.unsaved.update((capture.url, capture.final_url))
-        if len(chunk.captures) >= CHUNK:
+        self.size += len(capture.body)
+        if len(chunk.captures) >= CHUNK or chunk.size >= BYTES_OUT // self.window:
             self._hand_out()
-        while len(self.out) >= self.window:
+        while self.out and (len(self.out) >= self.window or self.size >= BYTES_OUT):
             self._save(self.out.popleft())
 
     def settle(self, url: str) -> None:
@@ -134,6 +142,7 @@ class _Pipeline:
                 self.writer.last_id = capture_id
         self.writer.take(results, self.writer.last_id, len(results))
         self.unsaved = +self.unsaved  # (drops the URLs at zero)
+        self.size -= chunk.size
 
 
 def import_warc(
@@ -159,23 +168,30 @@ def import_warc(
     lock = crawl_lock(path)
     try:
         with Archive.open(path) as db:
-            settings = {"files": [str(f) for f in files], "site": site}
-            run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
-            records = progress(None, 0) if progress else None
-            importer = Importer(db, run_id, files, site=site, on_record=records)
-            writer = Writer(db.reextraction, run_id, Report())
-            dictionaries = {name: (str(path), id_) for name, id_ in db.dictionary_ids().items()}
+            # Started first: the workers import and open the archive while the file is opened.
             workers_pool = pool(path, workers, __name__)
-            pipeline = _Pipeline(importer, writer, workers_pool, workers * 4, dictionaries, timeout)
-            importer.settle = pipeline.settle
+            pipeline = None
             try:
+                start(workers_pool, workers)
+                settings = {"files": [str(f) for f in files], "site": site}
+                run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
+                records = progress(None, 0) if progress else None
+                importer = Importer(db, run_id, files, site=site, on_record=records)
+                writer = Writer(db.reextraction, run_id, Report())
+                dictionaries = {n: (str(path), id_) for n, id_ in db.dictionary_ids().items()}
+                pipeline = _Pipeline(
+                    importer, writer, workers_pool, workers * 4, dictionaries, timeout
+                )
+                importer.settle = pipeline.settle
                 for capture in importer.captures():
                     pipeline.add(capture)
                 pipeline.drain()
                 writer.flush()
             finally:
                 # Interrupted: the captures saved stay; those out with the workers are dropped.
-                workers_pool.shutdown(wait=not pipeline.out, cancel_futures=True)
+                workers_pool.shutdown(
+                    wait=pipeline is None or not pipeline.out, cancel_futures=True
+                )
             report = writer.report
             counts = {**report.to_dict()["counts"], "captures": importer.report.captures}
             stats = {"import": importer.report.to_dict(), "report": report.to_dict()}

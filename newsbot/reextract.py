@@ -315,6 +315,16 @@ def pool(path: Path, workers: int, *preload: str) -> ProcessPoolExecutor:
     )
 
 
+def start(workers: ProcessPoolExecutor, count: int) -> None:
+    """Have the pool start its ``count`` processes now (it starts them as work comes)."""
+    for _ in range(count):
+        workers.submit(_started)
+
+
+def _started() -> None:
+    """A worker's first job: nothing (it was started to have it ready)."""
+
+
 def outcome(future: Future[list[Any]]) -> list[Any]:
     """A worker's results; :class:`ArchiveError` when the workers died."""
     try:
@@ -370,24 +380,28 @@ def _run(
     timeout: float,
     progress: Callable[[int | None, int], Callable[[int], None]] | None,
 ) -> tuple[Report, int | None]:
-    rx = db.reextraction
-    state: dict[str, Any] = {}
-    run_id = None
-    if not dry_run:
-        sites = ",".join(selection.sites) or "*"
-        settings = {"key": selection_key(selection), "selection": asdict(selection)}
-        run_id, state = rx.start(SPIDER, sites, settings)
-    writer = Writer(rx, None if dry_run else run_id, Report.from_dict(state.get("report")))
-    writer.checkpoint = int(state.get("checkpoint", 0))
-    if progress is not None:
-        total = writer.report.done + rx.count(selection, writer.checkpoint)
-        writer.tick = progress(total, writer.report.done)
-    chunks = _chunks(rx.candidates(selection, writer.checkpoint), selection.stale)
-    out: deque[_Chunk] = deque()
-    # Enough chunks out that no worker waits while this process writes a batch.
-    window = workers * 4
+    # Started first: the workers import and open the archive while this process starts the
+    # run and counts the captures.
     workers_pool = pool(path, workers)
+    out: deque[_Chunk] = deque()
     try:
+        start(workers_pool, workers)
+        rx = db.reextraction
+        state: dict[str, Any] = {}
+        run_id = None
+        if not dry_run:
+            sites = ",".join(selection.sites) or "*"
+            settings = {"key": selection_key(selection), "selection": asdict(selection)}
+            run_id, state = rx.start(SPIDER, sites, settings)
+        report = Report.from_dict(state.get("report"))
+        writer = Writer(rx, None if dry_run else run_id, report)
+        writer.checkpoint = int(state.get("checkpoint", 0))
+        if progress is not None:
+            total = writer.report.done + rx.count(selection, writer.checkpoint)
+            writer.tick = progress(total, writer.report.done)
+        chunks = _chunks(rx.candidates(selection, writer.checkpoint), selection.stale)
+        # Enough chunks out that no worker waits while this process writes a batch.
+        window = workers * 4
         for chunk in chunks:
             if chunk.ids:
                 chunk.future = workers_pool.submit(_extract_chunk, chunk.ids, timeout)

@@ -1,0 +1,87 @@
+"""newsbot import warc hands records to its workers before they are saved: a record that needs
+the ones before it in the archive (a duplicate, a revisit) still finds them there."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+from conftest import run_newsbot
+
+PAGE = (
+    b"<html><head><title>Storm closes the harbour</title></head><body><article>"
+    + b"<p>The harbour stayed shut on Tuesday as the storm went on.</p>" * 40
+    + b"</article></body></html>"
+)
+
+
+def _warc(path: Path, *, copies: int, revisits: int, pages: int = 0) -> None:
+    """``copies`` identical response records of one page, ``revisits`` revisit records of it,
+    then ``pages`` other pages, all in one file."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    url, date = "http://example.org/news/storm", "2026-01-05T06:00:00Z"
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True, warc_version="1.1")
+        for _ in range(copies):
+            http = StatusAndHeaders("200 OK", list(headers), protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=io.BytesIO(PAGE), http_headers=http,
+                    warc_headers_dict={"WARC-Date": date},
+                )
+            )  # fmt: skip
+        for minute in range(revisits):
+            http = StatusAndHeaders("200 OK", list(headers), protocol="HTTP/1.1")
+            revisit = writer.create_revisit_record(
+                url, "sha1:" + "A" * 32, url, date, http_headers=http
+            )
+            revisit.rec_headers.replace_header("WARC-Date", f"2026-01-05T07:{minute:02d}:00Z")
+            writer.write_record(revisit)
+        for number in range(pages):
+            http = StatusAndHeaders("200 OK", list(headers), protocol="HTTP/1.1")
+            body = PAGE.replace(b"Tuesday", f"day {number}".encode())
+            writer.write_record(
+                writer.create_warc_record(
+                    f"http://example.org/news/{number}", "response", payload=io.BytesIO(body),
+                    http_headers=http, warc_headers_dict={"WARC-Date": date},
+                )
+            )  # fmt: skip
+
+
+def _import(warc: Path, archive: Path) -> dict[str, object]:
+    result = run_newsbot("import", "warc", str(warc), "--archive", str(archive), "--json")
+    assert result.returncode == 0, result.stderr
+    document: dict[str, object] = json.loads(result.stdout)
+    return document
+
+
+def test_a_record_repeated_in_one_file_is_imported_once(tmp_path: Path) -> None:
+    warc = tmp_path / "twice.warc.gz"
+    _warc(warc, copies=3, revisits=0, pages=20)
+    read = _import(warc, tmp_path / "a.db")
+    assert (read["captures"], read["already"], read["bodies_stored"]) == (21, 2, 21)
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        urls = [row[0] for row in conn.execute("SELECT url FROM captures")]
+    assert urls.count("http://example.org/news/storm") == 1
+
+
+def test_revisits_right_after_their_response_get_its_body(tmp_path: Path) -> None:
+    warc = tmp_path / "revisits.warc.gz"
+    _warc(warc, copies=1, revisits=2, pages=20)
+    read = _import(warc, tmp_path / "a.db")
+    assert (read["captures"], read["revisits"], read["bodies_stored"]) == (23, 2, 21)
+    assert "skipped" not in read or not read["skipped"]
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        shas = {
+            row[0]
+            for row in conn.execute(
+                "SELECT sha256 FROM captures WHERE url = 'http://example.org/news/storm'"
+            )
+        }
+    assert shas == {hashlib.sha256(PAGE).hexdigest()}
