@@ -346,7 +346,6 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         capture_id: int,
         seen_at: str,
         content_hash: str | None = None,
-        *,
         own: bool = False,
     ) -> ArticleOutcome:
         """Write ``article`` (its row, a version, its links; ``content_hash`` when already

@@ -22,7 +22,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from newsbot.archive import extractions, history, owners
 from newsbot.archive.exporting import CaptureFilter, filter_sql, window_sql
@@ -95,19 +95,9 @@ class Applied:
     refused: str | None = None
 
 
-class Upsert(Protocol):
-    """The archive's own article upsert (a version, the row, its links, the search index)."""
-
-    def __call__(
-        self,
-        conn: sqlite3.Connection,
-        article: Article,
-        capture_id: int,
-        seen_at: str,
-        content_hash: str | None = None,
-        *,
-        own: bool = False,
-    ) -> object: ...
+#: The archive's own article upsert (a version, the row, its links, the search index):
+#: (conn, article, capture_id, seen_at, content_hash, own).
+Upsert = Callable[[sqlite3.Connection, Article, int, str, str | None, bool], object]
 
 
 def _where(selection: Selection) -> tuple[str, list[object]]:
@@ -231,7 +221,7 @@ def apply(
             fetched = conn.execute(
                 "SELECT fetched_at FROM captures WHERE id = ?", (capture_id,)
             ).fetchone()
-            upsert(conn, article, capture_id, fetched[0], content_hash, own=applied.own)
+            upsert(conn, article, capture_id, fetched[0], content_hash, applied.own)
         if applied.refused:
             error = (new.url, "archive", owners.REFUSED_KIND, applied.refused, at)
             conn.execute(INSERT_ERROR, (run_id, capture_id, *error))
