@@ -67,30 +67,22 @@ class _Chunk:
     future: Future[list[_Done]] | None = None
 
 
+@dataclass
 class _Pipeline:
     """Hands the captures read out to the workers a chunk at a time and saves the answers in
-    the order read, with a bounded number of chunks out."""
+    the order read, with a bounded number of chunks (and bytes) out."""
 
-    def __init__(
-        self,
-        importer: Importer,
-        writer: Writer,
-        workers: ProcessPoolExecutor,
-        window: int,
-        dictionaries: dict[str, DictionaryRef],
-        timeout: float,
-    ) -> None:
-        self.importer = importer
-        self.writer = writer
-        self.workers = workers
-        self.window = window
-        self.dictionaries = dictionaries
-        self.timeout = timeout
-        self.out: deque[_Chunk] = deque()
-        self.filling = _Chunk()
-        #: URLs (requested and final) of the captures read and not saved yet, and their bytes.
-        self.unsaved: Counter[str] = Counter()
-        self.size = 0
+    importer: Importer
+    writer: Writer
+    workers: ProcessPoolExecutor
+    window: int
+    dictionaries: dict[str, DictionaryRef]
+    timeout: float
+    out: deque[_Chunk] = field(default_factory=deque)
+    filling: _Chunk = field(default_factory=_Chunk)
+    #: URLs (requested and final) of the captures read and not saved yet, and their bytes.
+    unsaved: Counter[str] = field(default_factory=Counter)
+    size: int = 0
 
     def add(self, capture: Capture) -> None:
         chunk = self.filling
