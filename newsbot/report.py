@@ -25,6 +25,7 @@ _FRONTIER_STATES = {
     "due": "never fetched",
     "gone": "gone",
     "failed": "failing",
+    "blocked": "blocked by robots.txt",
 }
 
 

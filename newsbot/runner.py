@@ -24,6 +24,7 @@ from scrapy.settings import Settings
 
 from newsbot import settings as default_settings
 from newsbot.archive import Archive, ArchiveError, crawl_lock, utc_now
+from newsbot.items import Capture
 from newsbot.sites import ProfileError, load_profile
 from newsbot.spiders.loader import apply_profile_setting
 
@@ -205,8 +206,9 @@ def _report_progress(manager: Any, progress: Progress) -> None:
     def opened() -> None:
         advance.append(progress(None, 0))
 
-    def archived() -> None:
-        if advance:
+    def archived(item: Any) -> None:
+        # Pages archived, not the refusals (robots.txt, refused redirects) the crawl records.
+        if advance and isinstance(item, Capture):
             advance[0](1)
 
     # weak=False: the signal manager would drop these closures at once otherwise.

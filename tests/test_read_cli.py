@@ -230,8 +230,12 @@ def test_stats_says_what_the_frontier_holds_and_what_is_due_in_plain_words(
     assert " MB" not in result.stdout and "MiB" in lines["archive"]
     fetched = scalar(crawled, "SELECT COUNT(*) FROM frontier WHERE state = 'done'")
     never = scalar(crawled, "SELECT COUNT(*) FROM frontier WHERE state = 'due'")
+    blocked = scalar(crawled, "SELECT COUNT(*) FROM frontier WHERE state = 'blocked'")
+    # The demo's robots.txt keeps its staff notice out.
+    assert blocked >= 1
     assert f"fetched {fetched}" in lines["frontier"]
-    assert f"never fetched {never}" in lines["frontier"]
+    assert f"blocked by robots.txt {blocked}" in lines["frontier"]
+    assert (f"never fetched {never}" in lines["frontier"]) == (never > 0)
     assert "done" not in lines["frontier"] and " due " not in lines["frontier"]
     due = scalar(crawled, "SELECT COUNT(*) FROM frontier WHERE due_at <= ?", utc_now())
     sitemaps = scalar(
