@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from scrapy.settings import Settings
 from scrapy.spiders import Spider
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
+from scrapy.utils.reactor import is_reactor_installed
 
 from newsbot import coding
 from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
@@ -103,6 +104,13 @@ class ExtractPipeline:
         # they are ready when the first article page arrives (killed at close if none did).
         if self.workers > 0:
             self._pool().start()
+            # A forced stop (a second Ctrl-C) never reaches close_spider: no worker outlives
+            # the crawler all the same.
+            at_forced_stop(self._kill_workers)
+
+    def _kill_workers(self) -> None:
+        if self.pool is not None:
+            self.pool.kill()
 
     async def close_spider(self) -> None:
         if self.pool is not None:
@@ -272,6 +280,7 @@ class ArchivePipeline:
         self.run_id = self.archive.start_run(
             spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
         )
+        at_forced_stop(self.forced_stop)
 
     def record_refusal(self, refusal: Refusal) -> None:
         """An error row for a URL the crawl did not fetch; for a robots.txt block only the
@@ -346,7 +355,8 @@ class ArchivePipeline:
         errors: list[tuple[str, str, str]],
     ) -> None:
         counts = self.counts
-        counts["fetched"] += 1
+        # Fetched: the server answered. A connection that failed is an error, not a fetch.
+        counts["fetched" if item.status else "connection_failed"] += 1
         counts["bodies_stored" if body_stored else "bodies_not_stored"] += 1
         if revisit:
             counts["not_modified"] += 1
@@ -361,6 +371,23 @@ class ArchivePipeline:
             counts[f"errors:{kind}"] += 1
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        # "shutdown": Scrapy's word for a stop asked by a signal (Ctrl-C, SIGTERM).
+        status = {"finished": "finished", "shutdown": "interrupted"}.get(reason, reason)
+        tried = self.counts["fetched"] + self.counts["connection_failed"]
+        if status == "finished" and tried and not self.counts["answered"]:
+            status = "unreachable"  # not one answer from the site: nothing was crawled
+        self._finish_run(status, getattr(spider, "site", spider.name))
+
+    def forced_stop(self) -> None:
+        """The event loop stops before the spider closed (a second Ctrl-C or SIGTERM): the
+        run is recorded as ``interrupted`` with what it saved, the lock released."""
+        if self.archive is not None:
+            logger.warning("crawl stopped at once: the run is recorded as interrupted")
+        self._finish_run("interrupted", None)
+
+    def _finish_run(self, status: str, site: str | None) -> None:
+        """Record the run's end (once) and close the archive; ``site``: give it a body
+        dictionary if it has none (None: not now, the crawl is being stopped)."""
         try:
             if self.archive is None or self.run_id is None:
                 return
@@ -368,14 +395,12 @@ class ArchivePipeline:
             assert stats is not None
             self.counts["discovered"] = stats.get_value("newsbot/frontier/discovered", 0)
             self.counts["not_due"] = stats.get_value("newsbot/frontier/not_due", 0)
-            status = "finished" if reason == "finished" else reason
-            if status == "finished" and self.counts["fetched"] and not self.counts["answered"]:
-                status = "unreachable"  # not one answer from the site: nothing was crawled
             stats.set_value("newsbot/run/status", status)
             self.archive.finish_run(
                 self.run_id, status=status, stats=stats.get_stats(), counts=dict(self.counts)
             )
-            self._train_dictionary(getattr(spider, "site", spider.name))
+            if site is not None:
+                self._train_dictionary(site)
             self.archive.close()
             self.archive = None
         finally:
@@ -399,6 +424,18 @@ class ArchivePipeline:
                 "body dictionary %d for %s: %d pages, %d bytes", made.id, site, made.samples,
                 made.size,
             )  # fmt: skip
+
+
+def at_forced_stop(callback: Callable[[], None]) -> None:
+    """Call ``callback`` when the reactor stops, also when it is stopped before the spider
+    closed (which then never closes: Scrapy's second Ctrl-C stops the reactor at once). It
+    must do nothing once the spider closed normally."""
+    from twisted.internet import reactor
+
+    if is_reactor_installed():
+        # (Any: without the zope plugin mypy reads the interface's methods as unbound.)
+        core: Any = reactor
+        core.addSystemEventTrigger("before", "shutdown", callback)
 
 
 def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:

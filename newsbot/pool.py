@@ -119,6 +119,8 @@ class ExtractionPool:
             path, ids = dictionaries
             self.dictionaries = {site: (path, number) for site, number in ids.items()}
         self.workers: list[_Worker] = []
+        #: Every worker process started, from the moment it exists (for :meth:`kill`).
+        self.processes: list[subprocess.Popen[bytes]] = []
         self.pending: deque[_Job] = deque()
         self.broken: str | None = None
         self.closing = False
@@ -171,6 +173,18 @@ class ExtractionPool:
             await _reap(worker.process)
         self._fail_pending("extraction failed: the crawl was closing")
 
+    def kill(self) -> None:
+        """End every worker now and reap it, without the event loop (which may be stopping):
+        for a crawl stopped at once, whose pages in flight are given up. Returns when no
+        worker process is left."""
+        self.closing = True
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+        for process in self.processes:
+            process.wait()
+        self.processes = []
+
     # --- workers ------------------------------------------------------------------------------
 
     async def _start_all(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -209,6 +223,7 @@ class ExtractionPool:
             # whatever their nice values, and the crawler would get a third of two cores.
             process_group=0,
         )
+        self.processes = [p for p in self.processes if p.poll() is None] + [process]
         assert process.stdin is not None and process.stdout is not None
         for pipe in (process.stdin, process.stdout):
             with contextlib.suppress(OSError):

@@ -83,6 +83,8 @@ class CrawlOutcome:
     #: The spider's name (its runs' ``spider``) and when it started (UTC, to the second).
     spider: str = ""
     started_at: str = ""
+    #: The signal that stopped the crawl (SIGINT for Ctrl-C, SIGTERM), if one did.
+    stopped_by: int | None = None
 
     @property
     def status(self) -> str:
@@ -93,6 +95,28 @@ class CrawlOutcome:
     def ok(self) -> bool:
         """True when the run completed: the crawl finished and the site answered."""
         return self.finish_reason == "finished" and self.status == "finished"
+
+    @property
+    def exit_code(self) -> int:
+        """The command line's exit code: 0 when the run completed; 128 + the signal's number
+        when a signal stopped it (130 for Ctrl-C, 143 for SIGTERM, as a shell reports a
+        command the signal killed), whether it finished its pages in flight or not; else 1."""
+        if self.ok:
+            return 0
+        if self.stopped_by is not None:
+            return 128 + self.stopped_by
+        return 1
+
+
+class _CrawlerProcess(CrawlerProcess):
+    """Scrapy's CrawlerProcess (a first signal stops gracefully, a second at once) that
+    remembers the first signal it was sent."""
+
+    stopped_by: int | None = None
+
+    def _signal_shutdown(self, signum: int, frame: Any) -> None:
+        self.stopped_by = signum
+        super()._signal_shutdown(signum, frame)
 
 
 def build_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -183,7 +207,7 @@ def run_crawl(
         # A site on this machine (a mirror, the demo site): no politeness delays. The caller's
         # own settings still win.
         merged.update(LOCAL_SETTINGS, priority="project")
-    process = CrawlerProcess(merged)
+    process = _CrawlerProcess(merged)
     crawler = process.create_crawler(site)
     if progress is not None:
         _report_progress(crawler.signals, progress)
@@ -197,6 +221,7 @@ def run_crawl(
         stats=stats,
         spider=str(crawler.spidercls.name),
         started_at=started_at,
+        stopped_by=process.stopped_by,
     )
 
 

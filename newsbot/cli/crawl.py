@@ -75,7 +75,9 @@ def crawl(
 
     On a terminal a progress bar counts the pages archived; then one summary line (--json:
     one JSON document) on stdout, with warnings and errors on stderr. Exit code 0 when the
-    run completed, 1 when it could not, 2 for bad input.
+    run completed, 1 when it could not, 2 for bad input, 130 after Ctrl-C and 143 after
+    SIGTERM (the first lets the pages in flight finish, a second stops at once; either way
+    the run is recorded as interrupted with what it saved).
     """
     from newsbot.report import format_run_line, json_document
     from newsbot.runner import CrawlSetupError, crawl_report, run_crawl
@@ -103,7 +105,7 @@ def crawl(
     report = crawl_report(archive, outcome)
     click.echo(json_document(report) if as_json else format_run_line(report))
     if not outcome.ok:
-        sys.exit(1)
+        sys.exit(outcome.exit_code)
 
 
 @contextlib.contextmanager
