@@ -13,7 +13,7 @@ from typing import Any, Literal
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsbot.extract.dates import to_iso8601
+from newsbot.extract.dates import DAY, parse_date, to_iso8601
 
 _XML_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
@@ -50,8 +50,10 @@ def _date(value: str | None) -> str | None:
     iso = to_iso8601(value)
     if iso:
         return iso
-    # Sitemaps allow a bare date; keep it as written, it still orders and compares.
-    return value[:10] if len(value) >= 10 and value[4] == "-" and value[7] == "-" else None
+    # Sitemaps allow a bare date (or a time without zone): keep its day, which still orders
+    # and compares, when that is a day of the calendar ("2026-02-30" is not).
+    day = parse_date(value[:10])
+    return day[0] if day is not None and day[1] == DAY else None
 
 
 def parse_xml_root(data: bytes) -> Any | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
@@ -25,10 +26,13 @@ def canonicalize_url(
 ) -> str | None:
     """The canonical form of ``url`` (resolved against ``base``), or None when it is not a web URL.
 
-    Lower-case scheme and host, no default port, no fragment, no query parameter matching one of
+    Lower-case scheme and host (an IPv6 address in brackets, compressed), no default port, no
+    fragment, no query parameter matching one of
     ``strip_params`` (shell patterns such as ``utm_*``), remaining parameters in their original
     order. Hosts equal to or under one of ``https_hosts`` are upgraded to https (the site serves
-    only https, but links to itself over http). Cached: a site's pages link to the same URLs.
+    only https, but links to itself over http). None too when the canonical form is longer than
+    MAX_URL_LENGTH. Canonicalising a canonical URL gives it back unchanged. Cached: a site's
+    pages link to the same URLs.
     """
     url = url.strip()
     if not url or len(url) > MAX_URL_LENGTH:
@@ -46,7 +50,7 @@ def canonicalize_url(
     scheme = parts.scheme.lower()
     if scheme not in WEB_SCHEMES or not parts.hostname:
         return None
-    host = _idna(parts.hostname)
+    host = _ip6(parts.netloc) if "[" in parts.netloc else _idna(parts.hostname)
     if host is None:
         return None
     if scheme == "http" and any(host == h or host.endswith("." + h) for h in https_hosts):
@@ -73,7 +77,23 @@ def canonicalize_url(
     # Percent-encode what browsers (and Scrapy's requests) would, leaving existing escapes alone.
     path = quote(parts.path or "/", safe=_PATH_SAFE)
     query = quote(query, safe=_QUERY_SAFE)
-    return urlunsplit((scheme, netloc, path, query, ""))
+    canonical = urlunsplit((scheme, netloc, path, query, ""))
+    # Escaping lengthens a URL: the limit holds for the canonical form too, or canonicalising
+    # it again would refuse what the first pass gave.
+    return canonical if len(canonical) <= MAX_URL_LENGTH else None
+
+
+def _ip6(netloc: str) -> str | None:
+    """``[address]`` of a netloc naming an IPv6 literal, in its compressed form; None when the
+    brackets hold no IPv6 address (or a zone id: a link-local address is no site) or something
+    other than a port follows them."""
+    literal, _, rest = netloc.rpartition("@")[2].partition("]")
+    if not literal.startswith("[") or "%" in literal or (rest and not rest.startswith(":")):
+        return None
+    try:
+        return f"[{ipaddress.IPv6Address(literal[1:]).compressed}]"
+    except ValueError:
+        return None
 
 
 def _idna(host: str) -> str | None:
