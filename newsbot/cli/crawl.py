@@ -51,13 +51,23 @@ from newsbot.cli.common import (
     "-s NEWSBOT_FOLLOW_RELATED_DEPTH=N its related articles too.",
 )
 @click.option(
-    "--quiet", "-q", is_flag=True, help="No progress bar: the summary, warnings and errors only."
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bar: the summary, and one line for each kind of warning or error.",
 )
 @click.option(
     "--verbose",
     "-v",
     is_flag=True,
-    help="Scrapy's own log too (LOG_LEVEL INFO: what it fetched, its stats at the end).",
+    help="Scrapy's own log on stderr (LOG_LEVEL INFO: what it fetched, its stats at the end).",
+)
+@click.option(
+    "--log-file",
+    default=None,
+    metavar="PATH",
+    help="Write the full log (Scrapy's LOG_FILE, at LOG_LEVEL INFO unless set) to PATH, "
+    "appended to.",
 )
 @json_option
 def crawl(
@@ -69,12 +79,16 @@ def crawl(
     urls: tuple[str, ...],
     quiet: bool,
     verbose: bool,
+    log_file: str | None,
     as_json: bool,
 ) -> None:
     """Crawl SITE (a profile such as euronews) into the archive.
 
     On a terminal a progress bar counts the pages archived; then one summary line (--json:
-    one JSON document) on stdout, with warnings and errors on stderr. Exit code 0 when the
+    one JSON document) on stdout. Warnings and errors go to stderr as one line for each kind,
+    without tracebacks (every page that failed is an error row in the archive); the full log,
+    with them, goes to --log-file (Scrapy's LOG_FILE setting), and with --verbose to stderr
+    as Scrapy writes it. Exit code 0 when the
     run completed, 1 when it could not, 2 for bad input, 130 after Ctrl-C and 143 after
     SIGTERM (the first lets the pages in flight finish, a second stops at once; either way
     the run is recorded as interrupted with what it saved).
@@ -85,11 +99,19 @@ def crawl(
     if quiet and verbose:
         fail("--quiet and --verbose contradict each other: give one")
     settings = parse_settings(pairs)
-    if quiet:
-        settings["LOG_LEVEL"] = "WARNING"
+    if log_file is not None:
+        settings["LOG_FILE"] = log_file
+    if settings.get("LOG_FILE"):
+        # The file is where the detail goes: Scrapy's own INFO lines unless told otherwise.
+        settings.setdefault("LOG_LEVEL", "INFO")
+    elif not verbose:
+        settings["LOG_ENABLED"] = False  # Scrapy writes nothing; one_line_per_kind does
     else:
-        settings.setdefault("LOG_LEVEL", "INFO" if verbose else "WARNING")
-    with crawl_progress("crawl", shown=not quiet) as progress:
+        settings.setdefault("LOG_LEVEL", "INFO")
+    with (
+        contextlib.nullcontext() if verbose else one_line_per_kind(),
+        crawl_progress("crawl", shown=not quiet) as progress,
+    ):
         try:
             outcome = run_crawl(
                 site,
@@ -106,6 +128,47 @@ def crawl(
     click.echo(json_document(report) if as_json else format_run_line(report))
     if not outcome.ok:
         sys.exit(outcome.exit_code)
+
+
+#: Scrapy's lines for a page that could not be fetched: the page is an error row, counted by
+#: kind in the summary, so they are left to the log file.
+_PAGE_FAILURES = ("scrapy.downloadermiddlewares.retry", "scrapy.downloadermiddlewares.robotstxt")
+
+
+class _OneLinePerKind(logging.StreamHandler):  # type: ignore[type-arg]
+    """Warnings and errors on stderr, the first of each kind (its logger and message
+    template) in one line, without its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+        self.setLevel(logging.WARNING)
+        self.seen: set[tuple[str, str]] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name.startswith(_PAGE_FAILURES) and record.levelno < logging.CRITICAL:
+            return
+        kind = (record.name, str(record.msg))
+        if kind in self.seen:
+            return
+        self.seen.add(kind)
+        try:
+            lines = record.getMessage().strip().splitlines() or [""]
+        except Exception:  # a record whose arguments do not fit its message
+            lines = [str(record.msg)]
+        self.stream.write(f"{record.levelname.lower()}: {lines[0]}\n")
+        self.flush()
+
+
+@contextlib.contextmanager
+def one_line_per_kind() -> Iterator[None]:
+    """While it is open, the log's warnings and errors reach stderr as :class:`_OneLinePerKind`
+    says (with Scrapy's own stderr log off: LOG_ENABLED False)."""
+    handler = _OneLinePerKind()
+    logging.root.addHandler(handler)
+    try:
+        yield
+    finally:
+        logging.root.removeHandler(handler)
 
 
 @contextlib.contextmanager
