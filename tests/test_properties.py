@@ -344,8 +344,32 @@ def pages(draw: st.DrawFn) -> bytes:
     url="https://de.euronews.com/2026/03/02/eine-geschichte",
     site=None,
 )
+@example(  # "extraction failed: ValueError: All strings must be XML compatible"
+    page=b"<html><head></head><body>Die\x1f<figcaption></figcaption>Die"
+    b'<script type="application/ld+json">{"@type": "NewsArticle", '
+    b'"datePublished": "2026-03-02T09:14:00+01:00"}</script></body></html>',
+    url="https://de.euronews.com/2026/03/02/eine-geschichte",
+    site=None,
+)
 def test_extraction_of_generated_html_answers(page: bytes, url: str, site: str | None) -> None:
     assert_answer(extract_article(page, url, site), url)
+
+
+def test_control_characters_do_not_cost_the_article() -> None:
+    """A stray control character before furniture the profile prunes (lxml parses it, then
+    refuses it when the pruned element's tail joins the text) on the cropped fast path."""
+    sentence = "Die Stadt hat am Montag etwas angekündigt, das viele überrascht. "
+    page = (
+        '<html><head><title>Die Stadt</title></head><body><article class="o-article-newsy">'
+        '<div class="c-article-content"><p>Vorab\x1f\x00<figcaption>Bild: Archiv</figcaption> '
+        f"{sentence * 2}</p></div></article>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Die Stadt"}'
+        "</script></body></html>"
+    ).encode()
+    result = extract_article(page, "https://de.euronews.com/2026/03/02/eine-geschichte")
+    assert isinstance(result, Article), result
+    assert result.text == "Vorab " + (sentence * 2).strip()
+    assert "Bild: Archiv" not in result.text
 
 
 # --- extraction: real pages, mutated --------------------------------------------------------------

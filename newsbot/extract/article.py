@@ -16,7 +16,13 @@ from lxml import html as lxml_html
 
 from newsbot import EXTRACT_RULES, __version__
 from newsbot.extract.crop import HTML_LOOKUP, parse_cropped
-from newsbot.extract.decode import decode_html, first_codec, looks_binary
+from newsbot.extract.decode import (
+    decode_html,
+    first_codec,
+    looks_binary,
+    text_without_controls,
+    without_controls,
+)
 from newsbot.extract.fields import load_fields
 from newsbot.extract.links import (
     LinkCollector,
@@ -113,7 +119,7 @@ def extract_page(
     if any(rx.search(path) for rx in profile.exclude_res):
         return Extraction(NotArticle(url, f"the {profile.slug} profile excludes {path}"))
     try:
-        return _extract(html, url, profile, content_type)
+        return _extract_readable(html, url, profile, content_type)
     except RecursionError:
         return Extraction(NotArticle(url, "page too deeply nested"))
     except Exception as exc:  # the contract: a page never makes extraction raise
@@ -142,9 +148,11 @@ def parse_html(
                     return doc
         encoding, text = decode_html(html, content_type)
         # libxml2 parses UTF-8 bytes faster than a Python string; other encodings as text.
-        source: str | bytes = html if encoding == "utf-8" else text
+        source: str | bytes = (
+            without_controls(html) if encoding == "utf-8" else text_without_controls(text)
+        )
     else:
-        source = text = html
+        source = text = text_without_controls(html)
     if not text or text.isspace():
         raise ValueError("empty page")
     if isinstance(source, str):
@@ -154,6 +162,21 @@ def parse_html(
         return lxml_html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"unparsable HTML ({exc})") from None
+
+
+def _extract_readable(
+    html: bytes | str, url: str, profile: Profile, content_type: str | None
+) -> Extraction:
+    """:func:`_extract`, again on the page's text without control characters when lxml refused
+    one in a tree edit. The cropped parse leaves them in: removing them from every page up
+    front would cost that fast path a twentieth of its time, for the rare page that has them."""
+    try:
+        return _extract(html, url, profile, content_type)
+    except ValueError as exc:
+        if "XML compatible" not in str(exc):
+            raise
+    text = decode_html(html, content_type)[1] if isinstance(html, bytes) else html
+    return _extract(text_without_controls(text), url, profile, content_type)
 
 
 def _extract(html: bytes | str, url: str, profile: Profile, content_type: str | None) -> Extraction:

@@ -14,6 +14,12 @@ _BOMS = (
 )
 # Bytes that text never holds (tab, newlines, form feed and carriage return excepted).
 _CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+# Characters lxml parses into a tree but refuses when the tree is edited (a pruned element's
+# tail joined to its parent's text): the controls other than tab, line feed and carriage
+# return. Browsers show none of them; a form feed is whitespace in HTML.
+_INVISIBLE_BYTES = bytes([*range(9), 11, *range(14, 32)])
+_FORM_FEED = bytes.maketrans(b"\x0c", b" ")
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([a-zA-Z0-9_.:-]+)", re.I)
 
@@ -113,3 +119,14 @@ def looks_binary(data: bytes) -> bool:
         return True
     controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > len(head) // 10
+
+
+def without_controls(data: bytes) -> bytes:
+    """UTF-8 (or ASCII-compatible) ``data`` without the control characters no reader sees and
+    lxml cannot hold as text (a form feed becomes a space). Never for UTF-16 or UTF-32 bytes."""
+    return data.translate(_FORM_FEED, _INVISIBLE_BYTES)
+
+
+def text_without_controls(text: str) -> str:
+    """:func:`without_controls` for decoded text."""
+    return _INVISIBLE.sub("", text).replace("\x0c", " ")

@@ -15,6 +15,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from newsbot.extract.decode import text_without_controls
+
 #: A string shorter than this (characters, as written in the script) holds no article body.
 _MIN_CHARS = 400
 #: An article body has at least this many paragraphs.
@@ -48,6 +50,7 @@ def scripted_body(doc: Any) -> Any | None:
     if not best:
         return None
     try:
-        return lxml_html.fragment_fromstring(_PLACEHOLDER.sub("", best), create_parent="div")
+        html = text_without_controls(_PLACEHOLDER.sub("", best))
+        return lxml_html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return None
