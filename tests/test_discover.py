@@ -102,3 +102,25 @@ def test_gzip_sitemaps_are_capped() -> None:
         gunzip_capped(data, 1000)
     with pytest.raises(ValueError, match="broken gzip"):
         gunzip_capped(b"\x1f\x8bnot really gzip", 1000)
+
+
+@pytest.mark.parametrize("callback", ["parse_sitemap", "parse_feed", "parse_section"])
+def test_a_listing_served_as_broken_gzip_is_counted_not_a_traceback(callback: str) -> None:
+    """A listing whose body starts like gzip but is not: the spider logs it and counts it as
+    unreadable (a traceback in the callback would leave no trace in the archive's counts)."""
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.spiders.loader import spider_class
+
+    cls = spider_class("euronews")
+    crawler = get_crawler(cls)
+    spider = cls.from_crawler(crawler)
+    crawler.stats.open_spider()
+    url = "https://www.euronews.com/sitemaps/en/articles.xml"
+    response = HtmlResponse(url, body=b"\x1f\x8b\x08\x00broken", request=Request(url))
+    produced = list(getattr(spider, callback)(response))
+    # The listing's own capture is still archived; nothing is read from it.
+    assert [type(item).__name__ for item in produced] == ["Capture"]
+    what = callback.removeprefix("parse_")
+    assert crawler.stats.get_value(f"newsbot/discovery/unreadable_{what}") == 1

@@ -273,11 +273,17 @@ class SiteSpider(scrapy.Spider):
         redirect or an error page)."""
         return response.status == 200 or "newsbot_stored_body" in response.meta
 
-    def _body(self, response: Response) -> bytes:
+    def _body(self, response: Response, what: str) -> bytes | None:
+        """A listing's body, None (logged and counted) when it is gzip that cannot be read."""
         # A 304 to a listing: read the body stored last time, its links still count.
         body: bytes = response.meta.get("newsbot_stored_body", response.body)
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not as an encoding
-            body = gunzip_capped(body, self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
+            try:
+                body = gunzip_capped(body, self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
+            except ValueError as exc:
+                self.logger.warning("unreadable %s %s: %s", what, response.url, exc)
+                self.crawler.stats.inc_value(f"newsbot/discovery/unreadable_{what}")
+                return None
         return body
 
     def _answered(self, response: Response) -> Iterator[Any]:
@@ -337,8 +343,10 @@ class SiteSpider(scrapy.Spider):
         yield from self._answered(response)
         if not self._readable(response):
             return
+        if (body := self._body(response, "sitemap")) is None:
+            return
         try:
-            listing = parse_sitemap(self._body(response))
+            listing = parse_sitemap(body)
         except ValueError as exc:
             self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
             listing = None
@@ -362,7 +370,9 @@ class SiteSpider(scrapy.Spider):
         yield from self._answered(response)
         if not self._readable(response):
             return
-        listing = parse_feed(self._body(response))
+        if (body := self._body(response, "feed")) is None:
+            return
+        listing = parse_feed(body)
         if listing is None:
             self.crawler.stats.inc_value("newsbot/discovery/unreadable_feed")
             return
@@ -374,7 +384,9 @@ class SiteSpider(scrapy.Spider):
         yield from self._answered(response)
         if not self._readable(response):
             return
-        page = parse_section(self._body(response), getattr(response, "encoding", "utf-8"))
+        if (body := self._body(response, "section")) is None:
+            return
+        page = parse_section(body, getattr(response, "encoding", "utf-8"))
         if page is None:
             return
         # A listing links each article several times (picture, title, label): once is enough.
