@@ -33,7 +33,7 @@ What a reader of the file may rely on:
   ``User-Agent``. The warcinfo record says so.
 - Captures that got no answer (status 0: DNS failure, refused connection, timeout) have no
   HTTP response and are not written; :class:`ExportSummary` counts them.
-- The file is written as ``OUT.partial`` and renamed to ``OUT`` once complete: an export that
+- The file is written as ``OUT.part`` and renamed to ``OUT`` once complete: an export that
   fails or is interrupted never leaves a truncated file under the final name.
 - Memory does not grow with the archive: captures are read in pages, one body at a time, and
   "is this the first capture of its body?" is answered by SQLite, not by a set in memory.
@@ -41,7 +41,6 @@ What a reader of the file may rely on:
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import http
 import importlib.metadata
@@ -65,6 +64,7 @@ from warcio.warcwriter import WARCWriter
 from newsbot import __version__
 from newsbot.archive.exporting import CaptureExport, CaptureFilter, ExportedCapture
 from newsbot.archive.records import one_line
+from newsbot.export.files import replaced
 
 if TYPE_CHECKING:
     from newsbot.archive import Archive
@@ -155,13 +155,8 @@ def export_warc(
         raise WarcExportError(f"cannot write {out}: it is a folder")
     if out.resolve() == archive.path.resolve():
         raise WarcExportError(f"cannot write {out}: it is the archive itself")
-    partial = out.with_name(out.name + ".partial")
     try:
-        stream = partial.open("wb")
-    except OSError as exc:
-        raise WarcExportError(f"cannot write {out}: {exc.strerror or exc}") from None
-    try:
-        with stream:
+        with replaced(out) as partial, partial.open("wb") as stream:
             writer = _Writer(stream, reads)
             writer.warcinfo(out.name, archive.path, selection)
             for capture in reads.captures(selection):
@@ -170,13 +165,8 @@ def export_warc(
                     progress()
             stream.flush()
             os.fsync(stream.fileno())
-        partial.replace(out)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise WarcExportError(f"cannot write {out}: {exc.strerror or exc}") from None
-        raise
+    except OSError as exc:
+        raise WarcExportError(f"cannot write {out}: {exc.strerror or exc}") from None
     return ExportSummary(
         path=out,
         records=writer.records,
