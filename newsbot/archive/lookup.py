@@ -32,15 +32,15 @@ def url_forms(url: str, crawled_sites: Callable[[], list[str]]) -> Iterator[str]
             seen.append(form)
             yield form
     for form in list(seen):
-        for variant in _variants(form):
+        for variant in variants(form):
             if variant not in seen:
                 seen.append(variant)
                 yield variant
 
 
-def _variants(url: str) -> Iterator[str]:
-    """``url`` with its trailing slash, scheme and ``www.`` changed: one change, then two, then
-    all three. Nothing for a URL that is not http(s)."""
+def variants(url: str, *, www: bool = True) -> Iterator[str]:
+    """``url`` with its trailing slash, scheme and (``www``) ``www.`` changed: one change, then
+    two, then all three. Nothing for a URL that is not http(s)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -54,7 +54,7 @@ def _variants(url: str) -> Iterator[str]:
         paths.append(path.rstrip("/") if path.endswith("/") else path + "/")
     schemes = [parts.scheme, "https" if parts.scheme == "http" else "http"]
     netlocs = [parts.netloc]
-    if not _is_ip(host):
+    if www and not _is_ip(host):
         netlocs.append(
             parts.netloc[4:] if parts.netloc.startswith("www.") else "www." + parts.netloc
         )

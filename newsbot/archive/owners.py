@@ -26,9 +26,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from newsbot.archive import history
+from newsbot.archive.lookup import variants
 from newsbot.archive.records import article_content_hash
 from newsbot.items import Article
 
@@ -248,20 +249,7 @@ def note_refused(conn: sqlite3.Connection, capture_id: int, why: str) -> None:
 
 def _forms(url: str) -> tuple[str, ...]:
     """``url`` and its forms with the other scheme and the trailing slash changed."""
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    paths = {path, path.rstrip("/") or "/", path if path.endswith("/") else path + "/"}
-    schemes = {parts.scheme, "https" if parts.scheme == "http" else "http"}
-    return tuple(
-        sorted(
-            {url}
-            | {
-                urlunsplit((scheme, parts.netloc, p, parts.query, ""))
-                for scheme in schemes
-                for p in paths
-            }
-        )
-    )
+    return tuple(sorted({url, *variants(url, www=False)}))
 
 
 def _domains(site: str, url: str) -> tuple[str, ...]:
