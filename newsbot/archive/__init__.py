@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         SavedCapture,
         SearchHit,
         SearchResult,
+        StorageError,
         article_content_hash,
         utc_now,
     )
@@ -67,6 +68,7 @@ _MODULES = {
     "SavedCapture": "records",
     "SearchHit": "records",
     "SearchResult": "records",
+    "StorageError": "records",
     "article_content_hash": "records",
     "utc_now": "records",
 }
@@ -87,6 +89,7 @@ __all__ = [
     "SavedCapture",
     "SearchHit",
     "SearchResult",
+    "StorageError",
     "article_content_hash",
     "crawl_lock",
     "utc_now",

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from newsbot.archive.migrations import ARCHIVE_MIGRATIONS, MIGRATION_NAMES, MIGRATION_SET
-from newsbot.archive.records import ArchiveError
+from newsbot.archive.records import ArchiveError, archive_error
 
 #: How long a write waits for another writer's transaction before giving up. Readers never
 #: wait in WAL mode; this covers a second writer (e.g. a CLI command during a crawl).
@@ -117,13 +117,13 @@ def _create_file(path: Path) -> bool:
             f"cannot create archive at {path}: {blocker} is a file, not a folder"
         ) from exc
     except OSError as exc:
-        raise ArchiveError(f"cannot create archive at {path}: {_reason(exc)}") from exc
+        raise archive_error(f"cannot create archive at {path}: {_reason(exc)}", exc) from exc
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
         return False  # another process created it first; it will be inspected like any file
     except OSError as exc:
-        raise ArchiveError(f"cannot create archive at {path}: {_reason(exc)}") from exc
+        raise archive_error(f"cannot create archive at {path}: {_reason(exc)}", exc) from exc
     os.close(fd)
     return True
 
@@ -200,14 +200,14 @@ def _configure_writer(conn: sqlite3.Connection, path: Path) -> None:
         # re-fetch those, and FULL would fsync on every page.
         conn.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.Error as exc:
-        raise ArchiveError(f"cannot write archive at {path}: {exc}") from exc
+        raise archive_error(f"cannot write archive at {path}: {exc}", exc) from exc
 
 
 def _migrate(db: Database, path: Path) -> None:
     try:
         ARCHIVE_MIGRATIONS.apply(db)
     except sqlite3.Error as exc:
-        raise ArchiveError(f"cannot upgrade archive at {path}: {exc}") from exc
+        raise archive_error(f"cannot upgrade archive at {path}: {exc}", exc) from exc
 
 
 def _reason(exc: OSError) -> str:

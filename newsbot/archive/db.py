@@ -31,6 +31,7 @@ from newsbot.archive.records import (
     SavedCapture,
     SearchHit,
     SearchResult,
+    archive_error,
     article_content_hash,
     article_values,
     to_json,
@@ -171,7 +172,8 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
 
     @contextlib.contextmanager
     def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
-        """One write transaction; any sqlite error becomes ArchiveError("cannot {what}: …")."""
+        """One write transaction; any sqlite error becomes ArchiveError("cannot {what}: …"),
+        a :class:`StorageError` when the disk refused the write."""
         if self.readonly:
             raise ArchiveError(f"cannot {what}: {self.path} is open read-only")
         conn = self._conn
@@ -187,7 +189,7 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
                     conn.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise ArchiveError(f"cannot {what} in {self.path}: {exc}") from exc
+            raise archive_error(f"cannot {what} in {self.path}: {exc}", exc) from exc
 
     def start_run(self, *, spider: str, site: str, settings: Mapping[str, Any]) -> int:
         """Record a crawl run as ``running`` and return its id (for captures and errors)."""

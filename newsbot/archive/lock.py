@@ -100,8 +100,10 @@ def crawl_lock(archive_path: str | Path) -> CrawlLock:
     # Written in place, then cut: a reader sees the old or the new pid on the first line,
     # never an empty file.
     data = f"{os.getpid()}\n".encode()
-    os.pwrite(fd, data, 0)
-    os.ftruncate(fd, len(data))
+    # On a full disk the lock holds all the same, only its holder goes unnamed.
+    with contextlib.suppress(OSError):
+        os.pwrite(fd, data, 0)
+        os.ftruncate(fd, len(data))
     return CrawlLock(archive_path, fd)
 
 

@@ -1,15 +1,17 @@
 """What the archive hands back to callers, and the pure helpers that shape stored values.
 
-No database here: the result records of :class:`~newsbot.archive.db.Archive` methods, the one
-exception type, timestamps, JSON encoding of list and mapping columns, and the content hash that
+No database here: the result records of :class:`~newsbot.archive.db.Archive` methods, the
+exception types, timestamps, JSON encoding of list and mapping columns, and the content hash that
 tells a changed extraction from an unchanged one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -40,6 +42,33 @@ class ArchiveError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(one_line(message))
+
+
+class StorageError(ArchiveError):
+    """The disk refused a write to the archive: it is full (``SQLITE_FULL``, ``ENOSPC``, a
+    quota) or failing (an I/O error). The refused write was rolled back whole; everything
+    committed before it is intact. Writing more is likely to fail the same way until the
+    operator frees space, so a crawl stops on it."""
+
+
+#: Errno values of an OSError that mean the disk refused a write.
+_STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """True when ``exc`` (a sqlite3 error or an OSError) says the disk refused a write: full
+    or failing, not a problem of the archive's contents or of another writer."""
+    if isinstance(exc, sqlite3.Error):
+        code = getattr(exc, "sqlite_errorcode", None)
+        # (The low byte is the primary code: SQLITE_IOERR_WRITE, _FSYNC … are all I/O errors.)
+        return code is not None and code & 0xFF in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+    return isinstance(exc, OSError) and exc.errno in _STORAGE_ERRNOS
+
+
+def archive_error(message: str, cause: BaseException) -> ArchiveError:
+    """The error to raise for ``cause``: a :class:`StorageError` when the disk refused a
+    write, else an :class:`ArchiveError`."""
+    return (StorageError if is_storage_fault(cause) else ArchiveError)(message)
 
 
 @dataclass(frozen=True)
