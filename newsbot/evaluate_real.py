@@ -41,6 +41,9 @@ from newsbot.evaluate_runs import (
     tokens,
     words,
 )
+from newsbot.extract.article import parse_html
+from newsbot.extract.meta import read_page_meta
+from newsbot.extract.titles import decode_entities, site_names, strip_site_name
 from newsbot.sites import profile_for_url
 
 PAGE_FILE = "page.html.gz"
@@ -208,6 +211,9 @@ class PageResult:
     profile: str
     scores: dict[str, PageScore]
     truth_missing: tuple[int, str]
+    #: Where newsbot's title differs from the truth's: each of the two, with the page's own
+    #: titles that name it (see :func:`naming_titles`).
+    titles: tuple[tuple[str, list[str]], tuple[str, list[str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -241,10 +247,43 @@ def evaluate_real(
             readings["newsbot"].body, readings["trafilatura"].body, real.truth["body"]
         )
         profile = profile_for_url(page.url).slug
-        results.append(PageResult(real.name, profile, per_page, missing))
+        titles = None
+        ours = readings["newsbot"].fields
+        if per_page["newsbot"].title is False and ours is not None:
+            names = naming_titles(real.html, page.url, [ours.get("title"), real.truth["title"]])
+            titles = (
+                (str(ours.get("title") or ""), names[0]),
+                (str(real.truth["title"]), names[1]),
+            )
+        results.append(PageResult(real.name, profile, per_page, missing, titles))
         if advance is not None:
             advance(1)
     return RealEvaluation(folder, scores, results)
+
+
+def naming_titles(data: bytes, url: str, titles: list[str | None]) -> list[list[str]]:
+    """For each of ``titles``, which of the page's own titles name it (JSON-LD headline,
+    og:title, twitter:title, <title>, the first <h1>), equal once entities are decoded and the
+    site's name around it is dropped: where a title miss is two headlines the page itself gives,
+    one for search engines and one for sharing, rather than a wrong reading."""
+    doc = parse_html(data)
+    page = read_page_meta(doc)
+    h1 = next(doc.iter("h1"), None)
+    named = {
+        "JSON-LD headline": next((h for h in page.ld("headline") if isinstance(h, str)), None),
+        "og:title": page.first("og:title"),
+        "twitter:title": page.first("twitter:title"),
+        "<title>": page.title,
+        "<h1>": h1.text_content() if h1 is not None else None,
+    }
+    site = site_names(page, url)
+    found: dict[str, set[str]] = {}
+    for where, value in named.items():
+        if value:
+            text = decode_entities(value)
+            for form in (text, strip_site_name(text, site)):
+                found.setdefault(_norm(form), set()).add(where)
+    return [[w for w in named if w in found.get(_norm(t), ())] for t in titles]
 
 
 def _cell(value: float | None, kind: str) -> str:
@@ -288,6 +327,10 @@ def format_real_table(result: RealEvaluation) -> str:
     return "\n".join(lines)
 
 
+def _named(where: list[str]) -> str:
+    return f"(the page's {', '.join(where)})" if where else "(named nowhere on the page)"
+
+
 def format_real_pages(result: RealEvaluation) -> str:
     """One line a page (``-v``): each extractor's body F1, newsbot's profile and the metadata it
     got wrong; then why newsbot refused the page, and where the truth may lack text both
@@ -305,6 +348,12 @@ def format_real_pages(result: RealEvaluation) -> str:
         lines.append(f"{page.name:40}{f1s}   {page.profile}" + "".join(f", {w}" for w in wrong))
         if ours.refused:
             lines.append(f"    newsbot refused: {ours.refused}")
+        if page.titles is not None:
+            (ours_title, ours_named), (truth_title, truth_named) = page.titles
+            lines.append(
+                f"    title: newsbot “{ours_title}” {_named(ours_named)}; "
+                f"truth “{truth_title}” {_named(truth_named)}"
+            )
         words, line = page.truth_missing
         if words >= TRUTH_MISS_WORDS:
             quoted = line if len(line) <= 70 else line[:69] + "…"

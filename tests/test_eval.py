@@ -218,6 +218,20 @@ def test_verbose_lists_pages_refusals_and_text_the_truth_may_miss(tmp_path: Path
     assert f"truth may miss {missing} words both extractors found: “Children from the" in out
 
 
+def test_verbose_says_which_of_the_pages_own_titles_each_side_took(tmp_path: Path) -> None:
+    # 20 Minuten names one headline in JSON-LD, <title>, twitter:title and its <h1>, and
+    # another, worded for sharing, in og:title; the truth took the second.
+    name = "ch-ZwanzigMinuten_2025_11_06"
+    folder = copy_pages(tmp_path / "one", (name,))
+    result = run_newsbot("eval", str(folder), "-v")
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("    title: "))
+    truth = json.loads((REAL_PAGES / name / "truth.json").read_text(encoding="utf-8"))
+    assert f"truth “{truth['title']}” (the page's og:title)" in line
+    assert "newsbot “Lebensmittel gegen Erkältung" in line
+    assert "<h1>" in line.split("; truth")[0]
+
+
 # --- reviewed updates of expected output ----------------------------------------------------
 
 
