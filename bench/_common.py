@@ -47,13 +47,18 @@ class Run:
     output: str
 
 
-def run_crawl(base_url: str, archive: Path, *settings: str) -> Run:
+def run_crawl(
+    base_url: str, archive: Path, *settings: str, env: dict[str, str] | None = None
+) -> Run:
+    """``newsbot crawl`` of the site at ``base_url`` into ``archive`` in a subprocess (``env``:
+    its environment, None: this one's)."""
+    return run_command(crawl_command(base_url, archive, *settings), env=env)
+
+
+def run_command(command: list[str], *, cwd: Path = REPO, env: dict[str, str] | None = None) -> Run:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
-    done = subprocess.run(
-        crawl_command(base_url, archive, *settings),
-        cwd=REPO, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     seconds = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -17,7 +17,7 @@ headers, one gzip member per record, as warcio writes them. Three sets of real o
     stored bodies plus the dictionaries themselves; then only the bodies that are not among
     the pages the dictionary was made of.
 
-Goal: ≤ 0.5 on each. Prints the numbers; asserts nothing.
+Goal: ≤ 0.5 on each. Prints the numbers, returns them as rows (:func:`rows`); asserts nothing.
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path[:0] = [str(REPO), str(REPO / "bench")]
+
+from _rows import Row, at_most, table  # noqa: E402
 
 from newsbot.archive import Archive  # noqa: E402
 from newsbot.archive.bodies import make_compressor, make_dict_compressor, raw_dictionary  # noqa: E402
@@ -51,6 +53,7 @@ SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "reference"
 REALPAGES = SHARED / "realpages"
 GOAL = 0.5
+IN_QUICK = False  # sizes, not speed: the same every run
 # What a news site typically answers with (real pages came without their headers).
 HEADERS = [
     ("Content-Type", "text/html; charset=utf-8"),
@@ -135,7 +138,7 @@ def print_ratios(label: str, sizes: dict[str, int], count: int) -> None:
     print(f"{label:30} {count:3} pages  warc.gz {warc / count / 1024:6.1f} KB/page  {columns}")
 
 
-def real_pages() -> None:
+def real_pages() -> list[Row]:
     groups = site_groups()
     totals: dict[str, int] = defaultdict(int)
     realpages: dict[str, int] = defaultdict(int)
@@ -165,6 +168,26 @@ def real_pages() -> None:
             f"{name} {1000 * cpu / pages:.1f} ms ({cpu / base:.1f}x)" for name, cpu in CPU.items()
         )
     )
+    method = f"dict {DEFAULT_DICT_LEVEL}"
+    label = f"level-{DEFAULT_DICT_LEVEL} dictionary"
+    return [
+        size_row(f"(a) Euronews reference, {label}", euronews[method], euronews["warc.gz"], 3),
+        size_row(f"(b) realpages, {label}", realpages[method], realpages["warc.gz"], count),
+    ]
+
+
+def size_row(figure: str, stored: int, warc: int, bodies: int) -> Row:
+    """Stored bytes per body against WARC.gz bytes per body, in KB."""
+    return Row(
+        "archive_size",
+        figure,
+        stored / bodies / 1024,
+        "WARC.gz of the same bodies",
+        warc / bodies / 1024,
+        "KB/body",
+        stored / warc,
+        at_most(GOAL),
+    )
 
 
 def run(*args: str) -> str:
@@ -176,7 +199,7 @@ def run(*args: str) -> str:
     return done.stdout
 
 
-def demo_crawl() -> None:
+def demo_crawl() -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         archive = Path(folder) / "demo.db"
         with DemoServer(DemoSite()) as server:
@@ -219,6 +242,8 @@ def demo_crawl() -> None:
         f"    the {others} bodies that are not pages of the dictionary: ratio"
         f" {stored_new / warc_new:.3f}  (goal ≤ {GOAL})"
     )
+    new = f"(c) demo crawl + compress, {others} bodies not in the dictionary"
+    return [size_row(new, stored_new, warc_new, others)]
 
 
 def _sample_names(db: sqlite3.Connection) -> set[str]:
@@ -229,13 +254,22 @@ def _sample_names(db: sqlite3.Connection) -> set[str]:
     return {hashlib.sha256(page).hexdigest() for page in picked}
 
 
+def measure(crawl: bool = True) -> list[Row]:
+    """(a), (b) and, if ``crawl``, (c): print them, return their rows."""
+    return real_pages() + (demo_crawl() if crawl else [])
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return measure()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-crawl", action="store_true", help="only (a) and (b)")
     args = parser.parse_args()
-    real_pages()
-    if not args.skip_crawl:
-        demo_crawl()
+    found = measure(crawl=not args.skip_crawl)
+    print()
+    print(table(found))
 
 
 if __name__ == "__main__":

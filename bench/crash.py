@@ -6,7 +6,8 @@ Each trial crawls a generated Euronews-style site (default 2,000 articles, serve
 into a fresh archive, kills the crawler with SIGKILL once a random number of pages is archived,
 restarts it and lets it finish. After the restart it checks: no article missing, none
 duplicated, PRAGMA integrity_check ok, and pages fetched twice no more than were in flight.
-Prints one line per trial and a summary; exits 1 if any trial failed a check.
+Prints one line per trial and a summary, returns it as a row (:func:`rows`); exits 1 if any
+trial failed a check.
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from collections import Counter
 from pathlib import Path
 
 from _common import REPO, crawl_command, generated_site, query, run_crawl, scalar
+from _rows import Row, at_least, table
 
 from newsbot.demo import DemoServer
 from newsbot.runner import LOCAL_SETTINGS
+
+IN_QUICK = False  # twenty crawls and their restarts
 
 
 def in_flight(smallest_page: int) -> int:
@@ -86,25 +90,40 @@ def trial(
     return ok, line
 
 
+def measure(trials: int = 20, pages: int = 2000, seed: int = 1) -> list[Row]:
+    """``trials`` crawls of a site of ``pages`` articles killed and restarted: print each,
+    return how many passed every check."""
+    chooser = random.Random(seed)
+    failures = 0
+    with tempfile.TemporaryDirectory() as tmp, generated_site(pages) as server:
+        expected = {server.base_url + a.path for a in server.site.articles}
+        served = (server.site.respond(a.path, server.base_url) for a in server.site.articles)
+        limit = in_flight(min(len(r.gzipped or r.body) for r in served))
+        for number in range(1, trials + 1):
+            kill_at = chooser.randint(1, pages - 1)
+            ok, line = trial(server, Path(tmp) / f"trial{number}.db", kill_at, expected, limit)
+            failures += not ok
+            print(f"trial {number:2d}: {'ok  ' if ok else 'FAIL'} {line}", flush=True)
+    print(f"{trials - failures} of {trials} trials passed every check")
+    figure = "crawls killed with SIGKILL and restarted, passing every check"
+    passed = trials - failures
+    return [Row("crash", figure, passed, "trials", trials, "", passed / trials, at_least(1.0))]
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return measure()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    chooser = random.Random(args.seed)
-    failures = 0
-    with tempfile.TemporaryDirectory() as tmp, generated_site(args.pages) as server:
-        expected = {server.base_url + a.path for a in server.site.articles}
-        served = (server.site.respond(a.path, server.base_url) for a in server.site.articles)
-        limit = in_flight(min(len(r.gzipped or r.body) for r in served))
-        for number in range(1, args.trials + 1):
-            kill_at = chooser.randint(1, args.pages - 1)
-            ok, line = trial(server, Path(tmp) / f"trial{number}.db", kill_at, expected, limit)
-            failures += not ok
-            print(f"trial {number:2d}: {'ok  ' if ok else 'FAIL'} {line}", flush=True)
-    print(f"{args.trials - failures} of {args.trials} trials passed every check")
-    raise SystemExit(1 if failures else 0)
+    found = measure(args.trials, args.pages, args.seed)
+    print()
+    print(table(found))
+    raise SystemExit(0 if all(row.met for row in found) else 1)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ record of it. What is compared, on the same pages in the same run:
 
 CPU is process time per page of compressing and of reading it back: a zstd dictionary loaded
 beforehand (as a worker keeps its site's), brotli and xz with their context each time (as
-each body would need). Prints the numbers; asserts nothing. Goal of issue 11: ≤ 0.5 on (a) and (b).
+each body would need). Prints the numbers, returns the ratios on (b) of newsbot's dictionary and
+of the smallest method as rows, for information (:func:`rows`); asserts nothing. Goal of issue
+11: ≤ 0.5 on (a) and (b).
 """
 
 from __future__ import annotations
@@ -41,12 +43,14 @@ import zstandard
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
+from _rows import Row, table  # noqa: E402
 from archive_size import GOAL, HEADERS, REALPAGES, site_groups, warc_gz  # noqa: E402
 
 from newsbot.archive.bodies import make_dict_compressor, raw_dictionary  # noqa: E402
 
 #: (page, the other pages of its site) -> (stored bytes, read-back function)
 Method = Callable[[bytes, list[bytes]], tuple[int, Callable[[], bytes]]]
+IN_QUICK = False  # for information; minutes
 _REPEATS = b"\x01\x00\x00\x00\x04\x00\x00\x00\x08\x00\x00\x00"  # a dictionary's last header bytes
 
 
@@ -158,7 +162,7 @@ def _timed(work: Callable[[], T]) -> T:
     return done
 
 
-def measure(methods: dict[str, Method]) -> Tally:
+def tabulate(methods: dict[str, Method]) -> Tally:
     tally = Tally(defaultdict(int), defaultdict(lambda: defaultdict(int)), {}, {})
     groups = site_groups()
     for name, method in methods.items():
@@ -193,10 +197,9 @@ def print_row(name: str, tally: Tally) -> None:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--slow", action="store_true", help="also brotli 11 and xz (minutes)")
-    args = parser.parse_args()
+def measure(slow: bool = False) -> list[Row]:
+    """Every method (brotli 11 and xz too if ``slow``) on the pages: print them, return the
+    rows of newsbot's raw dictionary and of the smallest method on (b)."""
     ceiling = {
         "window_log": 24,
         "chain_log": 26,
@@ -218,12 +221,37 @@ def main() -> None:
         "+ 3 MiB of other sites, level 19": cross_site(19),
         "brotli 9 after the other pages": brotli_after(9),
     }
-    if args.slow:
+    if slow:
         methods["brotli 11 after the other pages"] = brotli_after(11)
         methods["xz -9e after the other pages"] = xz_after
     print("bytes per body / WARC.gz bytes per body, leave-one-out per site:")
-    measure(methods)
+    tally = tabulate(methods)
     print(f"goal ≤ {GOAL}")
+    group = "(b) realpages"
+    warc = tally.warc[group]
+    newsbot = next(iter(methods))
+    smallest = min(methods, key=lambda name: tally.stored[name][group])
+    found = []
+    for name in dict.fromkeys((newsbot, smallest)):
+        stored = tally.stored[name][group]
+        figure = f"{group}: {name}"
+        baseline = "WARC.gz of the same bodies"
+        found.append(Row("dictionary_kinds", figure, stored / 1024, baseline, warc / 1024,
+                         "KiB in all", stored / warc))  # fmt: skip
+    return found
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return measure()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--slow", action="store_true", help="also brotli 11 and xz (minutes)")
+    args = parser.parse_args()
+    found = measure(args.slow)
+    print()
+    print(table(found))
 
 
 if __name__ == "__main__":

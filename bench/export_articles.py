@@ -15,8 +15,8 @@ and kept under /tmp/newsbot-bench-archives):
   (ratio ≤ 1.10), for JSONL and for Parquet.
 
 Each in-process rate is the best of ``--repeat`` runs, baseline and exports taking turns, so a
-burst of other work on the machine spoils one run, not the ratio. Prints the numbers; asserts
-nothing.
+burst of other work on the machine spoils one run, not the ratio. Prints the numbers, returns
+them as rows (:func:`rows`); asserts nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _archives import cached_archive
 from _common import REPO
+from _rows import Row, at_least, at_most, table
 
 from newsbot.archive import Archive
 from newsbot.archive.articles import export_fields
@@ -42,6 +43,7 @@ from newsbot.export import export_articles
 
 GOALS = {"jsonl": 0.7, "parquet": 1.0}
 RSS_GOAL = 1.10
+IN_QUICK = False  # archives of 20,000 articles (built once, about 4 minutes)
 
 
 def baseline(archive: Path, out: Path) -> int:
@@ -105,13 +107,10 @@ def command(archive: Path, fmt: str, out: Path) -> tuple[float, float, str]:
     return float(seconds), int(rss) / 1024, summary
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
-    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
-    parser.add_argument("--repeat", type=int, default=3, help="turns of the in-process runs")
-    args = parser.parse_args()
-    small, large = cached_archive(args.small), cached_archive(args.large)
+def measure(small_count: int = 2000, large_count: int = 20000, repeat: int = 3) -> list[Row]:
+    """Exports of archives of ``small_count`` and ``large_count`` articles: print them, return
+    the figures."""
+    small, large = cached_archive(small_count), cached_archive(large_count)
     runs = {
         "baseline": baseline,
         "jsonl": newsbot_export("jsonl"),
@@ -124,14 +123,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-export-") as tmp:
         scratch = Path(tmp)
         baseline(large, scratch / "warm-up")  # the archive in the page cache for everyone
-        rates = best_rate(runs, large, args.repeat, scratch)
+        rates = best_rate(runs, large, repeat, scratch)
         commands = {
             (fmt, name): command(path, fmt, scratch / f"cmd.{fmt}")
             for fmt in ("jsonl", "parquet")
             for name, path in (("small", small), ("large", large))
         }
     base = rates["baseline"][0]
-    print(f"{args.large} articles, best of {args.repeat} (in this process, to a file):")
+    print(f"{large_count} articles, best of {repeat} (in this process, to a file):")
     for name, (rate, size) in rates.items():
         goal = GOALS.get(name)
         wanted = f"  (goal ≥ {goal})" if goal is not None else ""
@@ -142,12 +141,39 @@ def main() -> None:
     print("newsbot export articles in a fresh process:")
     for (fmt, name), (seconds, peak, summary) in commands.items():
         print(f"  {fmt:8s} {name:6s} peak RSS {peak:6.1f} MiB  {seconds:5.1f} s   {summary}")
+    found = [
+        Row("export_articles", f"export articles --format {fmt}, {large_count:,} articles",
+            rates[fmt][0], "sqlite3 SELECT * + json.dumps per row", base, "articles/s",
+            rates[fmt][0] / base, at_least(goal))
+        for fmt, goal in GOALS.items()
+    ]  # fmt: skip
     for fmt in ("jsonl", "parquet"):
         ratio = commands[(fmt, "large")][1] / commands[(fmt, "small")][1]
         print(
-            f"peak RSS ratio {fmt} large/small {ratio:.3f} for {args.large // args.small}x the"
+            f"peak RSS ratio {fmt} large/small {ratio:.3f} for {large_count // small_count}x the"
             f" articles  (goal ≤ {RSS_GOAL})"
         )
+        found.append(
+            Row("export_articles", f"export articles --format {fmt}, peak RSS at {large_count:,}",
+                commands[(fmt, "large")][1], f"the same at {small_count:,}",
+                commands[(fmt, "small")][1], "MiB", ratio, at_most(RSS_GOAL))
+        )  # fmt: skip
+    return found
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return measure()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
+    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
+    parser.add_argument("--repeat", type=int, default=3, help="turns of the in-process runs")
+    args = parser.parse_args()
+    found = measure(args.small, args.large, args.repeat)
+    print()
+    print(table(found))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ Exports an archive of ``--small`` and one of ``--large`` generated articles (300
 built once by bench/_archives.py and kept under /tmp/newsbot-bench-archives) with the newsbot
 command in a subprocess, and reads each run's peak RSS from the kernel (``os.wait4``: that one
 child's ``ru_maxrss``). Goal: the large archive's peak within 10% of the small one's (ratio
-≤ 1.10), measured in the same run. Prints the numbers; asserts nothing.
+≤ 1.10), measured in the same run. Prints the numbers, returns them as rows (:func:`rows`);
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _archives import cached_archive
 from _common import REPO
+from _rows import Row, at_most, table
 
 GOAL = 1.10
+IN_QUICK = False  # archives of 20,000 articles (built once, about 4 minutes)
 
 
 @dataclass(frozen=True)
@@ -68,12 +71,10 @@ def export(archive: Path, out: Path) -> Export:
     return Export(captures, usage.ru_maxrss / 1024, seconds, warc_mib, output.strip())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
-    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
-    args = parser.parse_args()
-    archives = [cached_archive(args.small), cached_archive(args.large)]
+def measure(small_count: int = 2000, large_count: int = 20000) -> list[Row]:
+    """Export archives of ``small_count`` and ``large_count`` articles: print the runs, return
+    the figure."""
+    archives = [cached_archive(small_count), cached_archive(large_count)]
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-warc-") as tmp:
         small, large = (export(path, Path(tmp) / "out.warc.gz") for path in archives)
     for name, run in (("small", small), ("large", large)):
@@ -88,6 +89,25 @@ def main() -> None:
         f"peak RSS ratio large/small {ratio:.3f} for {large.captures / small.captures:.0f}x the"
         f" captures  (goal ≤ {GOAL})"
     )
+    return [
+        Row("warc_export", f"export warc, peak RSS at {large.captures:,} captures",
+            large.peak_mib, f"the same at {small.captures:,}", small.peak_mib, "MiB", ratio,
+            at_most(GOAL))
+    ]  # fmt: skip
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return measure()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
+    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
+    args = parser.parse_args()
+    found = measure(args.small, args.large)
+    print()
+    print(table(found))
 
 
 if __name__ == "__main__":
