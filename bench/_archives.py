@@ -14,6 +14,7 @@ extracting run in worker processes, one per core; only the writes are in this pr
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import multiprocessing
 import os
@@ -42,6 +43,12 @@ _START = dt.datetime(2026, 1, 5, 6, 0, tzinfo=dt.UTC)
 _CHUNK = 250
 
 _site: GeneratedSite | None = None  # set before the workers fork, read by them
+
+
+def size_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--small`` and ``--large``: the articles of the two archives a memory bench compares."""
+    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
+    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
 
 
 def cached_archive(articles: int, *, extract: bool = True) -> Path:

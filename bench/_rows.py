@@ -104,6 +104,12 @@ def table(rows: Sequence[Row], *, markdown: bool = False) -> str:
     return "\n".join([text[0], rule, *text[1:]])
 
 
+def print_table(rows: Sequence[Row]) -> None:
+    """What a bench script run on its own prints last: its rows as the table."""
+    print()
+    print(table(rows))
+
+
 def summary(rows: Sequence[Row]) -> str:
     """One line: how many goals were met."""
     judged = [row for row in rows if row.met is not None]

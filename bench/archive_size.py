@@ -42,7 +42,7 @@ from warcio.warcwriter import WARCWriter
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
-from _rows import Row, at_most, table  # noqa: E402
+from _rows import Row, at_most, print_table  # noqa: E402
 
 from newsbot.archive import Archive  # noqa: E402
 from newsbot.archive.bodies import make_compressor, make_dict_compressor, raw_dictionary  # noqa: E402
@@ -267,9 +267,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-crawl", action="store_true", help="only (a) and (b)")
     args = parser.parse_args()
-    found = measure(crawl=not args.skip_crawl)
-    print()
-    print(table(found))
+    print_table(measure(crawl=not args.skip_crawl))
 
 
 if __name__ == "__main__":

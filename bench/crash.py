@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from _common import REPO, crawl_command, generated_site, query, run_crawl, scalar
-from _rows import Row, at_least, table
+from _rows import Row, at_least, print_table
 
 from newsbot.demo import DemoServer
 from newsbot.runner import LOCAL_SETTINGS
@@ -121,8 +121,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     found = measure(args.trials, args.pages, args.seed)
-    print()
-    print(table(found))
+    print_table(found)
     raise SystemExit(0 if all(row.met for row in found) else 1)
 
 

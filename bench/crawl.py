@@ -37,7 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import generated_site, query, run_command, run_crawl, run_seconds, scalar
-from _rows import Row, at_least, table
+from _rows import Row, at_least, print_table
 
 from newsbot.demo import DemoServer
 
@@ -136,34 +136,42 @@ def measure(pages: int = 1200, repeat: int = 5, plain: bool = True) -> list[Row]
                 versus_plain.append(articles_rate(full) / articles_rate(crawls["plain Scrapy"][-1]))
                 line += f", newsbot / plain Scrapy {versus_plain[-1]:.2f}"
             print(line, flush=True)
+    full = crawls["full pipeline"]
     found = [
-        Row(
-            "crawl",
-            "full pipeline, article pages/s",
-            statistics.median(map(pages_rate, crawls["full pipeline"])),
-            "fetch + archive, no-op extractor",
-            statistics.median(map(pages_rate, crawls["fetch + archive"])),
-            "pages/s",
-            statistics.median(fair),
-            at_least(0.7),
-            spread(fair),
-        )
-    ]
+        median_row("full pipeline, article pages/s", full, "fetch + archive, no-op extractor",
+                   crawls["fetch + archive"], pages_rate, fair, 0.7)
+    ]  # fmt: skip
     if plain:
         found.append(
-            Row(
-                "crawl",
-                "newsbot crawl, articles/s",
-                statistics.median(map(articles_rate, crawls["full pipeline"])),
-                "plain Scrapy project",
-                statistics.median(map(articles_rate, crawls["plain Scrapy"])),
-                "articles/s",
-                statistics.median(versus_plain),
-                at_least(3.0),
-                spread(versus_plain),
-            )
-        )
+            median_row("newsbot crawl, articles/s", full, "plain Scrapy project",
+                       crawls["plain Scrapy"], articles_rate, versus_plain, 3.0)
+        )  # fmt: skip
     return found
+
+
+def median_row(
+    figure: str,
+    crawls: list[Crawl],
+    baseline: str,
+    baselines: list[Crawl],
+    rate: Callable[[Crawl], float],
+    ratios: list[float],
+    goal: float,
+) -> Row:
+    """The median ``rate`` of ``crawls`` against that of ``baselines``, and the median of the
+    rounds' ``ratios`` (goal: at least ``goal``)."""
+    unit = "pages/s" if rate is pages_rate else "articles/s"
+    return Row(
+        "crawl",
+        figure,
+        statistics.median(map(rate, crawls)),
+        baseline,
+        statistics.median(map(rate, baselines)),
+        unit,
+        statistics.median(ratios),
+        at_least(goal),
+        spread(ratios),
+    )
 
 
 def pages_rate(crawl: Crawl) -> float:
@@ -191,9 +199,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="rounds (one crawl of each kind)")
     parser.add_argument("--no-plain", action="store_true", help="without the plain Scrapy crawl")
     args = parser.parse_args()
-    found = measure(args.pages, args.repeat, plain=not args.no_plain)
-    print()
-    print(table(found))
+    print_table(measure(args.pages, args.repeat, plain=not args.no_plain))
 
 
 if __name__ == "__main__":

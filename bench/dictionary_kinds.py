@@ -43,7 +43,7 @@ import zstandard
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from _rows import Row, table  # noqa: E402
+from _rows import Row, print_table  # noqa: E402
 from archive_size import GOAL, HEADERS, REALPAGES, site_groups, warc_gz  # noqa: E402
 
 from newsbot.archive.bodies import make_dict_compressor, raw_dictionary  # noqa: E402
@@ -249,9 +249,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--slow", action="store_true", help="also brotli 11 and xz (minutes)")
     args = parser.parse_args()
-    found = measure(args.slow)
-    print()
-    print(table(found))
+    print_table(measure(args.slow))
 
 
 if __name__ == "__main__":

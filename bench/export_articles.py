@@ -33,9 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _archives import cached_archive
+from _archives import cached_archive, size_arguments
 from _common import REPO
-from _rows import Row, at_least, at_most, table
+from _rows import Row, at_least, at_most, print_table
 
 from newsbot.archive import Archive
 from newsbot.archive.articles import export_fields
@@ -167,13 +167,10 @@ def rows(quick: bool = False) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
-    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
+    size_arguments(parser)
     parser.add_argument("--repeat", type=int, default=3, help="turns of the in-process runs")
     args = parser.parse_args()
-    found = measure(args.small, args.large, args.repeat)
-    print()
-    print(table(found))
+    print_table(measure(args.small, args.large, args.repeat))
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from trafilatura.settings import Extractor
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from _rows import Row, at_most, table  # noqa: E402
+from _rows import Row, at_most, print_table  # noqa: E402
 
 from newsbot.evaluate import load_cases  # noqa: E402
 from newsbot.extract import extract_article  # noqa: E402
@@ -129,9 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=7, help="timed calls per page and extractor")
     args = parser.parse_args()
-    found = measure(args.rounds)
-    print()
-    print(table(found))
+    print_table(measure(args.rounds))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import generated_site, run_crawl, run_seconds, scalar
-from _rows import Row, at_most, table
+from _rows import Row, at_most, print_table
 
 IN_QUICK = True
 
@@ -75,9 +75,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=2000, help="articles of the generated site")
     args = parser.parse_args()
-    found = measure(args.pages)
-    print()
-    print(table(found))
+    print_table(measure(args.pages))
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _archives import cached_archive
+from _archives import cached_archive, size_arguments
 from _common import REPO
-from _rows import Row, at_most, table
+from _rows import Row, at_most, print_table
 
 GOAL = 1.10
 IN_QUICK = False  # archives of 20,000 articles (built once, about 4 minutes)
@@ -102,12 +102,9 @@ def rows(quick: bool = False) -> list[Row]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--small", type=int, default=2000, help="articles of the small archive")
-    parser.add_argument("--large", type=int, default=20000, help="articles of the large archive")
+    size_arguments(parser)
     args = parser.parse_args()
-    found = measure(args.small, args.large)
-    print()
-    print(table(found))
+    print_table(measure(args.small, args.large))
 
 
 if __name__ == "__main__":
