@@ -18,8 +18,11 @@ on 127.0.0.1) into fresh archives, ``--repeat`` rounds (default 5) of one crawl 
 Rates are per second of the crawl itself (Scrapy's elapsed time, without process start-up).
 Each ratio is the median of the rounds' ratios: a round's crawls run back to back, so the
 machine's drift in speed (on a shared machine, 20% and more from one minute to the next) falls
-on all of them, and each kind goes first in turn. Prints every crawl, returns the figures as
-rows (:func:`rows`); asserts nothing.
+on all of them, and each kind goes first in turn. Beside the rates, for information, the CPU
+milliseconds per article page of every process of each crawl (start-up included): on a machine
+other work shares, they vary far less than rates, and newsbot's extraction workers, which run at
+a lower priority than the crawler, lose their share of the cores first. Prints every crawl,
+returns the figures as rows (:func:`rows`); asserts nothing.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ class Crawl:
     pages: int  # article pages fetched and kept
     articles: int  # articles extracted and kept
     seconds: float  # the crawl itself (Scrapy's elapsed time)
-    busy: float  # CPU cores the crawler and its workers kept busy, over the whole process
+    cpu: float  # CPU seconds of every process of the crawl (workers, start-up included)
+    wall: float  # seconds of the whole process, start-up included
 
 
 def newsbot_crawl(server: DemoServer, archive: Path, *, extract: bool = True) -> Crawl:
@@ -78,7 +82,7 @@ def newsbot_crawl(server: DemoServer, archive: Path, *, extract: bool = True) ->
                 f" {pages} pages passed through the workers without extraction (has newsbot's"
                 " worker stopped reading newsbot.extract.article.extract_page?)"
             )
-    return Crawl(pages, articles, run_seconds(archive, 1), run.cpu_seconds / run.seconds)
+    return Crawl(pages, articles, run_seconds(archive, 1), run.cpu_seconds, run.seconds)
 
 
 def plain_crawl(server: DemoServer, archive: Path) -> Crawl:
@@ -96,7 +100,7 @@ def plain_crawl(server: DemoServer, archive: Path) -> Crawl:
     seconds = float(elapsed[-1]) if elapsed else run.seconds
     pages = scalar(archive, "select count(*) from pages")
     articles = scalar(archive, "select count(*) from articles")
-    return Crawl(pages, articles, seconds, run.cpu_seconds / run.seconds)
+    return Crawl(pages, articles, seconds, run.cpu_seconds, run.seconds)
 
 
 KINDS: dict[str, Callable[[DemoServer, Path], Crawl]] = {
@@ -126,7 +130,7 @@ def measure(pages: int = 1200, repeat: int = 5, plain: bool = True) -> list[Row]
                     f"{name:16} {crawl.pages} pages, {crawl.articles} articles in"
                     f" {crawl.seconds:5.1f} s: {crawl.pages / crawl.seconds:6.1f} pages/s,"
                     f" {crawl.articles / crawl.seconds:6.1f} articles/s,"
-                    f" {crawl.busy:.2f} of {cores} cores busy",
+                    f" {crawl.cpu / crawl.wall:.2f} of {cores} cores busy",
                     flush=True,
                 )
             full = crawls["full pipeline"][-1]
@@ -146,7 +150,23 @@ def measure(pages: int = 1200, repeat: int = 5, plain: bool = True) -> list[Row]
             median_row("newsbot crawl, articles/s", full, "plain Scrapy project",
                        crawls["plain Scrapy"], articles_rate, versus_plain, 3.0)
         )  # fmt: skip
+    # On a machine other work shares, CPU time varies far less than rates (and newsbot's
+    # workers, at a lower priority, lose more of it): the cost of a page, for information.
+    for baseline in kinds[1:]:
+        found.append(cpu_row(full, baseline, crawls[baseline]))
     return found
+
+
+def cpu_row(full: list[Crawl], name: str, baselines: list[Crawl]) -> Row:
+    """CPU milliseconds per article page of every process of the full crawls against a
+    baseline's (medians; start-up included), for information."""
+    ms = [1000 * crawl.cpu / crawl.pages for crawl in full]
+    base = [1000 * crawl.cpu / crawl.pages for crawl in baselines]
+    ratios = [a / b for a, b in zip(ms, base, strict=True)]
+    baseline = "plain Scrapy project" if name == "plain Scrapy" else f"{name}, no-op extractor"
+    figure = "full pipeline, CPU per article page (all processes)"
+    return Row("crawl", figure, statistics.median(ms), baseline, statistics.median(base), "ms",
+               statistics.median(ratios), None, spread(ratios))  # fmt: skip
 
 
 def median_row(

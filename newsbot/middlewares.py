@@ -33,7 +33,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from newsbot.archive import Archive, DueURL, FrontierEntry
+from newsbot.archive import Archive, ArchiveError, DueURL, FrontierEntry
 from newsbot.coding import CODING_META, MAX_SIZE_META
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,14 @@ class FrontierMiddleware:
         if not self.enabled or archive is None or spider is None or not requests or stats is None:
             return requests
         site = getattr(spider, "site", spider.name)
-        due = {d.url: d for d in archive.discover([entry_for(r, site) for r in requests])}
+        try:
+            due = {d.url: d for d in archive.discover([entry_for(r, site) for r in requests])}
+        except ArchiveError as exc:
+            from newsbot.pipelines import not_recorded
+
+            # Not recorded, so not fetched: the listing that named them lists them again.
+            not_recorded(self.crawler, exc, "discovered_urls", len(requests))
+            return []
         self.seen.update(r.url for r in requests)
         stats.set_value("newsbot/frontier/discovered", len(self.seen))
         out = [

@@ -20,11 +20,12 @@ from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.settings import Settings
 from scrapy.spiders import Spider
 from scrapy.utils.conf import build_component_list
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 from scrapy.utils.reactor import is_reactor_installed
 
 from newsbot import coding
-from newsbot.archive import Archive, ArchiveError, CrawlLock, crawl_lock
+from newsbot.archive import Archive, ArchiveError, CrawlLock, StorageError, crawl_lock
 from newsbot.archive.dictionaries import MIN_BODIES, current_ids_at
 from newsbot.extract.article import Extraction
 from newsbot.items import Article, Capture, NotArticle
@@ -246,7 +247,17 @@ class ArchivePipeline:
     ``NEWSBOT_DICTIONARY_AFTER`` (default 10; 0: never): when the crawl ends, a site with at
     least that many stored bodies and no body dictionary gets one, so that the next crawls
     store its pages several times smaller (``newsbot compress`` rewrites the older ones).
+
+    A write the disk refuses (:class:`~newsbot.archive.StorageError`: full, failing) stops
+    the crawl, and nothing but the run's end is written after it: the run is recorded as
+    ``failed`` with the reason (``newsbot/run/failure`` in its stats) and counts of what was
+    not saved (``not_saved:pages``, ``not_saved:discovered_urls``, ``not_saved:error_rows``).
+    Nothing of a page that was not saved is kept, its frontier row included, so it is due
+    again for the next crawl.
     """
+
+    #: The close reason (Scrapy's ``finish_reason``) of a crawl stopped by a storage fault.
+    UNWRITABLE = "archive_unwritable"
 
     def __init__(self, crawler: Crawler, path: str) -> None:
         self.crawler = crawler
@@ -256,6 +267,8 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.counts: Counter[str] = Counter()
         self.refused: set[tuple[str, str]] = set()  # (url, kind) recorded in this run
+        self.failure: str | None = None  # the first write the disk refused, in a line
+        self.finished = False
         self.schedule = parse_schedule(crawler.settings.get("NEWSBOT_RECRAWL_SCHEDULE") or "")
         self.dictionary_after = crawler.settings.getint("NEWSBOT_DICTIONARY_AFTER", MIN_BODIES)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -272,14 +285,22 @@ class ArchivePipeline:
         except ArchiveError as exc:
             logger.error("%s", exc)
             raise CloseSpider("archive_locked") from None
-        # Checkpoints off the event loop: fetching and the workers never wait for an fsync.
-        self.archive = Archive.open(self.path, background_checkpoints=True)
-        self.archive.max_failures = self.crawler.settings.getint("NEWSBOT_MAX_FAILURES", 3)
-        settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
-        settings["roots"] = getattr(spider, "roots", {})
-        self.run_id = self.archive.start_run(
-            spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
-        )
+        try:
+            # Checkpoints off the event loop: fetching and the workers never wait for an fsync.
+            self.archive = Archive.open(self.path, background_checkpoints=True)
+            self.archive.max_failures = self.crawler.settings.getint("NEWSBOT_MAX_FAILURES", 3)
+            settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
+            settings["roots"] = getattr(spider, "roots", {})
+            self.run_id = self.archive.start_run(
+                spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
+            )
+        except ArchiveError as exc:
+            # Not a run the archive knows of: the summary and the exit code say why.
+            logger.error("%s", exc)
+            self.failure = failure_reason(exc, self.path)
+            self._record_failure()
+            self._finish_run("failed", None)
+            raise CloseSpider(self.UNWRITABLE) from None
         at_forced_stop(self.forced_stop)
 
     def record_refusal(self, refusal: Refusal) -> None:
@@ -289,6 +310,9 @@ class ArchivePipeline:
         if self.archive is None or (refusal.url, refusal.kind) in self.refused:
             return
         self.refused.add((refusal.url, refusal.kind))
+        if self.failure is not None:
+            self.counts["not_saved:error_rows"] += 1
+            return
         try:
             if refusal.block and not self.archive.block(
                 refusal.url, refusal.site, refusal.page_kind
@@ -301,6 +325,9 @@ class ArchivePipeline:
                 kind=refusal.kind,
                 message=refusal.message,
             )
+        except StorageError as exc:
+            self.not_saved(exc, "error_rows")
+            return
         except ArchiveError as exc:
             logger.error("%s", exc)
             return
@@ -313,6 +340,11 @@ class ArchivePipeline:
             return item
         if not isinstance(item, Capture) or self.archive is None:
             return item
+        if self.failure is not None:
+            # Nothing more is written once the disk refused a write (a related link this
+            # page made due may not have been recorded): it comes back whole next time.
+            self.counts["not_saved:pages"] += 1
+            raise DropItem(f"not saved ({self.failure})", log_level="INFO")
         stats = self.crawler.stats
         assert stats is not None
         if item.content_encoding and item.stored_body is None:
@@ -326,6 +358,10 @@ class ArchivePipeline:
                 errors=errors,
                 next_due_at=self._next_due(item),
             )
+        except StorageError as exc:
+            # Never saved without its article instead: the page stays due, to come back whole.
+            self.not_saved(exc, "pages")
+            raise DropItem(str(exc), log_level="INFO") from None
         except ArchiveError as exc:
             logger.error("%s", exc)
             stats.inc_value("newsbot/archive/refused")
@@ -339,6 +375,32 @@ class ArchivePipeline:
         if saved.article:
             stats.inc_value(f"newsbot/archive/articles_{saved.article}")
         return item
+
+    def not_saved(self, exc: ArchiveError, what: str, count: int = 1) -> None:
+        """``count`` of ``what`` (``pages``, ``discovered_urls``, ``error_rows``) were not
+        saved because of ``exc``; the first write the disk refuses stops the crawl."""
+        self.counts[f"not_saved:{what}"] += count
+        if not isinstance(exc, StorageError):
+            logger.error("%s", exc)
+            return
+        if self.failure is not None:
+            logger.info("not saved either: %s", exc)
+            return
+        self.failure = failure_reason(exc, self.path)
+        logger.error(
+            "%s: the crawl stops; what it could not save is due again for the next crawl", exc
+        )
+        self._record_failure()
+        engine = self.crawler.engine
+        if engine is not None and not self.finished:
+            # The pages in flight still come through here (and are counted) before it closes.
+            deferred_from_coro(engine.close_spider_async(reason=self.UNWRITABLE))
+
+    def _record_failure(self) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.set_value("newsbot/run/status", "failed")
+        stats.set_value("newsbot/run/failure", self.failure)
 
     def _next_due(self, item: Capture) -> str | None:
         if not self.schedule or item.kind != "article" or item.status not in (200, 304):
@@ -376,7 +438,9 @@ class ArchivePipeline:
         tried = self.counts["fetched"] + self.counts["connection_failed"]
         if status == "finished" and tried and not self.counts["answered"]:
             status = "unreachable"  # not one answer from the site: nothing was crawled
-        self._finish_run(status, getattr(spider, "site", spider.name))
+        # (No body dictionary after a storage fault: it would not fit either.)
+        site = None if self.failure else getattr(spider, "site", spider.name)
+        self._finish_run(status, site)
 
     def forced_stop(self) -> None:
         """The event loop stops before the spider closed (a second Ctrl-C or SIGTERM): the
@@ -387,18 +451,36 @@ class ArchivePipeline:
 
     def _finish_run(self, status: str, site: str | None) -> None:
         """Record the run's end (once) and close the archive; ``site``: give it a body
-        dictionary if it has none (None: not now, the crawl is being stopped)."""
+        dictionary if it has none (None: not now, the crawl is being stopped). A storage
+        fault makes the run ``failed``. When even its end cannot be written, the run stays
+        ``running`` in the archive and the crawl's stats say so instead
+        (``newsbot/run/unrecorded``: why; ``newsbot/run/counts``: what it counted)."""
+        self.finished = True
         try:
-            if self.archive is None or self.run_id is None:
+            if self.archive is None:
                 return
             stats = self.crawler.stats
             assert stats is not None
-            self.counts["discovered"] = stats.get_value("newsbot/frontier/discovered", 0)
-            self.counts["not_due"] = stats.get_value("newsbot/frontier/not_due", 0)
+            if self.failure is not None:
+                status = "failed"
             stats.set_value("newsbot/run/status", status)
-            self.archive.finish_run(
-                self.run_id, status=status, stats=stats.get_stats(), counts=dict(self.counts)
-            )
+            if self.run_id is not None:
+                self.counts["discovered"] = stats.get_value("newsbot/frontier/discovered", 0)
+                self.counts["not_due"] = stats.get_value("newsbot/frontier/not_due", 0)
+                try:
+                    self.archive.finish_run(
+                        self.run_id,
+                        status=status,
+                        stats=stats.get_stats(),
+                        counts=dict(self.counts),
+                    )
+                except ArchiveError as exc:
+                    logger.error("%s: the run stays 'running' in the archive", exc)
+                    self.failure = self.failure or failure_reason(exc, self.path)
+                    self._record_failure()
+                    stats.set_value("newsbot/run/unrecorded", str(exc))
+                    stats.set_value("newsbot/run/counts", dict(self.counts))
+                    site = None
             if site is not None:
                 self._train_dictionary(site)
             self.archive.close()
@@ -416,6 +498,9 @@ class ArchivePipeline:
             if site in self.archive.dictionary_ids():
                 return
             made = self.archive.train_dictionary(site, min_bodies=self.dictionary_after)
+        except StorageError as exc:  # every page is saved: only the dictionary waits
+            logger.warning("no body dictionary for %s yet (%s): a later crawl makes it", site, exc)
+            return
         except ArchiveError as exc:  # the crawl is kept all the same
             logger.error("%s", exc)
             return
@@ -424,6 +509,25 @@ class ArchivePipeline:
                 "body dictionary %d for %s: %d pages, %d bytes", made.id, site, made.samples,
                 made.size,
             )  # fmt: skip
+
+
+def failure_reason(exc: ArchiveError, path: str) -> str:
+    """Why a crawl failed, in a line: ``cannot write archive/x.db: database or disk is full``
+    (the page the disk refused is left out: any page would have been)."""
+    cause = exc.__cause__
+    if isinstance(exc, StorageError) and cause is not None:
+        return f"cannot write {path}: {cause}"
+    return str(exc)
+
+
+def not_recorded(crawler: Crawler, exc: ArchiveError, what: str, count: int) -> None:
+    """Tell the crawl's archive pipeline that ``count`` of ``what`` could not be saved (see
+    :meth:`ArchivePipeline.not_saved`); logged when there is none."""
+    pipeline = crawler.get_item_pipeline(ArchivePipeline)
+    if pipeline is None:
+        logger.error("%s", exc)
+    else:
+        pipeline.not_saved(exc, what, count)
 
 
 def at_forced_stop(callback: Callable[[], None]) -> None:

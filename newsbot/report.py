@@ -303,14 +303,35 @@ def _duration(seconds: float) -> str:
     return f"{whole // 3600} h {whole % 3600 // 60} min"
 
 
+#: What a crawl may fail to save, as ``not_saved`` counts them: (key, one, many).
+_NOT_SAVED = (
+    ("pages", "page", "pages"),
+    ("discovered_urls", "discovered URL", "discovered URLs"),
+    ("error_rows", "error row", "error rows"),
+)
+
+
 def crawl_document(
-    run: Mapping[str, Any], *, status: str, ok: bool, seconds: float, articles: int, archive: str
+    run: Mapping[str, Any],
+    *,
+    status: str,
+    ok: bool,
+    seconds: float,
+    articles: int | None,
+    archive: str,
+    failure: str | None = None,
+    recorded: bool = True,
 ) -> dict[str, Any]:
     """``newsbot crawl --json``: the crawl's run as :func:`run_summary` gives it (``id`` None
-    when the crawl never recorded one), with ``status`` (finished, unreachable,
+    when the crawl never recorded one), with ``status`` (finished, unreachable, failed,
     archive_locked …), ``ok`` (the run completed: exit code 0), ``seconds`` (the crawl's own
-    time), ``discovered``, ``fetched``, ``not_modified``, ``errors_by_kind``, ``archive`` and
-    ``archive_articles`` (what the archive holds now). :func:`format_run_line` says the same."""
+    time), ``discovered``, ``fetched``, ``not_modified``, ``errors_by_kind``, ``not_saved``
+    (``pages``, ``discovered_urls`` and ``error_rows`` the archive refused: due again for the
+    next crawl), ``failure`` (why the crawl failed, e.g. ``cannot write archive/x.db: database
+    or disk is full``; None), ``run_recorded`` (False when not even the run's end could be
+    written: it stays ``running`` in the archive), ``archive`` and ``archive_articles`` (what
+    the archive holds now; None when it cannot be read). :func:`format_run_line` says the
+    same."""
     counts: Mapping[str, Any] = run.get("counts") or {}
     return {
         **run_summary(run),
@@ -323,6 +344,9 @@ def crawl_document(
         "errors_by_kind": {
             k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("errors:")
         },
+        "not_saved": {key: counts.get(f"not_saved:{key}", 0) for key, _, _ in _NOT_SAVED},
+        "failure": failure,
+        "run_recorded": recorded,
         "archive": archive,
         "archive_articles": articles,
     }
@@ -335,9 +359,31 @@ def format_run_line(crawl: Mapping[str, Any]) -> str:
     error_text = plural(crawl["errors"], "error")
     if crawl["errors_by_kind"]:
         error_text += f" ({breakdown(crawl['errors_by_kind'])})"
+    held = crawl["archive_articles"]
     return (
         f"crawl {crawl['status']} in {crawl['seconds']:.1f} s: {crawl['discovered']} discovered,"
         f" {crawl['fetched']} fetched ({crawl['not_modified']} not modified),"
         f" {crawl['articles_new']} new and {crawl['articles_changed']} changed articles,"
-        f" {error_text}; archive holds {crawl['archive_articles']} articles ({crawl['archive']})"
+        f" {error_text}{_failure_text(crawl)}; "
+        + (f"archive holds {held} articles" if held is not None else "archive not readable")
+        + f" ({crawl['archive']})"
     )
+
+
+def _failure_text(crawl: Mapping[str, Any]) -> str:
+    """``; 12 pages and 30 discovered URLs not saved, due again next run (cannot write
+    x.db: database or disk is full)``; nothing for a crawl that saved everything."""
+    not_saved: Mapping[str, int] = crawl.get("not_saved") or {}
+    lost = [plural(n, one, many) for key, one, many in _NOT_SAVED if (n := not_saved.get(key))]
+    failure = crawl.get("failure")
+    text = ""
+    if lost:
+        listed = ", ".join(lost[:-1]) + " and " + lost[-1] if len(lost) > 1 else lost[0]
+        text = f"; {listed} not saved, due again next run"
+        if failure:
+            text += f" ({failure})"
+    elif failure:
+        text = f"; {failure}"
+    if not crawl.get("run_recorded", True):
+        text += "; the run's end could not be written: it stays 'running' in the archive"
+    return text

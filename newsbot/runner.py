@@ -23,7 +23,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newsbot import settings as default_settings
-from newsbot.archive import Archive, ArchiveError, crawl_lock, utc_now
+from newsbot.archive import Archive, ArchiveError, StorageError, crawl_lock, utc_now
 from newsbot.items import Capture
 from newsbot.sites import ProfileError, load_profile
 from newsbot.spiders.loader import apply_profile_setting
@@ -71,6 +71,12 @@ class CrawlSetupError(ValueError):
 
 class ArchiveBusyError(CrawlSetupError):
     """Another crawl holds the archive's crawl lock."""
+
+    exit_code = 1
+
+
+class ArchiveUnwritableError(CrawlSetupError):
+    """The disk refused to write the archive (full, failing): not the user's input."""
 
     exit_code = 1
 
@@ -158,6 +164,8 @@ def check_crawl(
         refuse_damaged(archive)
         with Archive.open(archive):
             pass
+    except StorageError as exc:
+        raise ArchiveUnwritableError(str(exc)) from None
     except (ProfileError, ArchiveError) as exc:
         raise CrawlSetupError(str(exc)) from None
     except sqlite3.DatabaseError as exc:
@@ -247,16 +255,26 @@ def crawl_report(archive: str | Path, outcome: CrawlOutcome) -> dict[str, Any]:
     started one, e.g. the archive was locked) and how many articles the archive holds."""
     from newsbot.report import crawl_document
 
-    with Archive.open(archive, readonly=True) as db:
-        run = next(
-            (
-                r
-                for r in db.runs()
-                if r["spider"] == outcome.spider and r["started_at"] >= outcome.started_at
-            ),
-            {},
-        )
-        articles = db.stats().articles
+    run: dict[str, Any] = {}
+    articles: int | None = None
+    try:
+        with Archive.open(archive, readonly=True) as db:
+            run = next(
+                (
+                    r
+                    for r in db.runs()
+                    if r["spider"] == outcome.spider and r["started_at"] >= outcome.started_at
+                ),
+                {},
+            )
+            articles = db.stats().articles
+    except (ArchiveError, sqlite3.Error):
+        pass  # the crawl's own stats still say what it did (an archive that could not be made)
+    stats = outcome.stats
+    unrecorded = "newsbot/run/unrecorded" in stats
+    if unrecorded:
+        # The archive's row still says 'running': what the crawl counted is in its stats.
+        run = {**run, "status": outcome.status, "counts": stats.get("newsbot/run/counts", {})}
     return crawl_document(
         run,
         status=outcome.status,
@@ -264,6 +282,8 @@ def crawl_report(archive: str | Path, outcome: CrawlOutcome) -> dict[str, Any]:
         seconds=outcome.seconds,
         articles=articles,
         archive=str(archive),
+        failure=stats.get("newsbot/run/failure"),
+        recorded=not unrecorded,
     )
 
 
