@@ -8,7 +8,6 @@ environment variable).
 
 from __future__ import annotations
 
-import ipaddress
 import shlex
 import sqlite3
 import time
@@ -27,6 +26,7 @@ from newsbot.archive import Archive, ArchiveError, StorageError, crawl_lock, utc
 from newsbot.items import Capture
 from newsbot.sites import ProfileError, load_profile
 from newsbot.spiders.loader import apply_profile_setting
+from newsbot.spiders.local import LOCAL_SETTINGS as LOCAL_SETTINGS  # for benches and tests
 
 if TYPE_CHECKING:
     from newsbot.archive import ArchiveStats, SearchResult
@@ -34,32 +34,6 @@ if TYPE_CHECKING:
 
 #: ``progress(total, done)`` starts a progress display and returns its ``advance(n)``.
 Progress = Callable[[int | None, int], Callable[[int], None]]
-
-#: Settings for crawling a server on this machine: politeness delays are for real sites.
-LOCAL_SETTINGS: dict[str, Any] = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-    # Enough pages in flight that the extraction workers never wait for the event loop.
-    "CONCURRENT_REQUESTS": 64,
-    "CONCURRENT_REQUESTS_PER_DOMAIN": 64,
-    # Pages fetched but not yet archived, counted by the bytes Scrapy holds: article pages
-    # wait for the workers still gzipped (~50 KB), so about sixty of them, enough to keep the
-    # workers' queues full and few enough to fetch again after a crash.
-    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 3_000_000,
-    "RETRY_TIMES": 1,
-}
-# (run_crawl applies these by itself when the base URL is on this machine.)
-
-
-def is_loopback(url: str) -> bool:
-    """True for URLs on this machine (127.0.0.0/8, ::1, localhost)."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class CrawlSetupError(ValueError):
@@ -199,22 +173,24 @@ def run_crawl(
     editions: Sequence[str] = (),
     base_url: str | None = None,
     urls: Sequence[str] = (),
-    settings: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | Settings | None = None,
     progress: Progress | None = None,
 ) -> CrawlOutcome:
     """Crawl ``site`` into ``archive`` in this process (starts and stops the reactor: once per
-    process, as always with Scrapy). ``progress(None, 0)`` is called once the spider has
-    opened (and Scrapy set up its logging), its ``advance(1)`` with each page archived."""
-    merged = build_settings({**(settings or {}), "NEWSBOT_ARCHIVE": archive})
+    process, as always with Scrapy). ``settings``: overrides of newsbot's settings, or whole
+    Scrapy settings to start from (a ``scrapy`` command's: project, ``-s``). ``progress(None,
+    0)`` is called once the spider has opened (and Scrapy set up its logging), its
+    ``advance(1)`` with each page archived."""
+    if isinstance(settings, Settings):
+        merged = settings.copy()
+        merged.set("NEWSBOT_ARCHIVE", archive, priority="cmdline")
+    else:
+        merged = build_settings({**(settings or {}), "NEWSBOT_ARCHIVE": archive})
     try:
         apply_profile_setting(merged)
     except ProfileError as exc:
         raise CrawlSetupError(str(exc)) from None
-    roots = check_crawl(site, archive=archive, editions=editions, base_url=base_url, urls=urls)
-    if all(is_loopback(root) for root in roots.values()):
-        # A site on this machine (a mirror, the demo site): no politeness delays. The caller's
-        # own settings still win.
-        merged.update(LOCAL_SETTINGS, priority="project")
+    check_crawl(site, archive=archive, editions=editions, base_url=base_url, urls=urls)
     process = _CrawlerProcess(merged)
     crawler = process.create_crawler(site)
     if progress is not None:

@@ -11,6 +11,9 @@ BOT_NAME = "newsbot"
 SPIDER_LOADER_CLASS = "newsbot.spiders.loader.ProfileSpiderLoader"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
+# `scrapy crawl SITE` (and scrapyd's jobs) run as `newsbot crawl SITE`: its checks, summary line
+# and exit codes.
+COMMANDS_MODULE = "newsbot.commands"
 
 # Say who we are; set USER_AGENT to include a contact address for the sites you crawl.
 USER_AGENT = f"newsbot/{__version__} (news archive crawler; Scrapy)"

@@ -24,6 +24,7 @@ from newsbot.extract.urls import MAX_URL_LENGTH, canonicalize_url
 from newsbot.items import Capture, CaptureKind
 from newsbot.middlewares import BodyTooLarge, RobotsBlocked
 from newsbot.sites import Profile, load_profile, split_root
+from newsbot.spiders.local import apply_local_settings
 from newsbot.spiders.outcomes import Refusal, describe_failure, refuse, unfetchable
 
 #: Statuses handed to callbacks instead of being dropped: an error page is still a capture, a
@@ -134,6 +135,12 @@ class SiteSpider(scrapy.Spider):
         spider.section_pages = crawler.settings.getint(
             "NEWSBOT_SECTION_PAGES", spider.profile.discovery.section_pages
         )
+        # Scrapy freezes the settings after making the spider: the last moment to drop the
+        # politeness delays for a site on this machine, whoever started the crawl.
+        if not crawler.settings.frozen and apply_local_settings(
+            crawler.settings, spider.roots.values()
+        ):
+            spider.logger.info("a site on this machine: no politeness delays")
         return spider
 
     def _absolute_listings(self) -> list[tuple[str, str, str]]:
