@@ -291,6 +291,8 @@ class ArchivePipeline:
             self.archive.max_failures = self.crawler.settings.getint("NEWSBOT_MAX_FAILURES", 3)
             settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
             settings["roots"] = getattr(spider, "roots", {})
+            # A run whose end could not be written (disk full, killed) ended before this one.
+            self.archive.end_unfinished_runs(spider.name)
             self.run_id = self.archive.start_run(
                 spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import random
 import sqlite3
@@ -107,12 +108,12 @@ def _fill(disk: Path) -> Path:
 
 
 def _crawl_until_full(
-    base_url: str, archive: Path, disk: Path, pages: int
-) -> tuple[subprocess.CompletedProcess[str], Path]:
+    base_url: str, archive: Path, disk: Path, pages: int, *options: str
+) -> subprocess.CompletedProcess[str]:
     """Crawl into ``archive`` and fill ``disk`` once the archive holds ``pages`` pages."""
     command = [
         sys.executable, "-m", "newsbot", "crawl", "euronews", "--base-url", base_url,
-        "--editions", EDITIONS, "--archive", str(archive), "--quiet",
+        "--editions", EDITIONS, "--archive", str(archive), "--quiet", *options,
     ]  # fmt: skip
     crawler = subprocess.Popen(
         command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -121,13 +122,18 @@ def _crawl_until_full(
         while _captures(archive) < pages:
             assert crawler.poll() is None, f"the crawl ended before {pages} pages were saved"
             time.sleep(0.01)  # polling, not timing: nothing is asserted about when
-        filler = _fill(disk)
+        _fill(disk)
         stdout, stderr = crawler.communicate(timeout=120)
     finally:
         if crawler.poll() is None:
             crawler.kill()
             crawler.wait()
-    return subprocess.CompletedProcess(command, crawler.returncode, stdout, stderr), filler
+    return subprocess.CompletedProcess(command, crawler.returncode, stdout, stderr)
+
+
+def _statuses(archive: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(archive)) as db:
+        return [status for (status,) in db.execute("SELECT status FROM crawl_runs ORDER BY id")]
 
 
 @pytest.mark.parametrize("pages", MOMENTS)
@@ -135,26 +141,45 @@ def test_a_crawl_on_a_full_disk_fails_honestly_and_the_next_one_completes(
     small_disk: Path, demo_server: DemoServer, clean: Path, pages: int
 ) -> None:
     archive = small_disk / f"at-{pages}.db"
-    full, filler = _crawl_until_full(demo_server.base_url, archive, small_disk, pages)
+    as_json = pages == MOMENTS[0]  # one of them says it in JSON, the others in their line
     try:
+        full = _crawl_until_full(
+            demo_server.base_url, archive, small_disk, pages, *(["--json"] if as_json else [])
+        )
         assert full.returncode == 1, full.stdout + full.stderr
         assert "Traceback" not in full.stderr, full.stderr
-        assert full.stdout.startswith("crawl failed in "), full.stdout
-        assert "not saved, due again next run" in full.stdout, full.stdout
-        assert "database or disk is full" in full.stdout, full.stdout
+        (status,) = _statuses(archive)
+        if as_json:
+            summary = json.loads(full.stdout)
+            assert (summary["status"], summary["ok"]) == ("failed", False)
+            assert sum(summary["not_saved"].values()) > 0, summary
+            assert "database or disk is full" in summary["failure"]
+            assert summary["run_recorded"] is (status == "failed")
+        else:
+            assert full.stdout.startswith("crawl failed in "), full.stdout
+            assert "not saved, due again next run" in full.stdout, full.stdout
+            assert "database or disk is full" in full.stdout, full.stdout
+            if status == "running":  # not even the run's end could be written: it says so
+                assert "the run's end could not be written" in full.stdout, full.stdout
+        assert status in ("failed", "running")
         checked = run_newsbot("check", "--archive", str(archive))
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert "intact" in checked.stdout
-        with contextlib.closing(sqlite3.connect(archive)) as db:
-            statuses = [status for (status,) in db.execute("SELECT status FROM crawl_runs")]
-        assert statuses in (["failed"], ["running"]), statuses
-        if statuses == ["running"]:  # not even the run's end could be written: it says so
-            assert "the run's end could not be written" in full.stdout, full.stdout
+        stats = run_newsbot("stats", "--archive", str(archive))
+        assert stats.returncode == 0 and "Traceback" not in stats.stderr, stats.stderr
         saved = _articles(archive)
     finally:
-        filler.unlink()
+        (small_disk / "filler").unlink(missing_ok=True)
 
-    _crawl(demo_server.base_url, archive)
-    assert _articles(archive) == _articles(clean)
-    assert saved <= _articles(archive)  # nothing saved before the disk filled was lost
-    archive.unlink()
+    try:
+        _crawl(demo_server.base_url, archive)
+        assert _articles(archive) == _articles(clean)
+        assert saved <= _articles(archive)  # nothing saved before the disk filled was lost
+        # A run that could not write its end is ended by the next crawl.
+        assert _statuses(archive) == [
+            "failed" if status == "failed" else "interrupted",
+            "finished",
+        ]
+    finally:
+        for leftover in small_disk.glob(f"{archive.name}*"):
+            leftover.unlink()

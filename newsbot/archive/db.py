@@ -201,6 +201,20 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
             )
             return _rowid(cursor)
 
+    def end_unfinished_runs(self, spider: str) -> int:
+        """Mark the runs of ``spider`` still ``running`` as ``interrupted``, finished when
+        their last capture was fetched (or when they started), and return how many. Only for
+        a caller holding the crawl lock: it proves their process is gone (killed, or unable
+        to write its end on a full disk)."""
+        with self._transaction("end unfinished crawl runs") as conn:
+            cursor = conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted', finished_at = COALESCE("
+                " (SELECT MAX(fetched_at) FROM captures WHERE run_id = crawl_runs.id),"
+                " started_at) WHERE spider = ? AND status = 'running'",
+                (spider,),
+            )
+            return cursor.rowcount
+
     def finish_run(
         self, run_id: int, *, status: str, stats: Mapping[str, Any], counts: Mapping[str, int]
     ) -> None:
