@@ -277,7 +277,9 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler, crawler.settings.get("NEWSBOT_ARCHIVE", "archive/newsbot.db"))
 
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
+        # (A coroutine: raised from a plain method, CloseSpider would leave the other
+        # pipelines' open_spider awaitables never awaited, and Python warn about them.)
         spider = self.crawler.spider
         assert spider is not None
         try:
@@ -301,6 +303,9 @@ class ArchivePipeline:
             logger.error("%s", exc)
             self.failure = failure_reason(exc, self.path)
             self._record_failure()
+            stats = self.crawler.stats
+            assert stats is not None
+            stats.set_value("newsbot/run/unrecorded", str(exc))
             self._finish_run("failed", None)
             raise CloseSpider(self.UNWRITABLE) from None
         at_forced_stop(self.forced_stop)

@@ -328,8 +328,9 @@ def crawl_document(
     time), ``discovered``, ``fetched``, ``not_modified``, ``errors_by_kind``, ``not_saved``
     (``pages``, ``discovered_urls`` and ``error_rows`` the archive refused: due again for the
     next crawl), ``failure`` (why the crawl failed, e.g. ``cannot write archive/x.db: database
-    or disk is full``; None), ``run_recorded`` (False when not even the run's end could be
-    written: it stays ``running`` in the archive), ``archive`` and ``archive_articles`` (what
+    or disk is full``; None), ``run_recorded`` (False when the run could not be written, or
+    its end: it then stays ``running`` until the next crawl), ``archive`` and
+    ``archive_articles`` (what
     the archive holds now; None when it cannot be read). :func:`format_run_line` says the
     same."""
     counts: Mapping[str, Any] = run.get("counts") or {}
@@ -385,5 +386,8 @@ def _failure_text(crawl: Mapping[str, Any]) -> str:
     elif failure:
         text = f"; {failure}"
     if not crawl.get("run_recorded", True):
-        text += "; the run's end could not be written: it stays 'running' in the archive"
+        if crawl.get("id") is None:
+            text += "; the run could not be recorded in the archive"
+        else:
+            text += "; the run's end could not be written: it stays 'running' in the archive"
     return text
