@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -277,16 +277,16 @@ class ArchivePipeline:
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
         return cls(crawler, crawler.settings.get("NEWSBOT_ARCHIVE", "archive/newsbot.db"))
 
-    async def open_spider(self) -> None:
-        # (A coroutine: raised from a plain method, CloseSpider would leave the other
-        # pipelines' open_spider awaitables never awaited, and Python warn about them.)
+    def open_spider(self) -> Coroutine[Any, Any, None] | None:
+        """Take the lock, open the archive and start the run; when that fails, return a
+        coroutine that raises CloseSpider (``archive_locked``, ``archive_unwritable``)."""
         spider = self.crawler.spider
         assert spider is not None
         try:
             self.lock = crawl_lock(self.path)
         except ArchiveError as exc:
             logger.error("%s", exc)
-            raise CloseSpider("archive_locked") from None
+            return _close_spider("archive_locked")
         try:
             # Checkpoints off the event loop: fetching and the workers never wait for an fsync.
             self.archive = Archive.open(self.path, background_checkpoints=True)
@@ -307,8 +307,9 @@ class ArchivePipeline:
             assert stats is not None
             stats.set_value("newsbot/run/unrecorded", str(exc))
             self._finish_run("failed", None)
-            raise CloseSpider(self.UNWRITABLE) from None
+            return _close_spider(self.UNWRITABLE)
         at_forced_stop(self.forced_stop)
+        return None
 
     def record_refusal(self, refusal: Refusal) -> None:
         """An error row for a URL the crawl did not fetch; for a robots.txt block only the
@@ -516,6 +517,12 @@ class ArchivePipeline:
                 "body dictionary %d for %s: %d pages, %d bytes", made.id, site, made.samples,
                 made.size,
             )  # fmt: skip
+
+
+async def _close_spider(reason: str) -> None:
+    # Raised from open_spider itself, CloseSpider would leave the awaitables Scrapy made of the
+    # other pipelines' open_spider never awaited (and Python warning so on stderr).
+    raise CloseSpider(reason)
 
 
 def failure_reason(exc: ArchiveError, path: str) -> str:
