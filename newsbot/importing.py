@@ -24,10 +24,11 @@ from pathlib import Path
 
 from newsbot.archive import Archive, crawl_lock
 from newsbot.archive.reextraction import Reextracted
+from newsbot.frames import DictionaryRef
 from newsbot.items import Capture, StoredBody
 from newsbot.reextract import CHUNK, Report, Writer, extracted, outcome, pool, start
 from newsbot.warc.importer import Importer, ImportReport, extractable
-from newsbot.worker import DictionaryRef, prepare_body
+from newsbot.worker import prepare_body
 
 #: The ``crawl_runs.spider`` of import runs.
 IMPORT_SPIDER = "import"

@@ -7,8 +7,9 @@ behind the downloads. Here the loop writes each job straight into a worker's pip
 that the next page is already waiting there when the worker finishes one) and reads the results
 as they come.
 
-Each worker is ``python -c 'newsbot.worker.main()'`` (without Scrapy): frames of ``length +
-pickle`` in on its stdin, out on its stdout, one job at a time, results in order. A worker
+Each worker is ``python -c 'newsbot.worker.main()'`` (without Scrapy): frames of
+:mod:`newsbot.frames` (a JSON document and the body's raw bytes; no pickle) in on its stdin,
+out on its stdout, one job at a time, results in order. A worker
 that dies costs the page
 it was working on (that page gets the reason), never the pages queued behind it; a worker that
 stops answering for longer than a page's time limit plus a grace period is killed as if it had
@@ -24,7 +25,6 @@ import contextlib
 import fcntl
 import logging
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -33,9 +33,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsbot.frames import HEADER, DictionaryRef, FrameError, decode, job_frame, read_answer
 from newsbot.items import Capture
 from newsbot.sites.registry import PROFILES_VARIABLE
-from newsbot.worker import HEADER, READY, TIMEOUT_REASON, DictionaryRef, Done, frame
+from newsbot.worker import TIMEOUT_REASON, Done
 
 logger = logging.getLogger(__name__)
 
@@ -239,21 +240,22 @@ class ExtractionPool:
         loop = asyncio.get_running_loop()
         try:
             while True:
-                (size,) = HEADER.unpack(await worker.reader.readexactly(HEADER.size))
-                message = pickle.loads(await worker.reader.readexactly(size))
+                size, length = HEADER.unpack(await worker.reader.readexactly(HEADER.size))
+                message = decode(await worker.reader.readexactly(size))
+                payload = await worker.reader.readexactly(length) if length else b""
                 if not worker.ready:
-                    worker.ready = message == READY
+                    worker.ready = message.get("ready") is True
                     continue
                 job = worker.jobs.popleft()
                 worker.since = loop.time()
-                kind, value = message
+                answer = read_answer(message, payload)
                 if not job.future.done():
-                    if kind == "ok":
-                        job.future.set_result(value)
+                    if isinstance(answer, str):
+                        job.future.set_exception(WorkerError(answer))
                     else:
-                        job.future.set_exception(WorkerError(value))
+                        job.future.set_result(Done(*answer))
                 self._dispatch()
-        except (asyncio.IncompleteReadError, ConnectionError, pickle.UnpicklingError):
+        except (asyncio.IncompleteReadError, ConnectionError, FrameError):
             pass
         await self._lost(worker)
 
@@ -302,10 +304,7 @@ class ExtractionPool:
                 worker.since = asyncio.get_running_loop().time()
             worker.jobs.append(job)
             ref = self.dictionaries.get(job.capture.site)
-            job_frame = (
-                (job.capture, job.seconds) if ref is None else (job.capture, job.seconds, ref)
-            )
-            worker.writer.write(frame(job_frame))
+            worker.writer.write(job_frame(job.capture, job.seconds, ref))
 
     async def _watch(self) -> None:
         """Kill a worker whose current page has run far past its time limit (stuck where its

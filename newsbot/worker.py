@@ -3,7 +3,8 @@ for the archive, off the crawler's event loop. No Scrapy: workers import only th
 needs.
 
 A worker (:func:`main`) reads jobs from its stdin and writes results to its stdout, each a frame
-of an 8-byte length and a pickle; anything else printing to stdout goes to stderr instead.
+of :mod:`newsbot.frames` (a JSON document and raw bytes; no pickle); anything else printing to
+stdout goes to stderr instead.
 Workers die with the crawler: a crawl killed with SIGKILL leaves no extraction process behind
 (Linux asks the kernel to kill each worker when its parent dies; elsewhere they exit when the
 pool's pipes close). They run at a lower priority than the crawler, whose event loop fetches
@@ -15,9 +16,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
-import pickle
 import signal
-import struct
 import sys
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -27,14 +26,21 @@ import zstandard
 from newsbot.archive.bodies import make_compressor, prepare
 from newsbot.coding import BodyError, decoded, is_revisit
 from newsbot.extract.article import Extraction, extract_page
+from newsbot.frames import (
+    HEADER,
+    READY_FRAME,
+    DictionaryRef,
+    FrameError,
+    decode,
+    done_frame,
+    error_frame,
+    read_job,
+)
 from newsbot.items import Capture, NotArticle, StoredBody
 
 #: How a NotArticle from a page whose time ran out starts (and how its error row is told apart).
 TIMEOUT_REASON = "extraction took longer than"
 _PR_SET_PDEATHSIG = 1
-#: A worker's first message: it has imported everything and takes jobs.
-READY = "ready"
-HEADER = struct.Struct("!Q")
 
 
 def init_worker(parent: int | None = None) -> None:
@@ -80,9 +86,6 @@ _COMPRESSOR: Any = None
 #: The site dictionaries this worker has loaded: (archive path, id) -> (codec, compressor), or
 #: None for one it could not load (its bodies are compressed without it).
 _DICTIONARIES: dict[tuple[str, int], tuple[str, Any] | None] = {}
-
-#: Which dictionary of which archive a worker compresses a body with: (archive path, id).
-DictionaryRef = tuple[str, int]
 
 
 def prepare_body(capture: Capture, dictionary: DictionaryRef | None = None) -> StoredBody:
@@ -171,32 +174,32 @@ def main() -> None:
 
 
 def serve(jobs: BinaryIO, results: BinaryIO) -> None:
-    """Answer each ``(capture, seconds[, dictionary])`` job with ``("ok", Done)`` or
-    ``("error", why)``, in order, until the jobs end."""
-    _send(results, READY)
+    """Answer each job (a capture, its time limit, its dictionary) with what
+    :func:`extract_in_worker` made of it, or the reason it failed, in order, until the jobs
+    end (or a frame is not a job: then the pool is not talking to this worker any more)."""
+    _send(results, READY_FRAME)
     while True:
         header = jobs.read(HEADER.size)
         if len(header) < HEADER.size:
             return
-        (size,) = HEADER.unpack(header)
-        payload = jobs.read(size)
-        if len(payload) < size:
+        size, length = HEADER.unpack(header)
+        document = jobs.read(size)
+        payload = jobs.read(length)
+        if len(document) < size or len(payload) < length:
             return
         try:
-            capture, seconds, *dictionary = pickle.loads(payload)
-            done = extract_in_worker(capture, seconds, dictionary[0] if dictionary else None)
-            answer: tuple[str, Any] = ("ok", done)
+            capture, seconds, dictionary = read_job(decode(document), payload)
+        except FrameError as exc:
+            print(f"newsbot worker: {exc}", file=sys.stderr)
+            return
+        try:
+            done = extract_in_worker(capture, seconds, dictionary)
+            answer = done_frame(done.extraction, done.stored, done.error)
         except Exception as exc:  # the page fails, the worker goes on
-            answer = ("error", f"extraction failed: {type(exc).__name__}: {exc}")
+            answer = error_frame(f"extraction failed: {type(exc).__name__}: {exc}")
         _send(results, answer)
 
 
-def frame(message: Any) -> bytes:
-    """One message as it goes through a pipe: its pickle's length, then the pickle."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    return HEADER.pack(len(data)) + data
-
-
-def _send(out: BinaryIO, message: Any) -> None:
-    out.write(frame(message))
+def _send(out: BinaryIO, frame: bytes) -> None:
+    out.write(frame)
     out.flush()

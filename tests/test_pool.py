@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import os
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from newsbot import pool as pool_module
 from newsbot.demo import DemoSite
@@ -69,6 +71,42 @@ def test_workers_give_what_extraction_in_this_process_gives(demo_site: DemoSite)
         assert done.extraction.result == here.extraction.result
         assert done.stored == here.stored and done.stored is not None
         assert done.stored.size == len(demo_site.respond(capture.url[len(BASE) :], BASE).body)
+
+
+def test_what_the_pipes_carry_comes_back_exactly() -> None:
+    # Characters a text framing must escape, outside the BMP, in a page that is not UTF-8;
+    # and what the crawl noted about the fetch (the body fetched last time: not extracted).
+    title = 'Quote " back\\slash \u2028 tab\t \U0001f30a Größe'
+    text = "<p>Ein Absatz über den Sturm, der am Dienstag den Hafen schloss.</p>" * 30
+    page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{text}"
+    body = (page + "</article></body></html>").encode("latin-1", "xmlcharrefreplace")
+    latin = Capture(
+        url=f"{BASE}/news/storm",
+        final_url=f"{BASE}/news/storm",
+        status=200,
+        headers=[("Content-Type", "text/html; charset=iso-8859-1")],
+        body=body,
+        fetched_at="2026-11-25T10:00:00+00:00",
+        site="generic",
+        kind="article",
+    )
+    seen = Capture(**{**vars(latin), "crawl_meta": {"newsbot_previous_sha256": ""}})
+    seen.crawl_meta["newsbot_previous_sha256"] = hashlib.sha256(body).hexdigest()
+
+    async def run() -> list[Done]:
+        pool = ExtractionPool(1)
+        try:
+            return [await pool.extract(latin, 20.0), await pool.extract(seen, 20.0)]
+        finally:
+            await pool.close()
+
+    done, revisit = asyncio.run(run())
+    here = extract_in_worker(latin, 0)
+    assert done.extraction is not None and isinstance(done.extraction.result, Article)
+    assert done == here
+    assert "\U0001f30a Größe" in done.extraction.result.title
+    assert done.stored is not None and zstandard.decompress(done.stored.data) == body
+    assert revisit.extraction is None and revisit.stored == done.stored
 
 
 def test_a_dead_worker_costs_its_page_only_and_is_replaced(demo_site: DemoSite) -> None:
