@@ -76,6 +76,30 @@ def gunzip_capped(data: bytes, max_size: int) -> bytes:
     return b"".join(out)
 
 
+def gunzipped_size_over(data: bytes, max_size: int) -> bool:
+    """Whether gzip ``data`` inflates to more than ``max_size`` bytes: counted a megabyte at a
+    time, nothing kept, so a bomb costs no memory to measure. Data that breaks off or is not
+    gzip counts as far as it inflates."""
+    total = 0
+    rest = data
+    while rest:
+        stream = _inflate.decompressobj(wbits=31)
+        pending = rest
+        while pending and not stream.eof:
+            try:
+                chunk = stream.decompress(pending, 1 << 20)
+            except _INFLATE_ERRORS:
+                return False
+            total += len(chunk)
+            if total > max_size:
+                return True
+            pending = stream.unconsumed_tail
+        if not stream.eof:
+            return False
+        rest = stream.unused_data.lstrip(b"\0")
+    return False
+
+
 def decoded_body(capture: Capture) -> bytes:
     """The capture's body in plain bytes. Raises :class:`BodyError` for a body that is broken,
     in a coding newsbot does not decode, or decodes past its cap."""

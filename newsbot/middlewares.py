@@ -34,10 +34,19 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
 from newsbot.archive import Archive, ArchiveError, DueURL, FrontierEntry
-from newsbot.coding import CODING_META, MAX_SIZE_META
+from newsbot.coding import CODING_META, MAX_SIZE_META, gunzipped_size_over
+from newsbot.sitemap_bounds import (
+    DEPTH_META,
+    SitemapBounds,
+    SitemapReading,
+    resumed_depth,
+    set_depth,
+)
 
 logger = logging.getLogger(__name__)
 
+#: The kinds of page read for links (the spider's discovery documents).
+LISTING_KINDS = ("sitemap", "feed", "section")
 #: Where a spider's request came from → the frontier's found_in.
 FOUND_IN = {"listing": "sitemap", "sitemap": "sitemap", "feed": "feed", "section": "section"}
 
@@ -98,6 +107,7 @@ class FrontierMiddleware:
         self.enabled = enabled
         self.seen: set[str] = set()  # distinct URLs discovered in this run
         self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
+        self.sitemap_bounds = SitemapBounds.from_settings(crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
@@ -174,8 +184,22 @@ class FrontierMiddleware:
         for due in archive.due(getattr(spider, "site", spider.name)):
             request = make(due.url, due.kind)
             if request is not None:
+                if due.kind == "sitemap":
+                    set_depth(request, resumed_depth(due.priority))
                 stats.inc_value("newsbot/frontier/resumed")
                 yield with_due(request, due)
+
+    def _sitemap_reading(self, response: Response) -> SitemapReading | None:
+        """The bounds on what ``response`` lists, when it is a sitemap."""
+        spider = self.crawler.spider
+        if response.meta.get("newsbot_kind") != "sitemap" or spider is None:
+            return None
+        return SitemapReading(
+            response.url,
+            getattr(spider, "site", spider.name),
+            response.meta.get(DEPTH_META, 0),
+            self.sitemap_bounds,
+        )
 
     async def process_spider_output(
         self, response: Response, result: AsyncIterator[Any]
@@ -184,8 +208,17 @@ class FrontierMiddleware:
         # between refetches the listing rather than lose what it listed.
         requests: list[Request] = []
         items: list[Any] = []
+        reading = self._sitemap_reading(response)
         async for out in result:
-            (requests if isinstance(out, Request) else items).append(out)
+            if not isinstance(out, Request):
+                items.append(out)
+            elif reading is None or reading.admit(out):
+                requests.append(out)
+        if reading is not None:
+            from newsbot.spiders.outcomes import refuse
+
+            for refusal in reading.refusals():
+                refuse(self.crawler, refusal)
         for request in self.gate(requests):
             yield request
         for item in items:
@@ -358,14 +391,26 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
 class HttpCompressionMiddleware(ScrapyHttpCompressionMiddleware):
     """Scrapy's decompression, with a body that inflates past ``DOWNLOAD_MAXSIZE`` (a
     compression bomb) refused as :class:`BodyTooLarge`, so the crawl records it as a failure
-    rather than dropping it silently."""
+    rather than dropping it silently. A listing served as a gzip file (``sitemap.xml.gz``, no
+    content coding: the spider inflates it) is measured here too, so that a bomb of that kind
+    is a recorded failure as well, not a listing the spider only logs as unreadable."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
         try:
-            return super().process_response(request, response)
+            result = super().process_response(request, response)
         except BodyTooLarge:
             raise
         except IgnoreRequest as exc:
             raise BodyTooLarge(str(exc)) from None
+        if (
+            isinstance(result, Response)
+            and request.meta.get("newsbot_kind") in LISTING_KINDS
+            and result.body[:2] == b"\x1f\x8b"
+        ):
+            max_size = request.meta.get("download_maxsize", self._max_size)
+            if max_size and gunzipped_size_over(result.body, max_size):
+                # (Said after "larger than DOWNLOAD_MAXSIZE (…):" in the error row.)
+                raise BodyTooLarge(f"{result.url} is a gzip file that inflates past it")
+        return result
