@@ -71,6 +71,9 @@ def newsbot_crawl(server: DemoServer, archive: Path, *, extract: bool = True) ->
         raise SystemExit(f"newsbot crawl failed:\n{run.output}")
     pages = scalar(archive, "select count(*) from captures where kind = 'article'")
     articles = scalar(archive, "select count(*) from articles")
+    if extract and articles < pages * 0.9:
+        # (Every page of the generated site is an article newsbot reads.)
+        raise SystemExit(f"the full crawl extracted {articles} articles of {pages} article pages")
     if not extract:
         skipped = query(
             archive,
