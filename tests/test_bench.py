@@ -119,4 +119,6 @@ def test_crawl_bench_baselines_crawl_the_same_site() -> None:
     assert any(line.startswith("full pipeline    20 pages, 20 articles") for line in lines)
     assert any(line.startswith("fetch + archive  20 pages, 0 articles") for line in lines)
     assert any(line.startswith("plain Scrapy     20 pages, 20 articles") for line in lines)
-    assert sum(line.startswith("crawl  ") for line in lines) == 2
+    rows = [line for line in lines if line.startswith("crawl  ")]
+    assert any("fetch + archive, no-op extractor" in row and "≥ 0.7" in row for row in rows)
+    assert any("plain Scrapy project" in row and "≥ 3" in row for row in rows)
