@@ -1,14 +1,18 @@
-"""The README's scrapyd recipe, for real: scrapyd on 127.0.0.1, the project deployed with
-scrapyd-deploy, crawls of the demo site scheduled through scrapyd's JSON API.
+"""The README's scrapyd recipe, for real: scrapyd on 127.0.0.1 configured with the
+repository's ``scrapyd.conf``, the project deployed with scrapyd-deploy, crawls of the demo site
+scheduled through scrapyd's JSON API.
 
-scrapyd (1.6) knows no 'failed' job: every job that ended is listed under ``finished``. What it
-does tell apart is the exit code: its own log says ``Process died: exitstatus=1`` instead of
-``Process finished``. A job that could not run (an unreachable site, a locked archive) exits 1,
-as ``newsbot crawl`` does, and the job's log file ends with the line saying why.
+scrapyd (1.6) on its own knows no 'failed' job: every job that ended is listed under
+``finished``, and only its log tells them apart (``Process died: exitstatus=1`` instead of
+``Process finished``). A job that could not run (an unreachable site, a locked archive) exits 1,
+as ``newsbot crawl`` does, and the job's log file ends with the line saying why; with
+``scrapyd.conf``'s components (newsbot.scrapyd) listjobs.json and the jobs page list it under
+``failed`` with its exit code.
 """
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
 import shutil
@@ -36,12 +40,21 @@ pytest.importorskip("scrapyd_client")
 PATIENCE = 300.0
 
 #: Jobs see newsbot only inside the deployed egg: the editable install of this checkout (a
-#: finder on sys.meta_path) is taken away from scrapyd's processes, as on a server where
-#: newsbot's dependencies are installed but not newsbot.
+#: finder on sys.meta_path) is taken away from the processes scrapyd starts for a project (they
+#: have SCRAPY_PROJECT), as on a server where newsbot is not what jobs run. scrapyd itself loads
+#: newsbot.scrapyd (scrapyd.conf) from this checkout.
 ONLY_THE_EGG = """
+import os
 import sys
-sys.meta_path[:] = [f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")]
+if "SCRAPY_PROJECT" in os.environ:
+    sys.meta_path[:] = [
+        f for f in sys.meta_path if "__editable__" not in getattr(f, "__module__", "")
+    ]
 """
+
+#: A job listed under "finished" has the keys scrapyd gives it; one under "failed" has them too,
+#: and its exit code.
+FINISHED_KEYS = {"id", "project", "spider", "start_time", "end_time", "log_url", "items_url"}
 
 
 def free_port() -> int:
@@ -74,15 +87,28 @@ class Scrapyd:
         assert answer["status"] == "ok", answer
         return str(answer["jobid"])
 
-    def finished(self, job: str) -> dict[str, Any]:
-        """Wait until ``job`` is listed as finished; its entry in listjobs.json."""
+    def listed(self, job: str) -> tuple[str, dict[str, Any]]:
+        """Wait until ``job`` has ended; the list of listjobs.json it is in ("finished" or
+        "failed") and its entry there."""
         deadline = time.monotonic() + PATIENCE
         while time.monotonic() < deadline:
-            for entry in self.get("listjobs.json", project="newsbot")["finished"]:
-                if entry["id"] == job:
-                    return dict(entry)
+            jobs = self.get("listjobs.json", project="newsbot")
+            assert set(jobs) == {"node_name", "status", "pending", "running", "finished", "failed"}
+            for state in ("finished", "failed"):
+                for entry in jobs[state]:
+                    if entry["id"] == job:
+                        return state, dict(entry)
             time.sleep(0.2)
-        raise AssertionError(f"job {job} did not finish; scrapyd's log:\n{self.log.read_text()}")
+        raise AssertionError(f"job {job} did not end; scrapyd's log:\n{self.log.read_text()}")
+
+    def jobs_page_section(self, job: str) -> str:
+        """The section ("Pending", "Running", "Finished", "Failed") of the jobs web page whose
+        table lists ``job``."""
+        with urllib.request.urlopen(f"{self.url}jobs", timeout=30) as page:
+            html = page.read().decode("utf-8")
+        before = html[: html.index(f"<td>{job}</td>")]
+        sections = ("Pending", "Running", "Finished", "Failed")
+        return max(sections, key=lambda section: before.rfind(f">{section}</th>"))
 
     def job_log(self, entry: dict[str, Any]) -> list[str]:
         with urllib.request.urlopen(self.url + entry["log_url"].lstrip("/"), timeout=30) as page:
@@ -100,11 +126,14 @@ class Scrapyd:
 def scrapyd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scrapyd]:
     folder = tmp_path_factory.mktemp("scrapyd")
     port = free_port()
-    (folder / "scrapyd.conf").write_text(
-        f"[scrapyd]\nbind_address = 127.0.0.1\nhttp_port = {port}\npoll_interval = 0.2\n"
-        "max_proc = 2\n",
-        encoding="utf-8",
+    # The repository's scrapyd.conf, as the README says, on a port of our own.
+    config = configparser.ConfigParser()
+    config.read(REPO / "scrapyd.conf", encoding="utf-8")
+    config["scrapyd"].update(
+        bind_address="127.0.0.1", http_port=str(port), poll_interval="0.2", max_proc="2"
     )
+    with (folder / "scrapyd.conf").open("w", encoding="utf-8") as out:
+        config.write(out)
     (folder / "only_the_egg").mkdir()
     (folder / "only_the_egg" / "sitecustomize.py").write_text(ONLY_THE_EGG, encoding="utf-8")
     path = os.pathsep.join(
@@ -192,8 +221,10 @@ def test_a_scheduled_crawl_of_the_demo_site_archives_its_articles(
         base_url=demo_server.base_url,
         editions="de",
     )
-    entry = deployed.finished(job)
+    state, entry = deployed.listed(job)
     assert deployed.ended(job) == "Process finished:"
+    assert (state, set(entry)) == ("finished", FINISHED_KEYS)
+    assert deployed.jobs_page_section(job) == "Finished"
     with sqlite3.connect(archive) as db:
         archived = {url for (url,) in db.execute("select canonical_url from articles")}
         ((settings,),) = db.execute("select settings from crawl_runs").fetchall()
@@ -205,29 +236,61 @@ def test_a_scheduled_crawl_of_the_demo_site_archives_its_articles(
     assert "crawl finished in " in last and f"{len(expected)} new" in last
 
 
-def test_a_job_against_an_unreachable_site_exits_1(deployed: Scrapyd, tmp_path: Path) -> None:
+def test_a_job_against_an_unreachable_site_is_listed_as_failed(
+    deployed: Scrapyd, tmp_path: Path
+) -> None:
     job = deployed.schedule(
         "euronews",
         settings={"NEWSBOT_ARCHIVE": str(tmp_path / "a.db")},
         base_url=f"http://127.0.0.1:{free_port()}",
         editions="de",
     )
-    entry = deployed.finished(job)
+    state, entry = deployed.listed(job)
     assert deployed.ended(job) == "Process died: exitstatus=1"
+    assert (state, set(entry), entry["exit_code"]) == ("failed", FINISHED_KEYS | {"exit_code"}, 1)
+    assert deployed.jobs_page_section(job) == "Failed"
     last = deployed.job_log(entry)[-1]
     assert "ERROR: crawl unreachable in " in last and "0 fetched" in last
 
 
-def test_a_job_that_finds_the_archive_locked_exits_1(deployed: Scrapyd, tmp_path: Path) -> None:
+def test_a_job_that_finds_the_archive_locked_is_listed_as_failed(
+    deployed: Scrapyd, tmp_path: Path
+) -> None:
     archive = tmp_path / "a.db"
     lock = crawl_lock(archive)  # as a crawl still running would
     try:
         job = deployed.schedule(
             "euronews", settings={"NEWSBOT_ARCHIVE": str(archive)}, editions="de"
         )
-        entry = deployed.finished(job)
+        state, entry = deployed.listed(job)
     finally:
         lock.release()
     assert deployed.ended(job) == "Process died: exitstatus=1"
+    assert (state, entry["exit_code"]) == ("failed", 1)
+    assert deployed.jobs_page_section(job) == "Failed"
     last = deployed.job_log(entry)[-1]
     assert f"ERROR: {archive} is being crawled by another process (pid {os.getpid()})" in last
+
+
+def test_newsbot_never_loads_its_scrapyd_components() -> None:
+    # newsbot.scrapyd imports scrapyd's launcher, which installs Twisted's default reactor: a
+    # crawl that loaded it would run on the wrong reactor. Only scrapyd loads it (scrapyd.conf).
+    import ast
+
+    def imports(path: Path) -> set[str]:
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.update([node.module, *(f"{node.module}.{a.name}" for a in node.names)])
+        return names
+
+    package = REPO / "newsbot"
+    loaders = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "newsbot.scrapyd" in imports(path) and path.name != "scrapyd.py"
+    }
+    assert loaders == set()
+    assert {name for name in imports(package / "scrapyd.py") if name.startswith("newsbot")} == set()
