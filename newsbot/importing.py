@@ -5,9 +5,11 @@ This process reads the records (:class:`~newsbot.warc.importer.Importer`) and ha
 capture, body and all, to the re-extraction workers (:func:`newsbot.reextract.pool`), which
 hash and compress the body for the archive (as the crawl's workers do) and extract the page
 with the code of ``newsbot reextract``, while this process reads on. The results come back in
-record order: each capture is saved (its own transaction, its body as the worker prepared it)
-and the extractions are written a batch at a time, as ``reextract`` writes them. Nothing is
-read back from the archive, and no body is hashed or compressed here.
+record order and are saved a batch at a time: the captures (their bodies as the workers
+prepared them) and their articles, as ``reextract`` writes them, in one transaction. A capture
+is never saved without its extraction, so an import killed at any moment and run again (it
+skips the records already saved) leaves the archive one run would have. Nothing is read back
+from the archive, and no body is hashed or compressed here.
 
 A record that needs the archive to hold what was read before it (a revisit naming an earlier
 record's body, a record already imported) waits until the captures read before it are saved.
@@ -26,7 +28,16 @@ from newsbot.archive import Archive, crawl_lock
 from newsbot.archive.reextraction import Reextracted
 from newsbot.frames import DictionaryRef
 from newsbot.items import Capture, StoredBody
-from newsbot.reextract import CHUNK, Report, Writer, extracted, outcome, pool, start
+from newsbot.reextract import (
+    CHUNK,
+    WRITE_BATCH,
+    Report,
+    Writer,
+    extracted,
+    outcome,
+    pool,
+    start,
+)
 from newsbot.warc.importer import Importer, ImportReport, extractable
 from newsbot.worker import prepare_body
 
@@ -95,7 +106,7 @@ class _Pipeline:
         if len(chunk.captures) >= CHUNK or chunk.size >= BYTES_OUT // self.window:
             self._hand_out()
         while self.out and (len(self.out) >= self.window or self.size >= BYTES_OUT):
-            self._save(self.out.popleft())
+            self._save()
 
     def settle(self, url: str) -> None:
         """Save every capture read so far when one of them is of ``url``."""
@@ -105,7 +116,7 @@ class _Pipeline:
     def drain(self) -> None:
         self._hand_out()
         while self.out:
-            self._save(self.out.popleft())
+            self._save()
 
     def _hand_out(self) -> None:
         chunk = self.filling
@@ -121,21 +132,43 @@ class _Pipeline:
         self.out.append(chunk)
         self.filling = _Chunk()
 
-    def _save(self, chunk: _Chunk) -> None:
-        assert chunk.future is not None
-        answers = outcome(chunk.future)
-        results = []
-        for capture, extract, (stored, new) in zip(
-            chunk.captures, chunk.extract, answers, strict=True
+    def _save(self) -> None:
+        """Save the first half of the chunks out (and those behind them already answered, up
+        to a batch of captures): the captures and their articles in one transaction, so that
+        a capture is never saved without its extraction (a rerun skips the captures saved).
+        The other half keeps the workers busy meanwhile."""
+        chunks = [self.out.popleft()]
+        count = len(chunks[0].captures)
+        while (
+            self.out
+            and count < WRITE_BATCH
+            and (len(chunks) < self.window // 2 or _answered(self.out[0]))
         ):
-            capture_id = self.importer.save(capture, stored)
-            self.unsaved.subtract((capture.url, capture.final_url))
-            if extract and capture_id is not None and new is not None:
-                results.append(replace(new, capture_id=capture_id))
-                self.writer.last_id = capture_id
-        self.writer.take(results, self.writer.last_id, len(results))
+            chunks.append(self.out.popleft())
+            count += len(chunks[-1].captures)
+        with self.importer.archive.batch("save imported captures and their articles"):
+            for chunk in chunks:
+                assert chunk.future is not None
+                answers = outcome(chunk.future)
+                results = []
+                for capture, extract, (stored, new) in zip(
+                    chunk.captures, chunk.extract, answers, strict=True
+                ):
+                    capture_id = self.importer.save(capture, stored)
+                    if extract and capture_id is not None and new is not None:
+                        results.append(replace(new, capture_id=capture_id))
+                        self.writer.last_id = capture_id
+                self.writer.take(results, self.writer.last_id, len(results))
+            self.writer.flush()
+        for chunk in chunks:
+            for capture in chunk.captures:
+                self.unsaved.subtract((capture.url, capture.final_url))
+            self.size -= chunk.size
         self.unsaved = +self.unsaved  # (drops the URLs at zero)
-        self.size -= chunk.size
+
+
+def _answered(chunk: _Chunk) -> bool:
+    return chunk.future is not None and chunk.future.done()
 
 
 def import_warc(

@@ -6,10 +6,15 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from conftest import run_newsbot
+from conftest import REPO, run_newsbot
 
 PAGE = (
     b"<html><head><title>Storm closes the harbour</title></head><body><article>"
@@ -85,3 +90,64 @@ def test_revisits_right_after_their_response_get_its_body(tmp_path: Path) -> Non
             )
         }
     assert shas == {hashlib.sha256(PAGE).hexdigest()}
+
+
+def _state(path: Path) -> dict[str, object]:
+    with sqlite3.connect(path) as conn:
+        return {
+            "captures": conn.execute(
+                "SELECT url, fetched_at, sha256 FROM captures ORDER BY 1"
+            ).fetchall(),
+            "articles": conn.execute(
+                "SELECT canonical_url, title, text, content_hash FROM articles ORDER BY 1"
+            ).fetchall(),
+            "versions": conn.execute("SELECT count(*) FROM article_versions").fetchall(),
+            "links": conn.execute(
+                "SELECT source_url, target_url, kind, position FROM links ORDER BY 1, 2, 3, 4"
+            ).fetchall(),
+        }
+
+
+def _unextracted(path: Path) -> int:
+    """Article captures saved without their extraction."""
+    with sqlite3.connect(path) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM captures c LEFT JOIN extractions e ON e.capture_id = c.id"
+            " WHERE c.kind = 'article' AND e.capture_id IS NULL"
+        ).fetchone()
+    return int(row[0])
+
+
+def test_killed_import_then_rerun_gives_the_archive_of_one_run(tmp_path: Path) -> None:
+    warc = tmp_path / "many.warc.gz"
+    _warc(warc, copies=1, revisits=0, pages=1500)
+    reference, killed = tmp_path / "reference.db", tmp_path / "killed.db"
+    _import(warc, reference)
+    command = [
+        sys.executable, "-m", "newsbot", "import", "warc", str(warc), "--archive", str(killed),
+        "--workers", "1",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while process.poll() is None and _saved(killed) < 40:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert process.poll() is None  # still importing: killed in the middle
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert 0 < _saved(killed) < 1501
+    # Whenever it was killed, no capture was saved without its article.
+    assert _unextracted(killed) == 0
+    _import(warc, killed)
+    assert _state(killed) == _state(reference)
+
+
+def _saved(path: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            return int(conn.execute("SELECT count(*) FROM captures").fetchone()[0])
+    except sqlite3.Error:  # not created yet
+        return 0

@@ -95,6 +95,8 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         self._compressor = make_compressor(zstd_level)
         self._clock = clock
         self._closed = False
+        #: Inside :meth:`batch`: writes join its transaction (and whether one failed).
+        self._batched = self._batch_failed = False
         self._checkpointer: Checkpointer | None = None
         if background_checkpoints and not readonly:
             self._checkpointer = Checkpointer(path)
@@ -173,10 +175,21 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
     @contextlib.contextmanager
     def _transaction(self, what: str) -> Iterator[sqlite3.Connection]:
         """One write transaction; any sqlite error becomes ArchiveError("cannot {what}: …"),
-        a :class:`StorageError` when the disk refused the write."""
+        a :class:`StorageError` when the disk refused the write. Inside a :meth:`batch`, part
+        of the batch's transaction instead."""
         if self.readonly:
             raise ArchiveError(f"cannot {what}: {self.path} is open read-only")
         conn = self._conn
+        if self._batched:
+            try:
+                yield conn
+            except sqlite3.Error as exc:
+                self._batch_failed = True
+                raise archive_error(f"cannot {what} in {self.path}: {exc}", exc) from exc
+            except BaseException:
+                self._batch_failed = True
+                raise
+            return
         try:
             # IMMEDIATE takes the write lock up front: a deferred transaction that reads first
             # fails at once (SQLITE_BUSY_SNAPSHOT) if another writer commits meanwhile.
@@ -190,6 +203,23 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
                 raise
         except sqlite3.Error as exc:
             raise archive_error(f"cannot {what} in {self.path}: {exc}", exc) from exc
+
+    @contextlib.contextmanager
+    def batch(self, what: str) -> Iterator[None]:
+        """The writes made inside, in one transaction committed at the end: all of them or,
+        when one fails (even if its :class:`ArchiveError` is caught) or the process dies
+        first, none. For many small writes, whose commits would cost more than they."""
+        if self._batched:
+            yield
+            return
+        with self._transaction(what):
+            self._batched, self._batch_failed = True, False
+            try:
+                yield
+            finally:
+                self._batched = False
+            if self._batch_failed:
+                raise ArchiveError(f"cannot {what} in {self.path}: a write failed")
 
     def start_run(self, *, spider: str, site: str, settings: Mapping[str, Any]) -> int:
         """Record a crawl run as ``running`` and return its id (for captures and errors)."""

@@ -18,7 +18,7 @@ Records that are not HTTP responses (``warcinfo``, ``request``, ``metadata``, DN
 are skipped and counted by type. A record already imported (same URL, time and payload) is
 skipped. A truncated or malformed record is reported with its file offset; reading goes on at
 the next record the file holds (the next gzip member, or the next ``WARC/`` line), and what was
-already saved stays: each capture is its own transaction.
+already saved stays.
 """
 
 from __future__ import annotations
