@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -73,25 +74,21 @@ def test_workers_give_what_extraction_in_this_process_gives(demo_site: DemoSite)
         assert done.stored.size == len(demo_site.respond(capture.url[len(BASE) :], BASE).body)
 
 
-def test_what_the_pipes_carry_comes_back_exactly() -> None:
+def test_what_the_pipes_carry_comes_back_exactly(demo_site: DemoSite) -> None:
     # Characters a text framing must escape, outside the BMP, in a page that is not UTF-8;
     # and what the crawl noted about the fetch (the body fetched last time: not extracted).
     title = 'Quote " back\\slash \u2028 tab\t \U0001f30a Größe'
     text = "<p>Ein Absatz über den Sturm, der am Dienstag den Hafen schloss.</p>" * 30
     page = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{text}"
     body = (page + "</article></body></html>").encode("latin-1", "xmlcharrefreplace")
-    latin = Capture(
-        url=f"{BASE}/news/storm",
-        final_url=f"{BASE}/news/storm",
-        status=200,
+    latin = replace(
+        article_capture(demo_site, gzipped=False),
         headers=[("Content-Type", "text/html; charset=iso-8859-1")],
         body=body,
-        fetched_at="2026-11-25T10:00:00+00:00",
         site="generic",
-        kind="article",
     )
-    seen = Capture(**{**vars(latin), "crawl_meta": {"newsbot_previous_sha256": ""}})
-    seen.crawl_meta["newsbot_previous_sha256"] = hashlib.sha256(body).hexdigest()
+    previous = {"newsbot_previous_sha256": hashlib.sha256(body).hexdigest()}
+    seen = replace(latin, crawl_meta=previous)
 
     async def run() -> list[Done]:
         pool = ExtractionPool(1)
