@@ -23,7 +23,7 @@ from types import ModuleType
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH)]
 
-from _rows import Row, summary, table  # noqa: E402
+from _rows import Row, print_table, summary, table  # noqa: E402
 
 #: Run first: the figures the issues' goals name most often.
 FIRST = ("crawl", "extract", "recrawl")
@@ -81,9 +81,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== bench/{name}.py", flush=True)
         start = time.monotonic()
         try:
-            rows += module.rows(quick=args.quick)
+            found = module.rows(quick=args.quick)
         except (Exception, SystemExit) as exc:  # one script's failure is reported, not fatal
             failed.append(f"{name}: {type(exc).__name__}: {str(exc).strip()[:800]}")
+        else:
+            rows += found
+            print_table(found)  # (kept in the log should a later script never end)
         print(f"=== bench/{name}.py: {time.monotonic() - start:.0f} s", flush=True)
     print()
     print(table(rows, markdown=args.markdown))
