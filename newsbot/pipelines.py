@@ -322,17 +322,20 @@ class ArchivePipeline:
             self.counts["not_saved:error_rows"] += 1
             return
         try:
-            if refusal.block and not self.archive.block(
-                refusal.url, refusal.site, refusal.page_kind
-            ):
-                return
-            self.archive.record_error(
-                run_id=self.run_id,
-                url=refusal.url,
-                stage="fetch",
-                kind=refusal.kind,
-                message=refusal.message,
-            )
+            if refusal.block:
+                error = (self.run_id, refusal.kind, refusal.message)
+                if not self.archive.block(
+                    refusal.url, refusal.site, refusal.page_kind, error=error
+                ):
+                    return
+            else:
+                self.archive.record_error(
+                    run_id=self.run_id,
+                    url=refusal.url,
+                    stage="fetch",
+                    kind=refusal.kind,
+                    message=refusal.message,
+                )
         except StorageError as exc:
             self.not_saved(exc, "error_rows")
             return

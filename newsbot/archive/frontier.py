@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 from newsbot.archive import queries
 from newsbot.archive.lock import CrawlLock, crawl_lock
-from newsbot.archive.records import FrontierStats
+from newsbot.archive.records import INSERT_ERROR, FrontierStats
 from newsbot.items import Capture, CaptureKind
 
 if TYPE_CHECKING:
@@ -433,9 +433,19 @@ class FrontierStore:
         )
         store_row(conn, row)
 
-    def block(self, url: str, site: str, kind: CaptureKind, *, now: str | None = None) -> bool:
+    def block(
+        self,
+        url: str,
+        site: str,
+        kind: CaptureKind,
+        *,
+        now: str | None = None,
+        error: tuple[int | None, str, str] | None = None,
+    ) -> bool:
         """Mark ``url`` ``blocked`` (robots.txt forbids it): not due until a listing gives it a
-        new date. True when it was not blocked before, so the caller records the reason once."""
+        new date. True when it was not blocked before, so the reason is recorded once:
+        ``error`` (run id, kind, message) is then its ``fetch`` error row, written in the same
+        transaction (never the one without the other)."""
         at = self._now(now)
         with self._transaction(f"block {url}") as conn:
             row = load_row(conn, url)
@@ -456,6 +466,9 @@ class FrontierStore:
                     listed_published_at=row.published_at,
                 ),
             )
+            if error is not None:
+                run_id, error_kind, message = error
+                conn.execute(INSERT_ERROR, (run_id, None, url, "fetch", error_kind, message, at))
         return True
 
     def _now(self, now: str | None) -> str:
