@@ -83,6 +83,14 @@ def _articles(archive: Path) -> set[tuple[str, str, str]]:
         return set(db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles"))
 
 
+def _outcomes(archive: Path) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Every URL's frontier state, and the (URL, kind) of every error row."""
+    with contextlib.closing(sqlite3.connect(archive)) as db:
+        states = set(db.execute("SELECT url, state FROM frontier"))
+        errors = set(db.execute("SELECT url, kind FROM errors"))
+    return states, errors
+
+
 def _captures(archive: Path) -> int:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{archive}?mode=ro", uri=True)) as db:
@@ -175,6 +183,8 @@ def test_a_crawl_on_a_full_disk_fails_honestly_and_the_next_one_completes(
         _crawl(demo_server.base_url, archive)
         assert _articles(archive) == _articles(clean)
         assert saved <= _articles(archive)  # nothing saved before the disk filled was lost
+        # Every page fetched or refused, every failure recorded, as in the clean crawl.
+        assert _outcomes(archive) == _outcomes(clean)
         # A run that could not write its end is ended by the next crawl.
         assert _statuses(archive) == [
             "failed" if status == "failed" else "interrupted",
