@@ -24,7 +24,7 @@ from newsbot.extract.decode import looks_binary
 
 MAX_SIZE = 5_000_000
 RETRY_AFTER_MAX = 2
-SITEMAP_MAX_URLS = 100
+SITEMAP_MAX_URLS = 1_200  # more than a batch of the frontier gate (1,000)
 
 #: path → (error kind, words its message must hold): written by hand, not read off the code.
 EXPECTED = {
@@ -149,6 +149,10 @@ def test_a_huge_sitemap_is_read_up_to_its_bound_and_an_endless_index_chain_ends(
 ) -> None:
     first = crawled.requests_per_run[0]
     assert len([p for p in first if p.startswith("/many/")]) == SITEMAP_MAX_URLS
+    db = sqlite3.connect(crawled.archive)
+    many = db.execute("SELECT count(*) FROM frontier WHERE url LIKE '%/many/%'").fetchone()[0]
+    db.close()
+    assert many == SITEMAP_MAX_URLS  # recorded in batches, every one
     deep = sorted(p for run in crawled.requests_per_run for p in run if "/deep/" in p)
     # Four levels of index under /sitemap.xml, each run; the fifth is an error row.
     assert set(deep) == {f"/sitemaps/deep/{n}" for n in range(1, 5)}
