@@ -218,9 +218,11 @@ def run_summary(run: Mapping[str, Any]) -> dict[str, Any]:
     """One crawl run (as :meth:`~newsbot.archive.Archive.runs` gives it) for people and
     scripts: ``id``, ``spider``, ``site``, ``status``, ``started_at``, ``finished_at``,
     ``seconds`` (None while running), ``fetched`` (None for runs that fetch nothing:
-    reextract, import), ``articles_new``, ``articles_changed``, ``errors``, ``captures``, and
-    the run's own ``counts`` as recorded."""
+    reextract, import), ``articles_new``, ``articles_changed``, ``errors``, ``captures``,
+    ``failure`` (why a failed crawl failed, e.g. ``cannot write archive/x.db: database or
+    disk is full``; else None) and the run's own ``counts`` as recorded."""
     counts: Mapping[str, Any] = run.get("counts") or {}
+    stats: Mapping[str, Any] = run.get("stats") or {}
     return {
         "id": run.get("id"),
         "spider": run.get("spider"),
@@ -235,6 +237,7 @@ def run_summary(run: Mapping[str, Any]) -> dict[str, Any]:
         "articles_changed": counts.get("articles_changed", counts.get("changed", 0)),
         "errors": run.get("error_count", 0),
         "captures": run.get("capture_count", 0),
+        "failure": stats.get("newsbot/run/failure"),
         "counts": dict(counts),
     }
 
@@ -334,8 +337,9 @@ def crawl_document(
     the archive holds now; None when it cannot be read). :func:`format_run_line` says the
     same."""
     counts: Mapping[str, Any] = run.get("counts") or {}
+    summary = run_summary(run)
     return {
-        **run_summary(run),
+        **summary,
         "status": status,
         "ok": ok,
         "seconds": round(seconds, 3),
@@ -346,7 +350,7 @@ def crawl_document(
             k.split(":", 1)[1]: v for k, v in counts.items() if k.startswith("errors:")
         },
         "not_saved": {key: counts.get(f"not_saved:{key}", 0) for key, _, _ in _NOT_SAVED},
-        "failure": failure,
+        "failure": failure or summary["failure"],
         "run_recorded": recorded,
         "archive": archive,
         "archive_articles": articles,

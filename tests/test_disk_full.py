@@ -170,6 +170,10 @@ def test_a_crawl_on_a_full_disk_fails_honestly_and_the_next_one_completes(
             if status == "running":  # not even the run's end could be written: it says so
                 assert "the run's end could not be written" in full.stdout, full.stdout
         assert status in ("failed", "running")
+        if status == "failed":  # with its reason
+            runs = run_newsbot("runs", "--archive", str(archive), "--json")
+            (run,) = json.loads(runs.stdout)["runs"]
+            assert "database or disk is full" in run["failure"], run
         checked = run_newsbot("check", "--archive", str(archive))
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert "intact" in checked.stdout
