@@ -43,10 +43,10 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, tup
     out = {}
     for seed in SEEDS:
         archive = tmp_path_factory.mktemp(f"order{seed}") / "hostile.db"
-        with HostileServer(max_size=MAX_SIZE, slow_seconds=5, huge=10, order_seed=seed) as server:
+        with HostileServer(max_size=MAX_SIZE, slow_seconds=8, huge=10, order_seed=seed) as server:
             result = run_newsbot(
                 "crawl", "generic", "--base-url", server.base_url, "--archive", str(archive),
-                "--quiet", "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}", "-s", "DOWNLOAD_TIMEOUT=2",
+                "--quiet", "-s", f"DOWNLOAD_MAXSIZE={MAX_SIZE}", "-s", "DOWNLOAD_TIMEOUT=4",
                 "-s", "RETRY_TIMES=0", "-s", "NEWSBOT_RETRY_AFTER_MAX=0",
             )  # fmt: skip
             assert result.returncode == 0, result.stdout + result.stderr
