@@ -1,7 +1,7 @@
 """Archives of generated article pages, built quickly and kept for the next run.
 
     from _archives import build_archive, cached_archive
-    path = cached_archive(20_000)            # built once, then reused (about 4 minutes)
+    path = cached_archive(20_000)            # built once (about 4 minutes), upgraded, reused
     build_archive(Path("x.db"), 2_000, extract=False)
 
 Each article of a :class:`~newsbot.demo.GeneratedSite` (2026 template, 300-325 KB, en/de/fr) is
@@ -56,6 +56,8 @@ def cached_archive(articles: int, *, extract: bool = True) -> Path:
     path = CACHE / f"generated-{articles}{'' if extract else '-unextracted'}.db"
     if not path.exists():
         build_archive(path, articles, extract=extract)
+    else:
+        Archive.open(path).close()  # one built by an older newsbot: upgraded (once)
     return path
 
 
