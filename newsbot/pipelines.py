@@ -249,7 +249,7 @@ class ArchivePipeline:
     store its pages several times smaller (``newsbot compress`` rewrites the older ones).
 
     A write the disk refuses (:class:`~newsbot.archive.StorageError`: full, failing) stops
-    the crawl, and nothing but the run's end is written after it: the run is recorded as
+    the crawl, and no page or error row is saved after it: the run is recorded as
     ``failed`` with the reason (``newsbot/run/failure`` in its stats) and counts of what was
     not saved (``not_saved:pages``, ``not_saved:discovered_urls``, ``not_saved:error_rows``).
     Nothing of a page that was not saved is kept, its frontier row included, so it is due
