@@ -96,5 +96,9 @@ NEWSBOT_MAX_FAILURES = 3
 NEWSBOT_DICTIONARY_AFTER = 10
 # The longest Retry-After (seconds) a crawl waits for; longer ones wait this long.
 NEWSBOT_RETRY_AFTER_MAX = 300
+# The most URLs read from one sitemap (the protocol's own limit); the rest is one error row.
+NEWSBOT_SITEMAP_MAX_URLS = 50_000
+# How deep sitemap indexes may nest below a start listing; deeper ones are error rows, unread.
+NEWSBOT_SITEMAP_DEPTH = 4
 # Link kinds recorded in the links table.
 NEWSBOT_LINK_KINDS = ["related", "inline-related", "translation", "inline"]

@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
+from newsbot import settings as defaults
+
 if TYPE_CHECKING:
     from newsbot.spiders.outcomes import Refusal
 
 #: Request meta key: how many sitemap indexes lie between the request and a start listing.
 DEPTH_META = "newsbot_sitemap_depth"
-#: The sitemap protocol's own limit of URLs per sitemap file.
-MAX_URLS = 50_000
-#: Index → index → index → urlset is as deep as real sites go.
-MAX_DEPTH = 4
+#: The defaults, for settings that do not come from newsbot.settings (where they are explained).
+MAX_URLS: int = defaults.NEWSBOT_SITEMAP_MAX_URLS
+MAX_DEPTH: int = defaults.NEWSBOT_SITEMAP_DEPTH
 
 
 @dataclass(frozen=True)
