@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -559,6 +560,24 @@ def at_forced_stop(callback: Callable[[], None]) -> None:
         core.addSystemEventTrigger("before", "shutdown", callback)
 
 
+def http_error_message(capture: Capture) -> str:
+    """What an error status said: ``HTTP 429 Too Many Requests for URL``, then the Retry-After
+    the server sent and how many times the URL was asked for, when it was retried."""
+    try:
+        phrase = f" {HTTPStatus(capture.status).phrase}"
+    except ValueError:
+        phrase = ""
+    said = []
+    if (retry_after := capture.header("Retry-After")) is not None:
+        shown = " ".join(retry_after.split()) or "(empty)"
+        said.append(f"Retry-After: {shown if len(shown) <= 60 else shown[:59] + '…'}")
+    retries = capture.crawl_meta.get("retry_times")
+    if isinstance(retries, int) and retries > 0:
+        said.append(f"{retries + 1} tries")
+    details = f" ({'; '.join(said)})" if said else ""
+    return f"HTTP {capture.status}{phrase} for {capture.url}{details}"
+
+
 def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:
     """The error rows a capture deserves: (stage, kind, message)."""
     errors = []
@@ -566,9 +585,7 @@ def capture_errors(capture: Capture) -> list[tuple[str, str, str]]:
         kind = capture.error.split(":", 1)[0].strip() or "fetch_error"
         errors.append(("fetch", kind, capture.error))
     elif capture.status >= 400:
-        errors.append(
-            ("fetch", f"http_{capture.status}", f"HTTP {capture.status} for {capture.url}")
-        )
+        errors.append(("fetch", f"http_{capture.status}", http_error_message(capture)))
     if capture.not_article and capture.kind == "article" and not capture.live_blog:
         # (A live blog its profile does not extract is what it is, not a failure.)
         reason = capture.not_article

@@ -243,6 +243,28 @@ def test_failed_fetches_come_back_until_the_cap(archive: Archive, status: int) -
     ]
 
 
+def test_a_listing_failed_as_often_as_a_page_may_is_left_alone_but_a_start_listing_is_not(
+    archive: Archive,
+) -> None:
+    index = entry("/sitemap.xml", kind="sitemap", found_in="start")
+    bomb = entry("/sitemaps/bomb.xml.gz", kind="sitemap", found_in="sitemap", priority=-1)
+    archive.discover([index, bomb])
+    for _ in range(MAX_FAILURES):
+        for doc in (index, bomb):
+            # As a compression bomb (or a server that is down) is recorded: no usable body.
+            archive.save_capture(capture(doc.url, 0, kind="sitemap"), run_id=None)
+
+    # The index lists the bomb again, with no new date: it is not fetched again.
+    assert urls(archive.discover([index, bomb])) == ["/sitemap.xml"]
+    assert urls(list(archive.due(SITE))) == ["/sitemap.xml"]
+    # The site comes back: its start listing is read, and names the bomb with a new date.
+    archive.save_capture(capture(index.url, kind="sitemap"), run_id=None)
+    renamed = entry(
+        "/sitemaps/bomb.xml.gz", kind="sitemap", found_in="sitemap", lastmod="2026-11-25T09:30"
+    )
+    assert urls(archive.discover([renamed])) == ["/sitemaps/bomb.xml.gz"]
+
+
 def test_success_resets_the_failure_count(archive: Archive) -> None:
     archive.discover([entry("/a")])
     for _ in range(MAX_FAILURES - 1):

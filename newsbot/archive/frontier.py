@@ -8,9 +8,11 @@ scheduled. The rules that set it:
 - listed again with a ``lastmod`` or publication date other than the one the listing had at the
   URL's last fetch (or, when none was recorded, a date later than that fetch): due again;
 - fetched: ``next_due_at`` when the caller gives one (the recrawl policy, Retry-After);
-  otherwise a discovery document (sitemap, feed, section) stays due, every run, unless gone;
-  a failure (no answer, an error status, or an answer whose body could not be kept: too large,
-  undecodable) stays due until :attr:`FrontierStore.max_failures` failures in a row; anything
+  otherwise a failure (no answer, an error status, or an answer whose body could not be kept:
+  too large, undecodable, a listing that cannot be read) stays due until
+  :attr:`FrontierStore.max_failures` failures in a row; a discovery document (sitemap, feed,
+  section) stays due, every run, unless gone or failed that often, except the listings a crawl
+  starts from (``found_in`` ``start``), so that a site down for a few days comes back; anything
   else (a 2xx, a 304, a 404/410, too many failures) is not scheduled;
 - refused by robots.txt: ``blocked``, not scheduled (:meth:`FrontierStore.block`) until a
   listing gives it a new date.
@@ -324,9 +326,17 @@ def _next_due(row: FrontierRow, at: str, next_due_at: str | None, max_failures: 
         return utc_iso(next_due_at)
     if row.state == "gone":
         return None
-    if row.kind in DISCOVERY_KINDS or (row.state == "failed" and row.failures < max_failures):
-        return at
-    return None
+    if row.state == "failed":
+        # A sitemap bomb failed as often as a page may is left alone like a page, or every run
+        # would inflate it again; a start listing is what brings a site back after an outage.
+        return at if row.failures < max_failures or row.found_in == "start" else None
+    return at if row.kind in DISCOVERY_KINDS else None
+
+
+def given_up(row: FrontierRow, max_failures: int) -> bool:
+    """Whether ``row`` failed ``max_failures`` times in a row and is no longer tried on its
+    own (a start listing never is: the crawl starts from it every run)."""
+    return row.state == "failed" and row.failures >= max_failures and row.found_in != "start"
 
 
 def load_row(conn: sqlite3.Connection, url: str) -> FrontierRow | None:
@@ -359,9 +369,10 @@ class FrontierStore:
 
         New URLs are added (``first_seen_at`` = ``now``); known ones get the listing's
         ``found_in``, and its ``lastmod``, ``published_at`` and ``priority`` where given.
-        Returned, once each and in listing order: discovery documents (always: the spider
-        requests them every run, conditionally) and every other URL due at ``now`` (default:
-        the archive's clock). Call it before saving the capture of the listing itself: the
+        Returned, once each and in listing order: discovery documents (the spider requests
+        them every run, conditionally), unless they failed :attr:`max_failures` times in a row
+        and are not start listings, and every other URL due at ``now`` (default: the archive's
+        clock). Call it before saving the capture of the listing itself: the
         listing's ETag is stored with its capture, and a crash in between must not leave a
         304-answering listing whose URLs were never recorded.
         """
@@ -373,7 +384,10 @@ class FrontierStore:
                 row = listed(before, entry, at)
                 if row != before:
                     store_row(conn, row)
-                if row.kind in DISCOVERY_KINDS or (row.due_at is not None and row.due_at <= at):
+                listing = row.kind in DISCOVERY_KINDS and (
+                    entry.found_in == "start" or not given_up(row, self.max_failures)
+                )
+                if listing or (row.due_at is not None and row.due_at <= at):
                     due[row.url] = row.as_due()
                 else:
                     due.pop(row.url, None)

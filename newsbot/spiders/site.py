@@ -7,25 +7,29 @@ article URLs; article pages are not followed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from newsbot.coding import CODING_META, MAX_SIZE_META, gunzip_capped
-from newsbot.discover import Entry, parse_feed, parse_section, parse_sitemap
+from newsbot.discover import Entry, parse_feed, parse_section, parse_sitemap, parse_xml_root
 from newsbot.extract.urls import MAX_URL_LENGTH, canonicalize_url
 from newsbot.items import Capture, CaptureKind
 from newsbot.middlewares import BodyTooLarge, RobotsBlocked
 from newsbot.sites import Profile, load_profile, split_root
 from newsbot.spiders.local import apply_local_settings
 from newsbot.spiders.outcomes import Refusal, describe_failure, refuse, unfetchable
+
+#: What a listing's parser reads from it.
+L = TypeVar("L")
 
 #: Statuses handed to callbacks instead of being dropped: an error page is still a capture, a
 #: 304 answers a conditional request, and a redirect is kept as a capture of its own before
@@ -38,6 +42,19 @@ HANDLED_STATUSES = [*REDIRECTS, 304, *range(400, 600)]
 def is_absolute(path: str) -> bool:
     """Whether a discovery source is a whole URL rather than a path under an edition's root."""
     return path.startswith(("https://", "http://"))
+
+
+def not_a(what: str, body: bytes) -> str:
+    """Why ``body`` is no ``what`` (sitemap, feed, section page) the crawl can read."""
+    if not body.strip():
+        return "an empty document"
+    if what == "section":
+        return "not an HTML page"
+    root = parse_xml_root(body)
+    if root is None:
+        return f"not XML, so not a {what}"
+    expected = "<sitemapindex> or <urlset>" if what == "sitemap" else "<rss>, <feed> or <rdf:RDF>"
+    return f"an XML document of <{etree.QName(root).localname}>, not {expected}: not a {what}"
 
 
 def utc_now() -> str:
@@ -55,6 +72,8 @@ CRAWL_META = (
     "newsbot_edition",
     "newsbot_found_in",
     "newsbot_previous_sha256",
+    # Scrapy's count of retries: an error row says how many times the URL was asked for.
+    "retry_times",
     MAX_SIZE_META,
 )
 
@@ -280,18 +299,31 @@ class SiteSpider(scrapy.Spider):
         redirect or an error page)."""
         return response.status == 200 or "newsbot_stored_body" in response.meta
 
-    def _body(self, response: Response, what: str) -> bytes | None:
-        """A listing's body, None (logged and counted) when it is gzip that cannot be read."""
+    def _listing(
+        self, response: Response, what: str, parse: Callable[[bytes], L | None]
+    ) -> tuple[list[Any], L | None]:
+        """A listing's outputs (its capture; for a redirect, the request for its target) and
+        what ``parse`` reads in it, None when there is nothing to read. A listing that cannot
+        be read (a broken gzip file, a document that is not a ``what``) is a failed fetch: its
+        capture says why, so it is an error row and counts towards NEWSBOT_MAX_FAILURES."""
+        if not self._readable(response):
+            return list(self._answered(response)), None
+        capture = self._capture(response)
         # A 304 to a listing: read the body stored last time, its links still count.
         body: bytes = response.meta.get("newsbot_stored_body", response.body)
-        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not as an encoding
-            try:
+        listing, reason = None, None
+        try:
+            if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as a file, not an encoding
                 body = gunzip_capped(body, self.settings.getint("DOWNLOAD_MAXSIZE") or 2**30)
-            except ValueError as exc:
-                self.logger.warning("unreadable %s %s: %s", what, response.url, exc)
-                self.crawler.stats.inc_value(f"newsbot/discovery/unreadable_{what}")
-                return None
-        return body
+            listing = parse(body)
+        except ValueError as exc:
+            reason = str(exc)
+        if listing is None:
+            reason = reason or not_a(what, body)
+            self.logger.warning("unreadable %s %s: %s", what, response.url, reason)
+            self.crawler.stats.inc_value(f"newsbot/discovery/unreadable_{what}")
+            capture.error = f"unreadable_{what}: {reason}"
+        return [capture], listing
 
     def _answered(self, response: Response) -> Iterator[Any]:
         """Every response's capture; for a redirect also the request for its target."""
@@ -347,18 +379,9 @@ class SiteSpider(scrapy.Spider):
         yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield from self._answered(response)
-        if not self._readable(response):
-            return
-        if (body := self._body(response, "sitemap")) is None:
-            return
-        try:
-            listing = parse_sitemap(body)
-        except ValueError as exc:
-            self.logger.warning("unreadable sitemap %s: %s", response.url, exc)
-            listing = None
+        outputs, listing = self._listing(response, "sitemap", parse_sitemap)
+        yield from outputs
         if listing is None:
-            self.crawler.stats.inc_value("newsbot/discovery/unreadable_sitemap")
             return
         for entry in listing.entries:
             if listing.kind == "index":
@@ -374,26 +397,20 @@ class SiteSpider(scrapy.Spider):
                     yield request
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        yield from self._answered(response)
-        if not self._readable(response):
-            return
-        if (body := self._body(response, "feed")) is None:
-            return
-        listing = parse_feed(body)
+        outputs, listing = self._listing(response, "feed", parse_feed)
+        yield from outputs
         if listing is None:
-            self.crawler.stats.inc_value("newsbot/discovery/unreadable_feed")
             return
         for entry in listing.entries:
             if (request := self.article_request(entry.url, entry, found_in="feed")) is not None:
                 yield request
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        yield from self._answered(response)
-        if not self._readable(response):
-            return
-        if (body := self._body(response, "section")) is None:
-            return
-        page = parse_section(body, getattr(response, "encoding", "utf-8"))
+        encoding = getattr(response, "encoding", "utf-8")
+        outputs, page = self._listing(
+            response, "section", lambda body: parse_section(body, encoding)
+        )
+        yield from outputs
         if page is None:
             return
         # A listing links each article several times (picture, title, label): once is enough.
