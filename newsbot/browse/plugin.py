@@ -63,6 +63,11 @@ def get_metadata(datasette: Any, key: str | None, database: str | None, table: s
 
 @hookimpl
 def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
+    # newsbot_url canonicalises as the crawler does, with the site profiles: import that code
+    # now, not inside the first query (almost a second, against Datasette's 1 s time limit).
+    import newsbot.extract.urls
+    import newsbot.sites  # noqa: F401
+
     conn.create_function("newsbot_url", 1, _Graph(conn).resolve_url)
     reader = _BodyReader(conn)
     conn.create_function("newsbot_body", 1, reader.text)
