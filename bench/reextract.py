@@ -46,8 +46,12 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from _archives import cached_archive  # noqa: E402
+from _rows import Row, at_least, at_most, print_table  # noqa: E402
 
 from newsbot.archive import Archive  # noqa: E402
+
+#: Not in ``python -m bench --quick``: it builds and reads archives of 2,000 and 20,000 pages.
+IN_QUICK = False
 
 _PAGES: list[tuple[bytes, str, str]] = []
 
@@ -161,16 +165,13 @@ def in_memory(archive: Path, workers: int) -> float:
         return seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--large", type=int, default=20000, help="0: skip the memory check")
-    args = parser.parse_args()
-    archive = cached_archive(args.pages, extract=False)
+def measure(pages: int = 2000, large: int = 20000) -> list[Row]:
+    """Re-extract and import ``pages`` archived pages (and, unless ``large`` is 0, read an
+    archive of ``large`` for memory): print the details, return the figures."""
+    archive = cached_archive(pages, extract=False)
     Archive.open(archive).close()  # a cached archive of an older newsbot: upgraded once
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         scratch = Path(tmp)
-        pages = args.pages
         with Archive.open(archive, readonly=True) as db:
             first = next(db.iter_captures(kind="article")).url
         rates: dict[str, tuple[float, float]] = {}
@@ -189,12 +190,6 @@ def main() -> None:
         for name, (whole, started) in rates.items():
             print(f"  {name:<12} {started:7,.1f} ({whole:,.1f})")
         print(f"  in memory    {memory:7,.1f} (extract_article in 2 processes, warmed up)")
-        print(f"reextract 2 workers / 1 worker: {two[1] / one[1]:.2f} × "
-              f"({two[0] / one[0]:.2f}) (goal ≥ 1.8)")  # fmt: skip
-        print(f"reextract 2 workers / in memory: {two[1] / memory:.2f} × "
-              f"({two[0] / memory:.2f}) (goal ≥ 0.8)")  # fmt: skip
-        print(f"import warc / reextract 2 workers: {imported[1] / two[1]:.2f} × "
-              f"({imported[0] / two[0]:.2f}) (goal ≥ 0.8)")  # fmt: skip
         one_cpu = _steady_cpu(pages, ("reextract", "1"), ("reextract", "1", "--url", first))
         two_cpu = _steady_cpu(pages, ("reextract", "2"), ("reextract", "2", "--url", first))
         import_cpu = _steady_cpu(pages, ("import", warc.name), ("import", one_page.name))
@@ -202,16 +197,40 @@ def main() -> None:
         print("CPU ms per page, every process of the command, once started:")
         print(f"  reextract 1 {one_cpu:6.2f}   reextract 2 {two_cpu:6.2f}   "
               f"import {import_cpu:6.2f}   in memory {memory_cpu:6.2f}")  # fmt: skip
-        print(f"as rates on two cores left to the command: reextract 2 / in memory "
-              f"{memory_cpu / two_cpu:.2f} × (goal ≥ 0.8), import / reextract 2 "
-              f"{two_cpu / import_cpu:.2f} × (goal ≥ 0.8)")  # fmt: skip
-        if args.large:
+        found = [
+            Row("reextract", "reextract, 2 workers", two[1], "1 worker", one[1], "pages/s",
+                two[1] / one[1], at_least(1.8)),
+            Row("reextract", "reextract, 2 workers", two[1], "extract_article in memory",
+                memory, "pages/s", two[1] / memory, at_least(0.8)),
+            Row("reextract", "import warc", imported[1], "reextract, 2 workers", two[1],
+                "pages/s", imported[1] / two[1], at_least(0.8)),
+            Row("reextract", "reextract, CPU per page as a rate", 1000 / two_cpu,
+                "in memory", 1000 / memory_cpu, "pages/CPU-s", memory_cpu / two_cpu),
+            Row("reextract", "import warc, CPU per page as a rate", 1000 / import_cpu,
+                "reextract, 2 workers", 1000 / two_cpu, "pages/CPU-s", two_cpu / import_cpu),
+        ]  # fmt: skip
+        if large:
             # Memory on archives extracted once already (built faster; the same reads).
             _, rss_small = reextract(cached_archive(pages), 2, scratch)
-            _, rss_large = reextract(cached_archive(args.large), 2, scratch)
-            print(f"peak RSS of reextract: {rss_small / 1024:,.0f} MiB at {pages:,} articles, "
-                  f"{rss_large / 1024:,.0f} MiB at {args.large:,}: "
-                  f"{rss_large / rss_small:.2f} × (goal ≤ 1.10)")  # fmt: skip
+            _, rss_large = reextract(cached_archive(large), 2, scratch)
+            found.append(
+                Row("reextract", f"reextract, peak RSS at {large:,} articles", rss_large / 1024,
+                    f"the same at {pages:,}", rss_small / 1024, "MiB", rss_large / rss_small,
+                    at_most(1.1))
+            )  # fmt: skip
+    return found
+
+
+def rows(quick: bool = False) -> list[Row]:
+    return measure()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--large", type=int, default=20000, help="0: skip the memory check")
+    args = parser.parse_args()
+    print_table(measure(args.pages, args.large))
 
 
 if __name__ == "__main__":
