@@ -10,15 +10,27 @@ the dataclasses they came from by the functions below, which accept nothing else
 - an answer: ``{"ready": true}`` once a worker has started, then for each job in order
   ``{"ok": {"extraction": ..., "stored": ..., "error": ...}}`` + the stored body's bytes, or
   ``{"error": "why"}``.
+
+The batch commands' workers (:mod:`newsbot.batch`) take chunks of pages instead:
+
+- ``{"reextract": [capture ids], "seconds": s}``: stored captures to extract again;
+- ``{"import": [{"capture": {...}, "size": n, "dictionary": ..., "extract": bool} | null, ...],
+  "seconds": s}`` + the bodies one after another: WARC records' bodies to prepare for the
+  archive, and their pages to extract;
+- answered by ``{"chunk": [{"stored": {...} | null, "new": {...} | null}, ...]}`` + the stored
+  bodies one after another (a page's new extraction, :class:`Reextracted`), or
+  ``{"error": "why"}`` for the whole chunk.
 """
 
 from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
+from newsbot.archive.reextraction import Reextracted
 from newsbot.extract.article import Extraction
 from newsbot.items import Article, Capture, Link, NotArticle, StoredBody
 
@@ -44,6 +56,14 @@ _PLAIN = (str, int, float, bool, type(None))
 _ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(Article) if f.name != "links")
 _LINK_FIELDS = tuple(f.name for f in dataclass_fields(Link))
 _NOT_ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(NotArticle))
+_REEXTRACTED_FIELDS = tuple(f.name for f in dataclass_fields(Reextracted) if f.name != "article")
+
+#: One page of an import chunk: the capture, its site's dictionary and whether to extract it;
+#: None for one with nothing to do (a revisit, whose body the archive holds).
+ImportJob = tuple[Capture, DictionaryRef | None, bool] | None
+#: What a worker made of one page of a chunk: its body as the archive stores it (an import's),
+#: and its new extraction.
+ChunkDone = tuple[StoredBody | None, Reextracted | None]
 
 
 class FrameError(ValueError):
@@ -73,14 +93,7 @@ def decode(document: bytes) -> dict[str, Any]:
 
 
 def job_frame(capture: Capture, seconds: float, dictionary: DictionaryRef | None) -> bytes:
-    fields: dict[str, Any] = {name: getattr(capture, name) for name in _CAPTURE_FIELDS}
-    fields["headers"] = [list(pair) for pair in capture.headers]
-    # What the crawl noted about the fetch (depth, the body fetched last time, the size cap):
-    # plain values only.
-    fields["crawl_meta"] = {
-        key: value for key, value in capture.crawl_meta.items() if isinstance(value, _PLAIN)
-    }
-    document = {"capture": fields, "seconds": seconds, "dictionary": dictionary}
+    document = {"capture": _capture_fields(capture), "seconds": seconds, "dictionary": dictionary}
     return encode(document, capture.body)
 
 
@@ -88,18 +101,135 @@ def read_job(
     document: dict[str, Any], payload: bytes
 ) -> tuple[Capture, float, DictionaryRef | None]:
     try:
-        fields = document["capture"]
-        capture = Capture(
-            **{name: fields[name] for name in _CAPTURE_FIELDS},
-            headers=[(str(name), str(value)) for name, value in fields["headers"]],
-            body=payload,
-            crawl_meta=dict(fields["crawl_meta"]),
-        )
-        ref = document["dictionary"]
-        dictionary = None if ref is None else (str(ref[0]), int(ref[1]))
-        return capture, float(document["seconds"]), dictionary
+        capture = _capture(document["capture"], payload)
+        return capture, float(document["seconds"]), _dictionary(document["dictionary"])
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise FrameError(f"not a job: {exc!r}") from None
+
+
+def _capture_fields(capture: Capture) -> dict[str, Any]:
+    fields: dict[str, Any] = {name: getattr(capture, name) for name in _CAPTURE_FIELDS}
+    fields["headers"] = [list(pair) for pair in capture.headers]
+    # What the crawl noted about the fetch (depth, the body fetched last time, the size cap):
+    # plain values only.
+    fields["crawl_meta"] = {
+        key: value for key, value in capture.crawl_meta.items() if isinstance(value, _PLAIN)
+    }
+    return fields
+
+
+def _capture(fields: dict[str, Any], body: bytes) -> Capture:
+    return Capture(
+        **{name: fields[name] for name in _CAPTURE_FIELDS},
+        headers=[(str(name), str(value)) for name, value in fields["headers"]],
+        body=body,
+        crawl_meta=dict(fields["crawl_meta"]),
+    )
+
+
+def _dictionary(ref: Any) -> DictionaryRef | None:
+    return None if ref is None else (str(ref[0]), int(ref[1]))
+
+
+# -- chunks of the batch commands ----------------------------------------------------------------
+
+
+def reextract_job(ids: Sequence[int], seconds: float) -> bytes:
+    """Stored captures to extract again, each within ``seconds``."""
+    return encode({"reextract": list(ids), "seconds": seconds})
+
+
+def import_job(jobs: Sequence[ImportJob], seconds: float) -> bytes:
+    """Read captures whose bodies to prepare for the archive and whose pages to extract."""
+    entries: list[dict[str, Any] | None] = []
+    for job in jobs:
+        if job is None:
+            entries.append(None)
+            continue
+        capture, dictionary, extract = job
+        fields = _capture_fields(capture)
+        entries.append(
+            {"capture": fields, "size": len(capture.body), "dictionary": dictionary,
+             "extract": extract}
+        )  # fmt: skip
+    bodies = b"".join(job[0].body for job in jobs if job is not None)
+    return encode({"import": entries, "seconds": seconds}, bodies)
+
+
+def read_reextract_job(document: dict[str, Any]) -> tuple[list[int], float]:
+    """The capture ids of a ``reextract`` chunk and the seconds each page may take."""
+    try:
+        return [int(i) for i in document["reextract"]], float(document["seconds"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FrameError(f"not a chunk: {exc!r}") from None
+
+
+def read_import_job(document: dict[str, Any], payload: bytes) -> tuple[list[ImportJob], float]:
+    """The pages of an ``import`` chunk and the seconds each may take."""
+    try:
+        jobs: list[ImportJob] = []
+        at = 0
+        for entry in document["import"]:
+            if entry is None:
+                jobs.append(None)
+                continue
+            size = int(entry["size"])
+            capture = _capture(entry["capture"], payload[at : at + size])
+            at += size
+            jobs.append((capture, _dictionary(entry["dictionary"]), bool(entry["extract"])))
+        return jobs, float(document["seconds"])
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise FrameError(f"not a chunk: {exc!r}") from None
+
+
+def chunk_frame(done: Sequence[ChunkDone]) -> bytes:
+    """A worker's answer for a chunk: what it made of each page, in order."""
+    entries = [
+        {
+            "stored": None
+            if stored is None
+            else {"sha256": stored.sha256, "codec": stored.codec, "size": stored.size,
+                  "length": len(stored.data)},
+            "new": None if new is None else _reextracted_fields(new),
+        }
+        for stored, new in done
+    ]  # fmt: skip
+    return encode({"chunk": entries}, b"".join(s.data for s, _ in done if s is not None))
+
+
+def read_chunk(document: dict[str, Any], payload: bytes) -> list[ChunkDone] | str:
+    """What a worker made of each page of a chunk, or why the whole chunk failed."""
+    if isinstance(document.get("error"), str):
+        return str(document["error"])
+    try:
+        out: list[ChunkDone] = []
+        at = 0
+        for entry in document["chunk"]:
+            kept, new = entry["stored"], entry["new"]
+            stored = None
+            if kept is not None:
+                length = int(kept["length"])
+                data = payload[at : at + length]
+                at += length
+                stored = StoredBody(
+                    str(kept["sha256"]), str(kept["codec"]), data, int(kept["size"])
+                )
+            out.append((stored, None if new is None else _reextracted(new)))
+        return out
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FrameError(f"not a chunk's answer: {exc!r}") from None
+
+
+def _reextracted_fields(new: Reextracted) -> dict[str, Any]:
+    fields = {name: getattr(new, name) for name in _REEXTRACTED_FIELDS}
+    fields["article"] = None if new.article is None else _article_fields(new.article)
+    return fields
+
+
+def _reextracted(fields: dict[str, Any]) -> Reextracted:
+    found = fields["article"]
+    article = None if found is None else _article(found)
+    return Reextracted(**{name: fields[name] for name in _REEXTRACTED_FIELDS}, article=article)
 
 
 # -- answers -----------------------------------------------------------------------------------
@@ -155,10 +285,7 @@ def _extraction_fields(extraction: Extraction) -> dict[str, Any]:
     result = extraction.result
     fields: dict[str, Any]
     if isinstance(result, Article):
-        # (Not dataclasses.asdict: its deep copies cost more than the rest of the frame.)
-        article = {name: getattr(result, name) for name in _ARTICLE_FIELDS}
-        article["links"] = [[getattr(link, n) for n in _LINK_FIELDS] for link in result.links]
-        fields = {"article": article}
+        fields = {"article": _article_fields(result)}
     else:
         fields = {"not_article": {name: getattr(result, name) for name in _NOT_ARTICLE_FIELDS}}
     fields["dropped_links"] = extraction.dropped_links
@@ -169,25 +296,44 @@ def _extraction_fields(extraction: Extraction) -> dict[str, Any]:
 def _extraction(fields: dict[str, Any]) -> Extraction:
     result: Article | NotArticle
     if "article" in fields:
-        article = dict(fields["article"])
-        article["links"] = [Link(*link) for link in article["links"]]
-        result = Article(**article)
+        result = _article(fields["article"])
     else:
         result = NotArticle(**fields["not_article"])
     dropped = {str(reason): int(count) for reason, count in fields["dropped_links"].items()}
     return Extraction(result, dropped, int(fields["spared"]))
 
 
+def _article_fields(article: Article) -> dict[str, Any]:
+    # (Not dataclasses.asdict: its deep copies cost more than the rest of the frame.)
+    fields = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    fields["links"] = [[getattr(link, n) for n in _LINK_FIELDS] for link in article.links]
+    return fields
+
+
+def _article(fields: dict[str, Any]) -> Article:
+    article = dict(fields)
+    article["links"] = [Link(*link) for link in article["links"]]
+    return Article(**article)
+
+
 __all__ = [
     "HEADER",
     "READY_FRAME",
+    "ChunkDone",
     "DictionaryRef",
     "FrameError",
+    "ImportJob",
+    "chunk_frame",
     "decode",
     "done_frame",
     "encode",
     "error_frame",
+    "import_job",
     "job_frame",
     "read_answer",
+    "read_chunk",
+    "read_import_job",
     "read_job",
+    "read_reextract_job",
+    "reextract_job",
 ]

@@ -2,7 +2,7 @@
 in one pass over the files.
 
 This process reads the records (:class:`~newsbot.warc.importer.Importer`) and hands each
-capture, body and all, to the re-extraction workers (:func:`newsbot.reextract.pool`), which
+capture, body and all, to the batch workers (:mod:`newsbot.batch`), which
 hash and compress the body for the archive (as the crawl's workers do) and extract the page
 with the code of ``newsbot reextract``, while this process reads on. The results come back in
 record order and are saved a batch at a time: the captures (their bodies as the workers
@@ -20,24 +20,15 @@ from __future__ import annotations
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsbot.archive import Archive, crawl_lock
 from newsbot.archive.reextraction import Reextracted
-from newsbot.frames import DictionaryRef
-from newsbot.items import Capture, StoredBody
-from newsbot.reextract import (
-    CHUNK,
-    WRITE_BATCH,
-    Report,
-    Writer,
-    extracted,
-    outcome,
-    pool,
-    start,
-)
+from newsbot.batch import BatchPool, Ticket, WorkerError
+from newsbot.frames import ChunkDone, DictionaryRef, ImportJob, import_job
+from newsbot.items import Capture
+from newsbot.reextract import CHUNK, WRITE_BATCH, Report, Writer, answers, extracted
 from newsbot.warc.importer import Importer, ImportReport, extractable
 from newsbot.worker import prepare_body
 
@@ -47,24 +38,25 @@ IMPORT_SPIDER = "import"
 #: whatever the pages' sizes.
 BYTES_OUT = 64 * 2**20
 
-#: What a worker is asked for one capture: its body prepared for the archive (with the site's
-#: dictionary, if any), and whether to extract it; None for a capture with nothing to do (a
-#: revisit, whose body the archive holds).
-_Job = tuple[Capture, DictionaryRef | None, bool] | None
-#: What it answers: the body as the archive stores it, and the extraction (capture id 0).
-_Done = tuple[StoredBody | None, Reextracted | None]
 
-
-def _prepare_chunk(jobs: Sequence[_Job], seconds: float) -> list[_Done]:
-    """In a worker: each capture's body hashed and compressed, and its page extracted."""
-    out: list[_Done] = []
+def prepare_chunk(jobs: Sequence[ImportJob], seconds: float, failed: str = "") -> list[ChunkDone]:
+    """In a worker (:mod:`newsbot.batch`): each capture's body hashed and compressed for the
+    archive, and its page extracted (capture id 0: not saved yet). With ``failed``, the reason
+    the chunk's worker died: the bodies are prepared here, and the pages fail with it."""
+    out: list[ChunkDone] = []
     for job in jobs:
         if job is None:
             out.append((None, None))
             continue
         capture, dictionary, extract = job
         stored = prepare_body(capture, dictionary) if capture.body else None
-        out.append((stored, extracted(capture, 0, seconds) if extract else None))
+        if not extract:
+            new = None
+        elif failed:
+            new = Reextracted(0, capture.final_url, None, failed, failed=True)
+        else:
+            new = extracted(capture, 0, seconds)
+        out.append((stored, new))
     return out
 
 
@@ -76,7 +68,8 @@ class _Chunk:
     extract: list[bool] = field(default_factory=list)
     #: Bytes of their bodies.
     size: int = 0
-    future: Future[list[_Done]] | None = None
+    jobs: list[ImportJob] = field(default_factory=list)
+    ticket: Ticket | None = None
 
 
 @dataclass
@@ -86,7 +79,7 @@ class _Pipeline:
 
     importer: Importer
     writer: Writer
-    workers: ProcessPoolExecutor
+    workers: BatchPool
     window: int
     dictionaries: dict[str, DictionaryRef]
     timeout: float
@@ -122,13 +115,14 @@ class _Pipeline:
         chunk = self.filling
         if not chunk.captures:
             return
-        jobs: list[_Job] = [
+        chunk.jobs = [
             None
             if capture.crawl_meta.get("revisit")
             else (capture, self.dictionaries.get(capture.site), extract)
             for capture, extract in zip(chunk.captures, chunk.extract, strict=True)
         ]
-        chunk.future = self.workers.submit(_prepare_chunk, jobs, self.timeout)
+        frame = import_job(chunk.jobs, self.timeout)
+        chunk.ticket = self.workers.submit(frame, len(chunk.jobs), self.timeout)
         self.out.append(chunk)
         self.filling = _Chunk()
 
@@ -142,17 +136,15 @@ class _Pipeline:
         while (
             self.out
             and count < WRITE_BATCH
-            and (len(chunks) < self.window // 2 or _answered(self.out[0]))
+            and (len(chunks) < self.window // 2 or self._answered(self.out[0]))
         ):
             chunks.append(self.out.popleft())
             count += len(chunks[-1].captures)
         with self.importer.archive.batch("save imported captures and their articles"):
             for chunk in chunks:
-                assert chunk.future is not None
-                answers = outcome(chunk.future)
                 results = []
                 for capture, extract, (stored, new) in zip(
-                    chunk.captures, chunk.extract, answers, strict=True
+                    chunk.captures, chunk.extract, self._answers(chunk), strict=True
                 ):
                     capture_id = self.importer.save(capture, stored)
                     if extract and capture_id is not None and new is not None:
@@ -166,9 +158,15 @@ class _Pipeline:
             self.size -= chunk.size
         self.unsaved = +self.unsaved  # (drops the URLs at zero)
 
+    def _answers(self, chunk: _Chunk) -> list[ChunkDone]:
+        assert chunk.ticket is not None
+        try:
+            return answers(self.workers, chunk.ticket)
+        except WorkerError as exc:  # its pages fail (their captures are saved), the others go on
+            return prepare_chunk(chunk.jobs, self.timeout, failed=str(exc))
 
-def _answered(chunk: _Chunk) -> bool:
-    return chunk.future is not None and chunk.future.done()
+    def _answered(self, chunk: _Chunk) -> bool:
+        return chunk.ticket is not None and self.workers.answered(chunk.ticket)
 
 
 def import_warc(
@@ -185,20 +183,15 @@ def import_warc(
     per core; ``timeout``: seconds one page may take). ``progress(None, 0)`` returns a
     function called with each number of records read. Returns what the import read, the
     extraction report and the run's id. Raises :class:`ArchiveError` for an archive that
-    cannot be opened or is being crawled.
-
-    A script that calls this must do so under ``if __name__ == "__main__":`` (see
-    :func:`newsbot.reextract.reextract`)."""
+    cannot be opened or is being crawled."""
     path = Path(path)
     workers = workers or os.cpu_count() or 1
     lock = crawl_lock(path)
     try:
         with Archive.open(path) as db:
-            # Started first: the workers import and open the archive while the file is opened.
-            workers_pool = pool(path, workers, __name__)
-            pipeline = None
-            try:
-                start(workers_pool, workers)
+            # Started first: the workers import what they need while the file is opened.
+            # (Interrupted, the captures saved stay; those out with the workers are dropped.)
+            with BatchPool(workers, path) as workers_pool:
                 settings = {"files": [str(f) for f in files], "site": site}
                 run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
                 records = progress(None, 0) if progress else None
@@ -213,11 +206,6 @@ def import_warc(
                     pipeline.add(capture)
                 pipeline.drain()
                 writer.flush()
-            finally:
-                # Interrupted: the captures saved stay; those out with the workers are dropped.
-                workers_pool.shutdown(
-                    wait=pipeline is None or not pipeline.out, cancel_futures=True
-                )
             report = writer.report
             counts = {**report.to_dict()["counts"], "captures": importer.report.captures}
             stats = {"import": importer.report.to_dict(), "report": report.to_dict()}

@@ -19,12 +19,9 @@ and ends with the archive and report an uninterrupted run would have left.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +36,8 @@ from newsbot.archive.reextraction import (
     Reextraction,
     Selection,
 )
+from newsbot.batch import BatchPool, PoolError, Ticket, WorkerError
+from newsbot.frames import ChunkDone, read_chunk, reextract_job
 from newsbot.items import Article, Capture
 
 #: The ``crawl_runs.spider`` of re-extraction runs.
@@ -56,18 +55,10 @@ __all__ = ["Report", "Selection", "extracted", "reextract", "reextract_capture"]
 
 # -- in the workers --------------------------------------------------------------------------
 
-_WORKER: dict[str, Any] = {}
 
-
-def _init_worker(path: str) -> None:
-    from newsbot.worker import init_worker
-
-    init_worker()
-    _WORKER["archive"] = Archive.open(path, readonly=True)
-
-
-def _extract_chunk(ids: Sequence[int], seconds: float) -> list[Reextracted]:
-    archive: Archive = _WORKER["archive"]
+def extract_chunk(archive: Archive, ids: Sequence[int], seconds: float) -> list[Reextracted]:
+    """In a worker (:mod:`newsbot.batch`): the stored captures ``ids`` of ``archive`` (open
+    read-only) extracted again, each within ``seconds``."""
     out = []
     for capture_id in ids:
         try:
@@ -276,7 +267,7 @@ class _Chunk:
     ids: list[int]
     last_id: int
     fresh: int = 0
-    future: Future[list[Reextracted]] | None = None
+    ticket: Ticket | None = None
 
 
 def _chunks(batches: Iterable[list[Candidate]], stale: bool) -> Iterator[_Chunk]:
@@ -302,35 +293,26 @@ def _chunks(batches: Iterable[list[Candidate]], stale: bool) -> Iterator[_Chunk]
         yield chunk
 
 
-def pool(path: Path, workers: int, *preload: str) -> ProcessPoolExecutor:
-    """``workers`` processes, each with the archive at ``path`` open read-only, extraction
-    imported (and the modules ``preload``)."""
-    # A fork server with newsbot's extraction imported once: workers start in milliseconds
-    # and share nothing with this process (its archive connection, its lock).
-    context = multiprocessing.get_context("forkserver")
-    modules = ["newsbot.reextract", "newsbot.worker", "newsbot.extract", *preload]
-    context.set_forkserver_preload(modules)
-    return ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(str(path),)
-    )
-
-
-def start(workers: ProcessPoolExecutor, count: int) -> None:
-    """Have the pool start its ``count`` processes now (it starts them as work comes)."""
-    for _ in range(count):
-        workers.submit(_started)
-
-
-def _started() -> None:
-    """A worker's first job: nothing (it was started to have it ready)."""
-
-
-def outcome(future: Future[list[Any]]) -> list[Any]:
-    """A worker's results; :class:`ArchiveError` when the workers died."""
+def answers(workers: BatchPool, ticket: Ticket) -> list[ChunkDone]:
+    """What a worker made of each page of a chunk (see :func:`newsbot.frames.read_chunk`);
+    :class:`WorkerError` when its worker died on it, or answered something else;
+    :class:`ArchiveError` when no worker can work."""
     try:
-        return future.result()
-    except BrokenProcessPool as exc:
-        raise ArchiveError(f"re-extraction workers died: {exc}") from None
+        found = read_chunk(*workers.result(ticket))
+    except PoolError as exc:
+        raise ArchiveError(f"re-extraction workers cannot work: {exc}") from None
+    if isinstance(found, str):
+        raise WorkerError(found)
+    return found
+
+
+def _results(workers: BatchPool, chunk: _Chunk) -> list[Reextracted]:
+    if chunk.ticket is None:
+        return []
+    try:
+        return [new for _, new in answers(workers, chunk.ticket) if new is not None]
+    except WorkerError as exc:  # its pages fail, the others go on
+        return [Reextracted(i, str(i), None, str(exc), failed=True) for i in chunk.ids]
 
 
 def selection_key(selection: Selection) -> str:
@@ -356,9 +338,6 @@ def reextract(
     already done by an earlier, interrupted run, and returns a function called with each
     number of captures done. Returns the report and the id of the run it is recorded in.
     Raises :class:`ArchiveError` for an archive that cannot be opened or is being crawled.
-
-    The workers are started by a fork server, as :mod:`multiprocessing` starts them: a script
-    that calls this must do so under ``if __name__ == "__main__":``.
     """
     path = Path(path)
     workers = workers or os.cpu_count() or 1
@@ -380,12 +359,9 @@ def _run(
     timeout: float,
     progress: Callable[[int | None, int], Callable[[int], None]] | None,
 ) -> tuple[Report, int | None]:
-    # Started first: the workers import and open the archive while this process starts the
-    # run and counts the captures.
-    workers_pool = pool(path, workers)
-    out: deque[_Chunk] = deque()
-    try:
-        start(workers_pool, workers)
+    # Started first: the workers import what extraction needs while this process starts the
+    # run and counts the captures. (Ended with the block: at once when it raises.)
+    with BatchPool(workers, path) as workers_pool:
         rx = db.reextraction
         state: dict[str, Any] = {}
         run_id = None
@@ -402,19 +378,20 @@ def _run(
         chunks = _chunks(rx.candidates(selection, writer.checkpoint), selection.stale)
         # Enough chunks out that no worker waits while this process writes a batch.
         window = workers * 4
+        out: deque[_Chunk] = deque()
         for chunk in chunks:
             if chunk.ids:
-                chunk.future = workers_pool.submit(_extract_chunk, chunk.ids, timeout)
+                frame = reextract_job(chunk.ids, timeout)
+                chunk.ticket = workers_pool.submit(frame, len(chunk.ids), timeout)
             out.append(chunk)
             while len(out) >= window:
-                writer.collect(out.popleft())
+                chunk = out.popleft()
+                writer.collect(chunk, _results(workers_pool, chunk))
         while out:
-            writer.collect(out.popleft())
+            chunk = out.popleft()
+            writer.collect(chunk, _results(workers_pool, chunk))
         writer.flush()
-    finally:
-        # Interrupted: what was written stays (the next run continues after it); the pages
-        # still out with the workers are dropped, not waited for.
-        workers_pool.shutdown(wait=not out, cancel_futures=True)
+    # (Interrupted, what was written stays: the next run continues after it.)
     if run_id is not None:
         db.finish_run(
             run_id,
@@ -440,8 +417,7 @@ class Writer:
         self.last_id = 0
         self.fresh = 0
 
-    def collect(self, chunk: _Chunk) -> None:
-        results = [] if chunk.future is None else outcome(chunk.future)
+    def collect(self, chunk: _Chunk, results: Sequence[Reextracted]) -> None:
         self.take(results, chunk.last_id, len(chunk.ids) + chunk.fresh, chunk.fresh)
 
     def take(self, results: Sequence[Reextracted], last_id: int, done: int, fresh: int = 0) -> None:

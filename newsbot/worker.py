@@ -165,30 +165,45 @@ def extract_with_limit(capture: Capture, seconds: float) -> Extraction:
 def main() -> None:
     """A pool worker (started by :class:`newsbot.pool.ExtractionPool` with its parent's pid)."""
     init_worker(int(sys.argv[1]) if len(sys.argv) > 1 else None)
+    serve(*own_pipes())
+
+
+def own_pipes() -> tuple[BinaryIO, BinaryIO]:
+    """A worker's stdin and stdout, for frames only: a stray print goes to stderr from now on,
+    nothing reads stdin."""
     jobs = os.fdopen(os.dup(0), "rb", buffering=1 << 20)
     results = os.fdopen(os.dup(1), "wb")
-    # The frames own the pipes now: a stray print goes to stderr, nothing reads stdin.
     os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     os.dup2(2, 1)
-    serve(jobs, results)
+    return jobs, results
+
+
+def read_frame(jobs: BinaryIO) -> tuple[dict[str, Any], bytes] | None:
+    """The next frame's document and payload; None when the jobs end (or a frame is not one
+    this protocol writes: then the pool is not talking to this worker any more)."""
+    header = jobs.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    size, length = HEADER.unpack(header)
+    document = jobs.read(size)
+    payload = jobs.read(length)
+    if len(document) < size or len(payload) < length:
+        return None
+    try:
+        return decode(document), payload
+    except FrameError as exc:
+        print(f"newsbot worker: {exc}", file=sys.stderr)
+        return None
 
 
 def serve(jobs: BinaryIO, results: BinaryIO) -> None:
     """Answer each job (a capture, its time limit, its dictionary) with what
     :func:`extract_in_worker` made of it, or the reason it failed, in order, until the jobs
     end (or a frame is not a job: then the pool is not talking to this worker any more)."""
-    _send(results, READY_FRAME)
-    while True:
-        header = jobs.read(HEADER.size)
-        if len(header) < HEADER.size:
-            return
-        size, length = HEADER.unpack(header)
-        document = jobs.read(size)
-        payload = jobs.read(length)
-        if len(document) < size or len(payload) < length:
-            return
+    send(results, READY_FRAME)
+    while (frame := read_frame(jobs)) is not None:
         try:
-            capture, seconds, dictionary = read_job(decode(document), payload)
+            capture, seconds, dictionary = read_job(*frame)
         except FrameError as exc:
             print(f"newsbot worker: {exc}", file=sys.stderr)
             return
@@ -197,9 +212,10 @@ def serve(jobs: BinaryIO, results: BinaryIO) -> None:
             answer = done_frame(done.extraction, done.stored, done.error)
         except Exception as exc:  # the page fails, the worker goes on
             answer = error_frame(f"extraction failed: {type(exc).__name__}: {exc}")
-        _send(results, answer)
+        send(results, answer)
 
 
-def _send(out: BinaryIO, frame: bytes) -> None:
+def send(out: BinaryIO, frame: bytes) -> None:
+    """Write one frame (the pool reads it at once)."""
     out.write(frame)
     out.flush()

@@ -3,6 +3,7 @@ write, and discovery XML never expands entities nor reads files or the network."
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import os
 import re
@@ -116,23 +117,67 @@ def test_the_port_watch_sees_scrapys_remote_control_when_turned_on(
     assert len(listening) >= 1
 
 
-_PICKLING = re.compile(
-    r"^\s*(?:import|from)\s+(?:pickle|cPickle|_pickle|shelve|dill|cloudpickle|jsonpickle)\b",
-    re.MULTILINE,
-)
+#: Modules that unpickle what they are given: pickle itself, and the process pools built on it
+#: (multiprocessing pickles every call and result, its fork server too).
+_PICKLERS = ("pickle", "cPickle", "_pickle", "shelve", "dill", "cloudpickle", "jsonpickle",
+             "multiprocessing", "concurrent.futures.process")  # fmt: skip
 
 
-def _pickling_modules() -> set[str]:
-    return {
-        path.relative_to(REPO).as_posix()
+def _pickles(source: str) -> list[str]:
+    """What ``source`` imports or names that pickles (empty: nothing)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        elif isinstance(node, ast.Attribute | ast.Name):
+            name = node.attr if isinstance(node, ast.Attribute) else node.id
+            names = ["concurrent.futures.process"] if name == "ProcessPoolExecutor" else []
+        found += [
+            name
+            for name in names
+            if any(name == bad or name.startswith(f"{bad}.") for bad in _PICKLERS)
+            or name.endswith(".ProcessPoolExecutor")
+        ]
+    return found
+
+
+def _pickling_modules() -> dict[str, list[str]]:
+    found = {
+        path.relative_to(REPO).as_posix(): _pickles(path.read_text(encoding="utf-8"))
         for path in (REPO / "newsbot").rglob("*.py")
-        if _PICKLING.search(path.read_text(encoding="utf-8"))
     }
+    return {path: names for path, names in found.items() if names}
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import pickle",
+        "from pickle import loads",
+        "import multiprocessing",
+        "from multiprocessing import get_context",
+        "import multiprocessing.pool as p",
+        "from concurrent.futures import ProcessPoolExecutor",
+        "from concurrent.futures.process import BrokenProcessPool",
+        "import concurrent.futures\nconcurrent.futures.ProcessPoolExecutor(2)",
+    ],
+)
+def test_the_pickle_check_finds(source: str) -> None:
+    assert _pickles(source)
+
+
+def test_the_pickle_check_lets_threads_and_json_be() -> None:
+    source = "import json\nfrom concurrent.futures import ThreadPoolExecutor\nimport subprocess"
+    assert _pickles(source) == []
 
 
 def test_no_module_pickles() -> None:
-    # (The extraction pool's pipes carry JSON and raw bytes: newsbot/frames.py.)
-    assert _pickling_modules() == set()
+    # (The crawl's extraction pool and the batch commands' workers talk JSON and raw bytes
+    # through pipes: newsbot/frames.py.)
+    assert _pickling_modules() == {}
 
 
 def _bomb(root: bytes, secret: Path) -> bytes:
