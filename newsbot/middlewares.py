@@ -13,7 +13,7 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC
 from typing import Any
 
@@ -47,6 +47,13 @@ logger = logging.getLogger(__name__)
 
 #: Discovered requests recorded in the frontier in one transaction.
 GATE_BATCH = 1000
+#: Queued requests past which a listing's due articles are left in the frontier (each queued
+#: request holds about 1.3 KB: a sitemap of 50,000 URLs queued at once is 65 MB and more) …
+HOLD_AT = 2 * GATE_BATCH
+#: … and fed from it, a batch at a time, once fewer than this many are queued.
+FEED_BELOW = GATE_BATCH // 2
+#: Seconds between two looks at the queue while articles wait in the frontier.
+FEED_POLL = 0.1
 #: The kinds of page read for links (the spider's discovery documents).
 LISTING_KINDS = ("sitemap", "feed", "section")
 #: Where a spider's request came from → the frontier's found_in.
@@ -100,6 +107,9 @@ def with_due(request: Request, due: DueURL) -> Request:
 class FrontierMiddleware:
     """Spider middleware: records every discovered URL in the archive's frontier and lets through
     only the requests that are due; adds what earlier runs left due to the start requests.
+    A listing's due articles beyond what the queue has room for (:data:`HOLD_AT`) wait in the
+    frontier and are fed from it, a batch at a time, as the queue drains: a sitemap of 50,000
+    URLs is never 50,000 queued requests.
 
     Off (``NEWSBOT_INCREMENTAL = False``): every discovered URL is fetched, as in a first run.
     """
@@ -108,6 +118,8 @@ class FrontierMiddleware:
         self.crawler = crawler
         self.enabled = enabled
         self.seen: set[str] = set()  # distinct URLs discovered in this run
+        self.requested: set[str] = set()  # URLs this run has requested (so fed once each)
+        self.held = False  # due articles were left in the frontier, to be fed from it
         self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         self.sitemap_bounds = SitemapBounds.from_settings(crawler.settings)
 
@@ -163,6 +175,7 @@ class FrontierMiddleware:
             if r.url in due or r.meta.get("newsbot_force")
         ]
         stats.inc_value("newsbot/frontier/not_due", len(requests) - len(out))
+        self.requested.update(r.url for r in out)
         return out
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -174,6 +187,8 @@ class FrontierMiddleware:
                 yield other
         for request in self._resumed():
             yield request
+        async for request in self._fed():
+            yield request
 
     def _resumed(self) -> Iterable[Request]:
         """What earlier runs left due (never fetched, failed, scheduled), as requests."""
@@ -184,12 +199,87 @@ class FrontierMiddleware:
         if getattr(spider, "urls", None):
             return  # a crawl of named articles fetches those, not the backlog
         for due in archive.due(getattr(spider, "site", spider.name)):
+            if due.url in self.requested:
+                continue
             request = make(due.url, due.kind)
             if request is not None:
                 if due.kind == "sitemap":
                     set_depth(request, resumed_depth(due.priority))
                 stats.inc_value("newsbot/frontier/resumed")
+                self.requested.add(due.url)
                 yield with_due(request, due)
+
+    def _queued(self) -> int:
+        """Requests waiting in the scheduler (0 when it cannot tell)."""
+        engine = self.crawler.engine
+        try:
+            return len(engine.scheduler) if engine is not None else 0  # type: ignore[arg-type]
+        except TypeError:
+            return 0
+
+    def _let_through(self, requests: list[Request], room: list[int]) -> Iterator[Request]:
+        """``requests`` as the gate lets them through, but for the articles past ``room[0]``
+        (the room left in the queue, counted down): those wait in the frontier, due, and
+        :meth:`_fed` feeds them as the queue drains."""
+        for request in self.gate(requests):
+            if (
+                not self.enabled
+                or request.meta.get("newsbot_kind") != "article"
+                or request.meta.get("newsbot_force")
+            ):
+                yield request
+            elif room[0] > 0:
+                room[0] -= 1
+                yield request
+            else:
+                self.held = True
+                self.requested.discard(request.url)
+                if self.crawler.stats is not None:
+                    self.crawler.stats.inc_value("newsbot/frontier/held")
+
+    def _idle(self) -> bool:
+        """Whether the crawl has nothing left to do but what waits in the frontier."""
+        engine = self.crawler.engine
+        if engine is None:
+            return True
+        scheduler = engine.scheduler
+        return (
+            not engine.downloader.active
+            and (engine.scraper.slot is None or engine.scraper.slot.is_idle())
+            and (scheduler is None or not scheduler.has_pending_requests())
+        )
+
+    async def _fed(self) -> AsyncIterator[Request]:
+        """Due articles left in the frontier by :meth:`_let_through`, fed as the queue drains.
+        They are start requests (Scrapy reads those only when it has room), so the crawl does
+        not end while some wait."""
+        archive, spider = _archive(self.crawler), self.crawler.spider
+        make = getattr(spider, "request_for", None)
+        if not self.enabled or archive is None or spider is None or make is None:
+            return
+        site = getattr(spider, "site", spider.name)
+        while True:
+            engine = self.crawler.engine
+            slot = getattr(engine, "_slot", None)
+            if engine is None or not engine.running or getattr(slot, "closing", None):
+                return
+            if self.held and self._queued() < FEED_BELOW:
+                batch = []
+                for due in archive.due(site):
+                    if due.url in self.requested or due.kind != "article":
+                        continue
+                    self.requested.add(due.url)
+                    if (request := make(due.url, due.kind, due.found_in)) is not None:
+                        batch.append(with_due(request, due))
+                        if len(batch) >= GATE_BATCH:
+                            break
+                self.held = len(batch) >= GATE_BATCH
+                for request in batch:
+                    yield request
+                continue
+            if not self.held and self._idle():
+                return
+            await asyncio.sleep(FEED_POLL)
 
     def _sitemap_reading(self, response: Response) -> SitemapReading | None:
         """The bounds on what ``response`` lists, when it is a sitemap."""
@@ -212,13 +302,16 @@ class FrontierMiddleware:
         requests: list[Request] = []
         items: list[Any] = []
         reading = self._sitemap_reading(response)
+        # Scrapy reads this output ahead of scheduling it, so the queue cannot tell how much of
+        # it waits: what one response may add to the queue is counted here.
+        room = [HOLD_AT - self._queued()]
         async for out in result:
             if not isinstance(out, Request):
                 items.append(out)
             elif reading is None or reading.admit(out):
                 requests.append(out)
                 if len(requests) >= GATE_BATCH:
-                    for request in self.gate(requests):
+                    for request in self._let_through(requests, room):
                         yield request
                     requests = []
         if reading is not None:
@@ -226,7 +319,7 @@ class FrontierMiddleware:
 
             for refusal in reading.refusals():
                 refuse(self.crawler, refusal)
-        for request in self.gate(requests):
+        for request in self._let_through(requests, room):
             yield request
         for item in items:
             yield item

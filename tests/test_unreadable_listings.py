@@ -10,17 +10,15 @@ listing always is) but none of them.
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from conftest import run_newsbot
+from local_site import Page, serve
 
 #: path → (body, Content-Type) of each document the site serves as a sitemap.
-DOCUMENTS = {
+DOCUMENTS: dict[str, tuple[bytes, str]] = {
     "/sitemaps/broken.xml.gz": (b"\x1f\x8b\x08\x00" + b"not gzip at all" * 20, "application/gzip"),
     "/sitemaps/page.xml": (b"<html><body><p>Moved.</p></body></html>", "text/html"),
     "/sitemaps/json.xml": (b'{"urls": ["/a", "/b"]}', "application/json"),
@@ -38,45 +36,23 @@ EXPECTED = {
 }
 
 
-class Site(BaseHTTPRequestHandler):
-    requests: list[str]
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self.requests.append(self.path)
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        if self.path == "/sitemap.xml":
-            locs = "".join(f"<sitemap><loc>{base}{p}</loc></sitemap>" for p in DOCUMENTS)
-            index = f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}'
-            self._send(200, f"{index}</sitemapindex>".encode(), "application/xml")
-        elif self.path in DOCUMENTS:
-            self._send(200, *DOCUMENTS[self.path])
-        elif self.path == "/":
-            self._send(200, b"<html><body><p>Home</p></body></html>", "text/html")
-        else:
-            self._send(404, b"", "text/plain")
-
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+def answer(path: str, base: str) -> Page:
+    if path == "/sitemap.xml":
+        locs = "".join(f"<sitemap><loc>{base}{p}</loc></sitemap>" for p in DOCUMENTS)
+        index = f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}'
+        return 200, f"{index}</sitemapindex>".encode(), "application/xml"
+    if path in DOCUMENTS:
+        return 200, *DOCUMENTS[path]
+    if path == "/":
+        return 200, b"<html><body><p>Home</p></body></html>", "text/html"
+    return 404, b"", "text/plain"
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, list[set[str]]]]:
     archive = tmp_path_factory.mktemp("unreadable") / "site.db"
-    requests: list[str] = []
-    handler = type("Handler", (Site,), {"requests": requests})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     runs = []
-    try:
+    with serve(answer) as (base, requests):
         for _ in range(2):
             before = len(requests)
             result = run_newsbot(
@@ -85,9 +61,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, st
             )  # fmt: skip
             assert result.returncode == 0, result.stdout + result.stderr
             runs.append(set(requests[before:]))
-    finally:
-        server.shutdown()
-        server.server_close()
     yield archive, base, runs
 
 

@@ -238,10 +238,11 @@ class SiteSpider(scrapy.Spider):
         for kind, _, url in self.listings:
             yield self._request(url, kind, callbacks[kind], page=1)  # type: ignore[arg-type]
 
-    def request_for(self, url: str, kind: str) -> scrapy.Request | None:
-        """A request for a URL the frontier knows, by the kind of page it is (resumed runs)."""
+    def request_for(self, url: str, kind: str, found_in: str = "resume") -> scrapy.Request | None:
+        """A request for a URL the frontier knows, by the kind of page it is (resumed runs;
+        ``found_in``: where an article was listed, when it is fed from the frontier)."""
         if kind == "article":
-            return self.article_request(url, found_in="resume")
+            return self.article_request(url, found_in=found_in)
         callbacks = {
             "sitemap": self.parse_sitemap,
             "feed": self.parse_feed,
