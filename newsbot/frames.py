@@ -30,9 +30,8 @@ from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from newsbot.archive.reextraction import Reextracted
 from newsbot.extract.article import Extraction
-from newsbot.items import Article, Capture, Link, NotArticle, StoredBody
+from newsbot.items import Article, Capture, Link, NotArticle, Reextracted, StoredBody
 
 #: Lengths of the JSON document and of the payload that follow.
 HEADER = struct.Struct("!IQ")

@@ -24,10 +24,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsbot.archive import Archive, crawl_lock
-from newsbot.archive.reextraction import Reextracted
 from newsbot.batch import BatchPool, Ticket, WorkerError
 from newsbot.frames import ChunkDone, DictionaryRef, ImportJob, import_job
-from newsbot.items import Capture
+from newsbot.items import Capture, Reextracted
 from newsbot.reextract import CHUNK, WRITE_BATCH, Report, Writer, answers, extracted
 from newsbot.warc.importer import Importer, ImportReport, extractable
 from newsbot.worker import prepare_body

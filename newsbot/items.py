@@ -125,3 +125,18 @@ class NotArticle:
 
     def __bool__(self) -> bool:
         return False
+
+
+@dataclass(frozen=True)
+class Reextracted:
+    """A new extraction of one stored capture (made in a worker)."""
+
+    capture_id: int
+    url: str
+    article: Article | None
+    #: Why there is no article.
+    reason: str | None = None
+    live_blog: bool = False
+    failed: bool = False
+    content_hash: str | None = None
+    extractor_version: str | None = None

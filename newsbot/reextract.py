@@ -32,13 +32,12 @@ from newsbot.archive.records import article_content_hash
 from newsbot.archive.reextraction import (
     Applied,
     Candidate,
-    Reextracted,
     Reextraction,
     Selection,
 )
 from newsbot.batch import BatchPool, PoolError, Ticket, WorkerError
 from newsbot.frames import ChunkDone, read_chunk, reextract_job
-from newsbot.items import Article, Capture
+from newsbot.items import Article, Capture, Reextracted
 
 #: The ``crawl_runs.spider`` of re-extraction runs.
 SPIDER = "reextract"

@@ -16,8 +16,7 @@ import pytest
 from conftest import run_newsbot
 
 from newsbot.archive import Archive
-from newsbot.archive.reextraction import Reextracted
-from newsbot.items import Article, Capture, Link
+from newsbot.items import Article, Capture, Link, Reextracted
 
 SITE = "https://www.euronews.com"
 CONTROL = f"{SITE}/2026/03/02/the-control-story"

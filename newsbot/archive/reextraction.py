@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from newsbot.archive import extractions, history, owners
 from newsbot.archive.exporting import CaptureFilter, filter_sql, window_sql
 from newsbot.archive.records import INSERT_ERROR, article_content_hash, from_json, to_json
-from newsbot.items import Article
+from newsbot.items import Article, Reextracted
 
 if TYPE_CHECKING:
     from newsbot.archive.db import Archive
@@ -63,21 +63,6 @@ class Candidate:
     fetched_at: str
     #: The extractor version of its last extraction (None: never extracted, or unknown).
     extractor_version: str | None
-
-
-@dataclass(frozen=True)
-class Reextracted:
-    """A new extraction of one stored capture (made in a worker)."""
-
-    capture_id: int
-    url: str
-    article: Article | None
-    #: Why there is no article.
-    reason: str | None = None
-    live_blog: bool = False
-    failed: bool = False
-    content_hash: str | None = None
-    extractor_version: str | None = None
 
 
 @dataclass(frozen=True)
