@@ -275,6 +275,31 @@ def test_only_the_bytes_read_must_be_utf8() -> None:
     assert _parse_cropped(page.replace(b"<title>t", b"<title>\xe9t")) is None
 
 
+def test_the_element_limit_counts_what_is_read() -> None:
+    from newsbot.extract.article import MAX_TAGS
+
+    url = "https://www.euronews.com/2026/03/02/a-story"
+    paragraphs = (
+        b"<p>" + b"The bridge stays closed to cars until the repairs are done. " * 3 + b"</p>"
+    )
+    article = (
+        b'<article class="o-article-newsy"><h1 class="c-article-redesign-title">A bridge</h1>'
+        b'<div class="c-article-content">' + paragraphs + b"</div></article>"
+    )
+    bomb = b"<b>" * (MAX_TAGS + 10)
+    # A bomb in a part of the page the profile never reads costs nothing and changes nothing.
+    skipped = _cropped_page(article).replace(b"<nav>mega menu</nav>", b"<nav>" + bomb + b"</nav>")
+    read = extract_article(skipped, url, "euronews")
+    assert isinstance(read, Article), read
+    assert read.title == "A bridge" and "bridge stays closed" in read.text
+    # Inside the article, or on a page read whole, it is refused before it is parsed.
+    inside = _cropped_page(article.replace(b"</h1>", b"</h1>" + bomb))
+    for page, site in ((inside, "euronews"), (skipped, "generic")):
+        refused = extract_article(page, url, site)
+        assert isinstance(refused, NotArticle)
+        assert refused.reason.startswith("too many elements to read"), refused.reason
+
+
 def test_an_article_whose_only_paragraph_is_its_standfirst_keeps_its_text() -> None:
     lead = (
         "The ferry timetable changes on Monday: boats leave every twenty minutes in the "

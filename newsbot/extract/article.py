@@ -15,7 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from newsbot import EXTRACT_RULES, __version__
-from newsbot.extract.crop import HTML_LOOKUP, parse_cropped
+from newsbot.extract.crop import HTML_LOOKUP, check_tags, parse_cropped
 from newsbot.extract.decode import (
     decode_html,
     first_codec,
@@ -134,12 +134,10 @@ def parse_html(
 ) -> Any:
     """Decode and parse a page into an lxml document; raises ValueError with a short reason.
     ``crop`` (tag, class): when the page has that element, read only the head and that element
-    (:func:`~newsbot.extract.crop.parse_cropped`)."""
+    (:func:`~newsbot.extract.crop.parse_cropped`). A page that would open more than
+    ``MAX_TAGS`` elements (of what is read) is refused before it is parsed."""
     if len(html) > MAX_PAGE_BYTES:
         raise ValueError(f"page too large ({len(html)} bytes)")
-    tags = _tag_count(html)
-    if tags > MAX_TAGS:
-        raise ValueError(f"too many elements to read (about {tags} tags, more than {MAX_TAGS})")
     if isinstance(html, bytes):
         if not html or html.isspace():  # (isspace stops at the first letter; strip copies)
             raise ValueError("empty page")
@@ -149,15 +147,17 @@ def parse_html(
             codec, certain = first_codec(html, content_type)
             if codec == "utf-8":
                 # Only what is read needs to be UTF-8 (a BOM vouches for it all).
-                doc = parse_cropped(html, *crop, _UTF8_OPTIONS, utf8=not certain)
+                doc = parse_cropped(html, *crop, _UTF8_OPTIONS, utf8=not certain, max_tags=MAX_TAGS)
                 if doc is not None:
                     return doc
+        check_tags(html, MAX_TAGS)
         encoding, text = decode_html(html, content_type)
         # libxml2 parses UTF-8 bytes faster than a Python string; other encodings as text.
         source: str | bytes = (
             without_controls(html) if encoding == "utf-8" else text_without_controls(text)
         )
     else:
+        check_tags(html, MAX_TAGS)
         source = text = text_without_controls(html)
     if not text or text.isspace():
         raise ValueError("empty page")
@@ -168,13 +168,6 @@ def parse_html(
         return lxml_html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise ValueError(f"unparsable HTML ({exc})") from None
-
-
-def _tag_count(html: bytes | str) -> int:
-    """Opening tags, about (a ``<`` in a script or in text counts too), counted at C speed."""
-    if isinstance(html, bytes):
-        return html.count(b"<") - html.count(b"</")
-    return html.count("<") - html.count("</")
 
 
 def _extract_readable(

@@ -28,6 +28,32 @@ _JSON_LD = re.compile(
 
 #: Bytes fed to the parser at a time past the likely end of the article.
 _CHUNK = 16 * 1024
+
+
+class TooManyTags(ValueError):
+    """A page with more elements than anyone reads: a DOM bomb, refused before it is parsed."""
+
+    def __init__(self, tags: int, limit: int) -> None:
+        super().__init__(f"too many elements to read (about {tags} tags, more than {limit})")
+
+
+def _opening_tags(data: bytes | str, limit: int) -> int:
+    """Opening tags in ``data``, about (a ``<`` in a script or in text counts too), counted at C
+    speed; past ``limit`` only, the closing tags are counted to be taken off (a second pass)."""
+    if isinstance(data, str):
+        found = data.count("<")
+        return found - data.count("</") if found > limit else found
+    found = data.count(b"<")
+    return found - data.count(b"</") if found > limit else found
+
+
+def check_tags(data: bytes | str, limit: int) -> None:
+    """Raise :class:`TooManyTags` when ``data`` opens more than ``limit`` tags."""
+    found = _opening_tags(data, limit)
+    if found > limit:
+        raise TooManyTags(found, limit)
+
+
 # lxml.html's element class for every element, chosen in C. lxml.html's own lookup is a Python
 # call for each element proxy (it tells form fields apart, which nothing here needs): a tenth
 # of the extraction's time, trafilatura's walks over the same tree included.
@@ -53,19 +79,23 @@ def parse_cropped(
     parser_options: Mapping[str, Any],
     *,
     utf8: bool = False,
+    max_tags: int | None = None,
 ) -> Any | None:
     """The lxml.html document of ``data`` read from its head and its first ``<tag
     class="css_class">`` element only: the same tree as parsing all of it up to that element's
     end, less the body content before the element (but its JSON-LD blocks); None when the page
     does not have the shape (no head end, or no such element) or, with ``utf8``, when what it
     reads is not valid UTF-8 (the rest is not looked at). ``parser_options``: those of an lxml
-    ``HTMLParser``."""
+    ``HTMLParser``. ``max_tags``: what is read may open that many tags at most, or
+    :class:`TooManyTags` is raised before it is parsed (what is skipped is not counted)."""
     found = _locate(data, tag, css_class)
     if found is None:
         return None
     prefix, start = found
     if utf8 and not is_utf8(prefix):
         return None
+    limit = max_tags if max_tags is not None else len(data)
+    tags = _opening_tags(prefix, limit)
     parser = etree.HTMLPullParser(events=("start", "end"), tag=tag, **parser_options)
     parser.set_element_class_lookup(HTML_LOOKUP)
     parser.feed(prefix)
@@ -84,6 +114,12 @@ def parse_cropped(
         piece = data[at:stop]
         if utf8 and not is_utf8(piece):
             return None
+        tags += _opening_tags(piece, limit)
+        if tags > limit:
+            # (A sum of upper bounds: the exact count of all that would be read decides.)
+            exact = _opening_tags(prefix, 0) + _opening_tags(data[start:stop], 0)
+            if exact > limit:
+                raise TooManyTags(exact, limit)
         parser.feed(piece)
         at = stop
         closed = False
@@ -97,7 +133,7 @@ def parse_cropped(
             break
     if at < len(data) and data.find(_JSON_LD_TYPE, at) >= 0:
         scripts = b"".join(_JSON_LD.findall(data, at))
-        if not utf8 or is_utf8(scripts):
+        if (not utf8 or is_utf8(scripts)) and tags + _opening_tags(scripts, limit) <= limit:
             parser.feed(scripts)
     return parser.close()
 

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 ARTICLE_TYPES = frozenset(
     {
         "Article",
@@ -25,15 +23,25 @@ ARTICLE_TYPES = frozenset(
 )
 
 
-# Head tags a page writes after an <img> or a <div> in its head end up in the body (the parser
-# closes the head there), and JSON-LD may sit in the body on purpose. Not read there: microdata
-# (an itemprop describes whatever item holds it: a picture, a related article) and titles (an
-# SVG's <title> is not the page's).
-_BODY_TAGS = etree.XPath(
-    "/html/body//meta[(@property or @name) and (@content or @value)]"
-    " | /html/body//link[@href and (@rel='canonical' or @hreflang)]"
-    " | /html/body//script[@type='application/ld+json']"
-)
+def _body_tags(doc: Any) -> Iterator[Any]:
+    """Head tags a page writes after an <img> or a <div> in its head end up in the body (the
+    parser closes the head there), and JSON-LD may sit in the body on purpose. Not read there:
+    microdata (an itemprop describes whatever item holds it: a picture, a related article) and
+    titles (an SVG's <title> is not the page's)."""
+    body = doc.find("body")
+    if body is None:
+        return
+    # (One walk of the body, its tags told apart in C: a tenth of an XPath union's time.)
+    for el in body.iter("meta", "link", "script"):
+        tag = el.tag
+        if tag == "meta":
+            if el.get("property") or el.get("name"):
+                yield el
+        elif tag == "link":
+            if el.get("hreflang") or el.get("rel") == "canonical":
+                yield el
+        elif el.get("type") == "application/ld+json":
+            yield el
 
 
 @dataclass
@@ -76,7 +84,7 @@ def read_page_meta(doc: Any) -> PageMeta:
         else doc.iter("meta", "link", "title", "script")
     )
     if head is not None:
-        tags = itertools.chain(tags, _BODY_TAGS(doc))
+        tags = itertools.chain(tags, _body_tags(doc))
     for el in tags:
         tag = el.tag
         if tag == "meta":

@@ -11,7 +11,6 @@ from typing import Any
 
 import trafilatura
 from lxml import etree
-from lxml import html as lxml_html
 from trafilatura.settings import Extractor
 
 from newsbot.normalize import normalize_space
@@ -193,6 +192,11 @@ def word_key(text: str) -> str:
 
 
 def _repeats_headline(line: str, heads: set[str]) -> bool:
+    longest = max(map(len, heads)) + _KICKER_MAX
+    # A paragraph's key is longer than any headline with a kicker: its end tells (the key of a
+    # line's end is never longer than the key of the whole line).
+    if len(line) > 2 * longest and len(word_key(line[-2 * longest :])) > longest:
+        return False
     key = word_key(line)
     return any(key.endswith(h) and len(key) - len(h) <= _KICKER_MAX for h in heads)
 
@@ -351,9 +355,11 @@ def body_text(container: Any, url: str, *, whole_page: bool) -> str:
     else:
         # The body inside an <article>: trafilatura reads the subheadings of an article, not
         # those of a plain <div> (it takes them for the headings of page sections).
-        tree = lxml_html.Element("html")
-        body = lxml_html.Element("body")
-        article = lxml_html.Element("article")
+        # Made by the container's own parser: its element classes are chosen in C (see
+        # crop.HTML_LOOKUP), lxml.html's are a Python call for every element trafilatura visits.
+        tree = container.makeelement("html")
+        body = container.makeelement("body")
+        article = container.makeelement("article")
         tree.append(body)
         body.append(article)
         article.append(container)

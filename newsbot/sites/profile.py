@@ -190,7 +190,10 @@ class Phrases:
         return self["furniture"] | self["related"] | self["sources"]
 
     def adding(self, tables: Mapping[str, frozenset[str]]) -> Phrases:
-        """These phrases with ``tables`` added."""
+        """These phrases with ``tables`` added (this very object when they add nothing: what
+        is compiled from it is then found by identity, not by comparing every table)."""
+        if all(words <= self[name] for name, words in tables.items()):
+            return self
         names = [name for name, _ in self.tables] + [
             n for n in tables if n not in dict(self.tables)
         ]
