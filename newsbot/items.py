@@ -38,7 +38,7 @@ class Capture:
     no answer at all has ``status`` 0, an empty body and ``error`` saying why.
 
     ``content_encoding`` names the HTTP content coding ``body`` is still in ("gzip"), left for
-    an extraction worker to decode (:mod:`newsbot.coding`); empty when ``body`` is plain.
+    an extraction worker to decode (:mod:`newsbot.content_coding`); empty when ``body`` is plain.
     """
 
     url: str

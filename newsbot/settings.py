@@ -41,37 +41,47 @@ COOKIES_ENABLED = False
 # HTTP server (it runs Python sent to it, and writes a job file with its token under ~).
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
-# asyncio reactor: extraction runs in a process pool awaited from async pipelines.
+# asyncio reactor: extraction runs in a process pool awaited from an async spider middleware.
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 
+EXTENSIONS = {
+    # The crawl's sink: opens the archive, holds its lock, records the run, writes every item.
+    # A node that keeps no archive disables it and enables its own sink (newsbot/crawl/sink.py).
+    "newsbot.crawl.archive_extension.ArchiveExtension": 100,
+}
 SPIDER_MIDDLEWARES = {
+    # Each article page read into its article (in worker processes), before it leaves the spider.
+    "newsbot.crawl.extraction.ExtractMiddleware": 990,
+    # Related articles of each article requested, to NEWSBOT_FOLLOW_RELATED_DEPTH (off at 0).
+    "newsbot.crawl.follow.FollowRelatedMiddleware": 970,
     # Records every discovered URL in the archive's frontier; lets through only what is due.
-    "newsbot.middlewares.FrontierMiddleware": 950,
+    "newsbot.crawl.frontier.FrontierMiddleware": 950,
 }
 DOWNLOADER_MIDDLEWARES = {
     # robots.txt checked for every request, also those that wait while it is being fetched.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "newsbot.middlewares.RobotsTxtMiddleware": 100,
+    "newsbot.crawl.fetch.RobotsTxtMiddleware": 100,
     # Retries that honour Retry-After (429, 503) instead of Scrapy's plain ones.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "newsbot.middlewares.RetryAfterMiddleware": 550,
+    "newsbot.crawl.fetch.RetryAfterMiddleware": 550,
     # A 304 to a listing brings back its stored body, so its links are still read.
-    "newsbot.middlewares.ConditionalRequestMiddleware": 580,
+    "newsbot.crawl.fetch.ConditionalRequestMiddleware": 580,
     # A compression bomb is a recorded failure, not a response dropped with only a warning.
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "newsbot.middlewares.HttpCompressionMiddleware": 590,
+    "newsbot.crawl.fetch.HttpCompressionMiddleware": 590,
     # Gzipped article pages are decoded by the extraction workers, off the event loop.
-    "newsbot.middlewares.DeferredDecodingMiddleware": 595,
+    "newsbot.crawl.fetch.DeferredDecodingMiddleware": 595,
 }
 # Never cache: conditional requests with the archive's ETag/Last-Modified do that job.
 HTTPCACHE_ENABLED = False
 
 ITEM_PIPELINES = {
-    "newsbot.pipelines.ExtractPipeline": 300,
-    "newsbot.pipelines.RelatedLinksPipeline": 400,
-    "newsbot.pipelines.ArchivePipeline": 900,
+    # Only the link kinds of NEWSBOT_LINK_KINDS are kept.
+    "newsbot.crawl.pipelines.LinkKindsPipeline": 400,
+    # Each finished item handed to the crawl's sink (the archive, by default).
+    "newsbot.crawl.pipelines.SinkPipeline": 900,
 }
 
 # The SQLite archive every crawl writes to.
@@ -81,6 +91,8 @@ NEWSBOT_ARCHIVE = "archive/newsbot.db"
 NEWSBOT_PROFILES = ""
 # Extraction processes: 0 = one per core, -1 = in the crawler process (debugging).
 NEWSBOT_EXTRACT_WORKERS = 0
+# Gzipped article pages decoded by the extraction workers, not by the crawler's event loop.
+NEWSBOT_DECODE_IN_WORKERS = True
 # Seconds one page may take to extract before it is recorded as an error and skipped.
 NEWSBOT_EXTRACT_TIMEOUT = 20.0
 # Related links followed from listed articles (0: only what the site lists).

@@ -14,15 +14,12 @@ its depth and a chain of indexes cannot grow by a few more levels every run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from scrapy import Request
 from scrapy.settings import BaseSettings
 
 from newsbot import settings as defaults
-
-if TYPE_CHECKING:
-    from newsbot.spiders.outcomes import Refusal
+from newsbot.crawl.outcomes import Refusal
 
 #: Request meta key: how many sitemap indexes lie between the request and a start listing.
 DEPTH_META = "newsbot_sitemap_depth"
@@ -80,8 +77,6 @@ class SitemapReading:
 
     def refusals(self) -> list[Refusal]:
         """Error rows for what the bounds left unread."""
-        from newsbot.spiders.outcomes import Refusal
-
         out = [
             Refusal(
                 url,

@@ -24,7 +24,7 @@ from typing import Any, BinaryIO
 import zstandard
 
 from newsbot.archive.bodies import make_compressor, prepare
-from newsbot.coding import BodyError, decoded, is_revisit
+from newsbot.content_coding import BodyError, decoded, is_revisit
 from newsbot.extract.article import Extraction, extract_page
 from newsbot.frames import (
     HEADER,
@@ -134,7 +134,7 @@ def extract_in_worker(
     capture: Capture, seconds: float, dictionary: DictionaryRef | None = None
 ) -> Done:
     """What a pool worker does for one article page: decode its body (see
-    :mod:`newsbot.coding`), prepare it for the archive (with the site's ``dictionary``, if
+    :mod:`newsbot.content_coding`), prepare it for the archive (with the site's ``dictionary``, if
     any) and, unless it is the body fetched last time, extract it (within ``seconds``; 0 = no
     limit)."""
     try:

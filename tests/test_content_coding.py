@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from test_pipelines import BASE, make_crawler, run_pipelines
 
-from newsbot import coding
+from newsbot import content_coding
 from newsbot.archive import Archive
 from newsbot.archive.bodies import sha256_hex
-from newsbot.coding import MAX_SIZE_META, BodyError, decoded, gunzip_capped
+from newsbot.content_coding import MAX_SIZE_META, BodyError, decoded, gunzip_capped
 from newsbot.demo import DemoSite
 from newsbot.items import Capture
 
@@ -39,11 +39,11 @@ def gzipped_capture(body: bytes, *, max_size: int | None = None, path: str = "/a
 def inflater(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Both inflaters gunzip_capped may use: ISA-L where it is installed, zlib elsewhere."""
     if request.param == "zlib":
-        monkeypatch.setattr(coding, "_inflate", zlib)
-        monkeypatch.setattr(coding, "_INFLATE_ERRORS", (zlib.error,))
+        monkeypatch.setattr(content_coding, "_inflate", zlib)
+        monkeypatch.setattr(content_coding, "_INFLATE_ERRORS", (zlib.error,))
     else:
         pytest.importorskip("isal")
-        assert coding._inflate is not zlib
+        assert content_coding._inflate is not zlib
     return str(request.param)
 
 

@@ -255,8 +255,8 @@ def test_a_live_blog_is_recorded_as_one_or_read_where_its_profile_says(tmp_path:
 
 
 def test_a_live_blog_is_no_error_row() -> None:
+    from newsbot.crawl.error_rows import capture_errors
     from newsbot.items import Capture
-    from newsbot.pipelines import capture_errors
 
     def capture(**kw: object) -> Capture:
         return Capture(

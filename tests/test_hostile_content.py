@@ -20,7 +20,7 @@ from conftest import run_newsbot
 from scrapy import Request
 
 from newsbot.archive import Archive
-from newsbot.coding import gunzipped_size_over
+from newsbot.content_coding import gunzipped_size_over
 from newsbot.demo.hostile import LISTED, HostileServer
 from newsbot.demo.hostile_pages import CHARSET_TRAPS, deep_page, shuffled, wide_page
 from newsbot.extract import extract_article

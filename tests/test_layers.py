@@ -10,7 +10,8 @@ import newsbot
 CORE = ("extract", "archive", "sites", "demo", "export", "warc")
 CORE_MODULES = (
     "items.py",
-    "discover.py",
+    "listings.py",
+    "content_coding.py",
     "normalize.py",
     "worker.py",
     "recrawl.py",
@@ -53,7 +54,7 @@ def test_core_layers_import_no_scrapy_or_twisted() -> None:
 def test_core_layers_import_no_scrapy_glue() -> None:
     glue = (
         "newsbot.spiders",
-        "newsbot.pipelines",
+        "newsbot.crawl",
         "newsbot.settings",
         "newsbot.runner",
         "newsbot.cli",

@@ -4,8 +4,8 @@ import gzip
 
 import pytest
 
-from newsbot.coding import gunzip_capped
-from newsbot.discover import parse_feed, parse_section, parse_sitemap
+from newsbot.content_coding import gunzip_capped
+from newsbot.listings import parse_feed, parse_section, parse_sitemap
 
 INDEX = b"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">

@@ -1,4 +1,5 @@
-"""Pipelines through a real (unstarted) Scrapy crawler: extract → related links → archive."""
+"""The crawl's components through a real (unstarted) Scrapy crawler: the archive extension, the
+extraction on the spider's side, and the pipelines (link kinds → sink)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newsbot.archive import Archive
+from newsbot.crawl.archive_extension import ArchiveExtension
+from newsbot.crawl.extraction import ExtractMiddleware
+from newsbot.crawl.pipelines import LinkKindsPipeline, SinkPipeline
 from newsbot.demo import DemoSite
 from newsbot.extract import Article, extract_article
 from newsbot.items import Capture
-from newsbot.pipelines import ArchivePipeline, ExtractPipeline, RelatedLinksPipeline
 from newsbot.spiders.loader import spider_class
 
 BASE = "http://127.0.0.1:8000"
@@ -25,7 +28,14 @@ EuronewsSpider = spider_class("euronews")
 
 
 def make_crawler(tmp_path: Path, **settings: Any) -> Crawler:
-    crawler = get_crawler(EuronewsSpider, {"NEWSBOT_ARCHIVE": str(tmp_path / "a.db"), **settings})
+    crawler = get_crawler(
+        EuronewsSpider,
+        {
+            "NEWSBOT_ARCHIVE": str(tmp_path / "a.db"),
+            "EXTENSIONS": {ArchiveExtension: 100},
+            **settings,
+        },
+    )
     crawler.spider = EuronewsSpider.from_crawler(crawler, base_url=BASE, editions="de,en,fr")
     return crawler
 
@@ -45,32 +55,29 @@ def capture(site: DemoSite, path: str, kind: str = "article") -> Capture:
 
 
 def run_pipelines(crawler: Crawler, items: list[Capture]) -> list[Capture]:
-    pipelines = [
-        ExtractPipeline.from_crawler(crawler),
-        RelatedLinksPipeline.from_crawler(crawler),
-        ArchivePipeline.from_crawler(crawler),
-    ]
+    """``items`` through the extraction and the pipelines, between the spider's opening and
+    its closing, as a crawl runs them."""
+    extraction = ExtractMiddleware.from_crawler(crawler)
+    pipelines = [LinkKindsPipeline.from_crawler(crawler), SinkPipeline.from_crawler(crawler)]
 
     async def process() -> list[Capture]:
+        spider = crawler.spider
+        await crawler.signals.send_catch_log_async(signals.spider_opened, spider=spider)
         for pipeline in pipelines:
             if hasattr(pipeline, "open_spider"):
                 pipeline.open_spider()
         out = []
         for item in items:
+            await extraction.extract(item)
             for pipeline in pipelines:
-                result = pipeline.process_item(item)
-                item = await result if asyncio.iscoroutine(result) else result
+                item = pipeline.process_item(item)
             out.append(item)
-        for pipeline in pipelines:
-            if hasattr(pipeline, "close_spider"):
-                closed = pipeline.close_spider()
-                if asyncio.iscoroutine(closed):
-                    await closed
+        await crawler.signals.send_catch_log_async(
+            signals.spider_closed, spider=spider, reason="finished"
+        )
         return out
 
-    out = asyncio.run(process())
-    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
-    return out
+    return asyncio.run(process())
 
 
 @pytest.mark.parametrize("workers", [-1, 1])
@@ -124,13 +131,14 @@ def test_archive_refusal_keeps_the_capture_or_drops_with_a_reason(
     tmp_path: Path, demo_site: DemoSite
 ) -> None:
     crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
-    pipeline = ArchivePipeline.from_crawler(crawler)
-    pipeline.open_spider()
+    pipeline = crawler.get_extension(ArchiveExtension)
+    assert pipeline is not None and crawler.spider is not None
+    pipeline.spider_opened(crawler.spider)
     item = capture(demo_site, demo_site.articles[0].path)
     article = extract_article(item.body, item.url, "euronews")
     assert isinstance(article, Article)
     item.article = replace(article, canonical_url="  ")  # an article the archive refuses
-    pipeline.process_item(item)
+    pipeline.save(item)
     assert item.article is None and item.capture_id is not None
     assert item.not_article and "refused" in item.not_article
     assert pipeline.archive is not None
@@ -139,5 +147,5 @@ def test_archive_refusal_keeps_the_capture_or_drops_with_a_reason(
     # the archive's one-line reason, and the crawl goes on.
     pipeline.archive = Archive.open(tmp_path / "a.db", readonly=True)
     with pytest.raises(DropItem, match="read-only"):
-        pipeline.process_item(capture(demo_site, demo_site.missing_paths[0]))
+        pipeline.save(capture(demo_site, demo_site.missing_paths[0]))
     pipeline.archive.close()

@@ -24,10 +24,10 @@ from xml.sax.saxutils import escape, quoteattr
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsbot.coding import gunzip_capped
-from newsbot.discover import Listing, parse_feed, parse_section, parse_sitemap
+from newsbot.content_coding import gunzip_capped
 from newsbot.extract import Article, NotArticle, canonicalize_url, extract_article
 from newsbot.extract.article import MIN_TEXT_CHARS
+from newsbot.listings import Listing, parse_feed, parse_section, parse_sitemap
 from newsbot.normalize import normalize_space
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO
 
 from newsbot.demo import DemoServer
-from newsbot.discover import parse_feed, parse_sitemap
+from newsbot.listings import parse_feed, parse_sitemap
 
 _LISTEN = "0A"  # TCP state LISTEN in /proc/net/tcp
 

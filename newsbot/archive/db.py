@@ -39,7 +39,7 @@ from newsbot.archive.records import (
     utc_now,
 )
 from newsbot.archive.reextraction import Reextraction
-from newsbot.coding import BodyError, decoded
+from newsbot.content_coding import BodyError, decoded
 from newsbot.items import Article, Capture
 
 _INSERT_BODY = """
@@ -288,7 +288,7 @@ class Archive(ReadQueries, GraphQueries, FrontierStore, HistoryQueries, Dictiona
         """
         prepared = capture.stored_body
         if prepared is None and capture.content_encoding:
-            try:  # still in its content coding (see newsbot.coding): decoded here
+            try:  # still in its content coding (see newsbot.content_coding): decoded here
                 capture = decoded(capture)
             except BodyError as exc:
                 raise ArchiveError(f"cannot save capture of {capture.url}: {exc}") from None

@@ -45,7 +45,7 @@ from newsbot.archive.bodies import (
     sha256_hex,
 )
 from newsbot.archive.records import ArchiveError
-from newsbot.coding import BodyError, decoded
+from newsbot.content_coding import BodyError, decoded
 from newsbot.items import Capture
 
 #: zstd level of bodies compressed with a dictionary, unless a dictionary is made with another:

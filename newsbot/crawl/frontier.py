@@ -1,5 +1,5 @@
-"""Middlewares that make crawls incremental and polite: the frontier gate, conditional requests,
-Retry-After.
+"""The frontier gate: what the spider discovers is recorded in the archive before anything is
+fetched, and only what is due goes on.
 
 The frontier lives in the archive: every URL a spider discovers is recorded there (with where it
 was found and its sitemap lastmod / news date) before anything is fetched, and only what is due
@@ -10,31 +10,17 @@ due, so a crawl killed at any moment resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
-import time
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC
 from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.httpcompression import (
-    HttpCompressionMiddleware as ScrapyHttpCompressionMiddleware,
-)
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.downloadermiddlewares.robotstxt import (
-    RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware,
-)
-from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
-from scrapy.robotstxt import RobotParser
-from scrapy.utils.defer import maybe_deferred_to_future
-from scrapy.utils.httpobj import urlparse_cached
-from twisted.internet.defer import Deferred
 
 from newsbot.archive import Archive, ArchiveError, DueURL, FrontierEntry
-from newsbot.coding import CODING_META, MAX_SIZE_META, gunzipped_size_over
+from newsbot.crawl.outcomes import Refusal
+from newsbot.crawl.sink import archive_of, refuse, sink_of
 from newsbot.sitemap_bounds import (
     DEPTH_META,
     SitemapBounds,
@@ -54,25 +40,8 @@ HOLD_AT = 2 * GATE_BATCH
 FEED_BELOW = GATE_BATCH // 2
 #: Seconds between two looks at the queue while articles wait in the frontier.
 FEED_POLL = 0.1
-#: The kinds of page read for links (the spider's discovery documents).
-LISTING_KINDS = ("sitemap", "feed", "section")
 #: Where a spider's request came from → the frontier's found_in.
 FOUND_IN = {"listing": "sitemap", "sitemap": "sitemap", "feed": "feed", "section": "section"}
-
-
-class RobotsBlocked(IgnoreRequest):
-    """A request robots.txt forbids: the URL becomes ``blocked`` in the frontier."""
-
-
-class BodyTooLarge(IgnoreRequest):
-    """A response whose body decompresses past ``DOWNLOAD_MAXSIZE``: recorded as a failure."""
-
-
-def _archive(crawler: Crawler) -> Archive | None:
-    from newsbot.pipelines import ArchivePipeline
-
-    pipeline = crawler.get_item_pipeline(ArchivePipeline)
-    return pipeline.archive if pipeline is not None else None
 
 
 def entry_for(request: Request, site: str) -> FrontierEntry:
@@ -127,11 +96,13 @@ class FrontierMiddleware:
     def from_crawler(cls, crawler: Crawler) -> FrontierMiddleware:
         return cls(crawler, crawler.settings.getbool("NEWSBOT_INCREMENTAL", True))
 
+    def _archive(self) -> Archive | None:
+        """The archive whose frontier this is (None: no archive in this process, or not yet)."""
+        return archive_of(self.crawler)
+
     def _short_enough(self, requests: list[Request]) -> list[Request]:
         """``requests`` without those whose URL is over ``URLLENGTH_LIMIT`` (Scrapy would drop
         them after the frontier made them due), each recorded as an error row instead."""
-        from newsbot.spiders.outcomes import Refusal, refuse
-
         spider = self.crawler.spider
         if not self.max_url_length or spider is None:
             return requests
@@ -153,7 +124,7 @@ class FrontierMiddleware:
         """Record ``requests`` in the frontier; return those due (asked-for ones always).
         A URL over ``URLLENGTH_LIMIT`` is recorded as an error instead."""
         requests = self._short_enough(requests)
-        archive = _archive(self.crawler)
+        archive = self._archive()
         spider = self.crawler.spider
         stats = self.crawler.stats
         if not self.enabled or archive is None or spider is None or not requests or stats is None:
@@ -162,10 +133,10 @@ class FrontierMiddleware:
         try:
             due = {d.url: d for d in archive.discover([entry_for(r, site) for r in requests])}
         except ArchiveError as exc:
-            from newsbot.pipelines import not_recorded
-
             # Not recorded, so not fetched: the listing that named them lists them again.
-            not_recorded(self.crawler, exc, "discovered_urls", len(requests))
+            sink = sink_of(self.crawler)
+            if sink is not None:
+                sink.not_saved(exc, "discovered_urls", len(requests))
             return []
         self.seen.update(r.url for r in requests)
         stats.set_value("newsbot/frontier/discovered", len(self.seen))
@@ -192,7 +163,7 @@ class FrontierMiddleware:
 
     def _resumed(self) -> Iterable[Request]:
         """What earlier runs left due (never fetched, failed, scheduled), as requests."""
-        archive, spider, stats = _archive(self.crawler), self.crawler.spider, self.crawler.stats
+        archive, spider, stats = self._archive(), self.crawler.spider, self.crawler.stats
         make = getattr(spider, "request_for", None)
         if not self.enabled or archive is None or spider is None or make is None or stats is None:
             return
@@ -253,7 +224,7 @@ class FrontierMiddleware:
         """Due articles left in the frontier by :meth:`_let_through`, fed as the queue drains.
         They are start requests (Scrapy reads those only when it has room), so the crawl does
         not end while some wait."""
-        archive, spider = _archive(self.crawler), self.crawler.spider
+        archive, spider = self._archive(), self.crawler.spider
         make = getattr(spider, "request_for", None)
         if not self.enabled or archive is None or spider is None or make is None:
             return
@@ -315,202 +286,9 @@ class FrontierMiddleware:
                         yield request
                     requests = []
         if reading is not None:
-            from newsbot.spiders.outcomes import refuse
-
             for refusal in reading.refusals():
                 refuse(self.crawler, refusal)
         for request in self._let_through(requests, room):
             yield request
         for item in items:
             yield item
-
-
-class ConditionalRequestMiddleware:
-    """Downloader middleware: a 304 to a listing brings back the body stored for it, so its
-    links are still read (and still come out not due) without fetching it again."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ConditionalRequestMiddleware:
-        return cls(crawler)
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        sha = request.meta.get("newsbot_previous_sha256")
-        if response.status != 304 or not sha or request.meta.get("newsbot_kind") == "article":
-            return response
-        archive = _archive(self.crawler)
-        if archive is not None:
-            try:
-                request.meta["newsbot_stored_body"] = archive.body(sha)
-            except KeyError:
-                logger.warning("no stored body %s for %s", sha, request.url)
-        return response
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date), else None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
-
-
-class RetryAfterMiddleware(RetryMiddleware):
-    """Scrapy's retries, honouring Retry-After on 429 and 503: the retry waits as long as the
-    server asked (at most ``NEWSBOT_RETRY_AFTER_MAX`` seconds), and so does the rest of the
-    crawl of that server."""
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
-        middleware = cls(crawler.settings)
-        middleware.crawler = crawler
-        middleware.max_wait = crawler.settings.getfloat("NEWSBOT_RETRY_AFTER_MAX", 300.0)
-        return middleware
-
-    max_wait: float = 300.0
-
-    # Async (Scrapy awaits coroutine middleware methods) so that the wait blocks nothing else.
-    async def process_response(  # type: ignore[override]
-        self, request: Request, response: Response
-    ) -> Request | Response:
-        wait = None
-        if response.status in (429, 503):
-            header = response.headers.get("Retry-After")
-            wait = retry_after_seconds(header.decode("latin-1") if header else None)
-        result = super().process_response(request, response)
-        if wait and isinstance(result, Request):
-            wait = min(wait, self.max_wait)
-            self._hold_slot(request, wait)
-            stats = self.crawler.stats
-            if stats is not None:
-                stats.inc_value("newsbot/retry_after/waits")
-            await asyncio.sleep(wait)
-        return result
-
-    def _hold_slot(self, request: Request, wait: float) -> None:
-        """Keep the server's download slot quiet for ``wait`` seconds (best effort: Scrapy's
-        slots are internal; without them only the retried request waits)."""
-        try:
-            engine = self.crawler.engine
-            if engine is None:
-                return
-            downloader = engine.downloader
-            key = downloader.get_slot_key(request)
-            slot = downloader.slots.get(key)
-            if slot is not None:
-                slot.lastseen = max(slot.lastseen, time.time() + wait - slot.delay)
-        except AttributeError:
-            pass
-
-
-class DeferredDecodingMiddleware:
-    """Leaves a gzipped article page gzipped, for its extraction worker to decode.
-
-    Sees each response just before Scrapy's HttpCompressionMiddleware (590) does. Only in
-    crawls that extract in worker processes, and only for 200 answers to article requests; the
-    capture then carries ``content_encoding`` and the decoding limit (``DOWNLOAD_MAXSIZE``),
-    see :mod:`newsbot.coding`. Everything else is decoded by Scrapy as usual.
-    ``NEWSBOT_DECODE_IN_WORKERS = False`` turns it off.
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DeferredDecodingMiddleware:
-        from newsbot.pipelines import ExtractPipeline  # (which imports this module)
-
-        settings = crawler.settings
-        # (Without a message: Scrapy would log a warning for what is simply not needed.)
-        if not settings.getbool("NEWSBOT_DECODE_IN_WORKERS", True):
-            raise NotConfigured
-        if not ExtractPipeline.in_workers(settings):
-            raise NotConfigured
-        return cls(crawler)
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        if (
-            response.status != 200
-            or request.method == "HEAD"
-            or request.meta.get("newsbot_kind") != "article"
-            or [v.strip().lower() for v in response.headers.getlist("Content-Encoding")]
-            not in ([b"gzip"], [b"x-gzip"])
-        ):
-            return response
-        request.meta[CODING_META] = "gzip"
-        request.meta[MAX_SIZE_META] = request.meta.get("download_maxsize", self.max_size)
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value("newsbot/decode/deferred")
-        headers = response.headers.copy()
-        del headers["Content-Encoding"]
-        # A plain Response: gzip bytes are no text, and nothing should read them as such.
-        return response.replace(cls=Response, headers=headers)
-
-
-class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with every waiting request checked.
-
-    Scrapy 2.19 makes all requests that arrive while a host's robots.txt is being fetched await
-    the same Deferred; awaiting a Deferred consumes its result (Twisted's ``asFuture``), so only
-    the first of them gets the parser and the others are let through unchecked. Each waiter
-    here gets a Deferred of its own.
-    """
-
-    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
-        try:
-            super().process_request_2(rp, request)
-        except IgnoreRequest:
-            host = urlparse_cached(request).netloc
-            raise RobotsBlocked(f"forbidden by the robots.txt of {host}") from None
-
-    async def robot_parser(self, request: Request) -> RobotParser | None:
-        pending = self._parsers.get(urlparse_cached(request).netloc)
-        if not isinstance(pending, Deferred):
-            return await super().robot_parser(request)
-        mine: Deferred[RobotParser | None] = Deferred()
-
-        def share(parser: RobotParser | None) -> RobotParser | None:
-            mine.callback(parser)
-            return parser  # and leave it for the next waiter
-
-        pending.addCallback(share)
-        return await maybe_deferred_to_future(mine)
-
-
-class HttpCompressionMiddleware(ScrapyHttpCompressionMiddleware):
-    """Scrapy's decompression, with a body that inflates past ``DOWNLOAD_MAXSIZE`` (a
-    compression bomb) refused as :class:`BodyTooLarge`, so the crawl records it as a failure
-    rather than dropping it silently. A listing served as a gzip file (``sitemap.xml.gz``, no
-    content coding: the spider inflates it) is measured here too, so that a bomb of that kind
-    is a recorded failure as well, not a listing the spider only logs as unreadable."""
-
-    def process_response(  # type: ignore[override]
-        self, request: Request, response: Response
-    ) -> Request | Response:
-        try:
-            result = super().process_response(request, response)
-        except BodyTooLarge:
-            raise
-        except IgnoreRequest as exc:
-            raise BodyTooLarge(str(exc)) from None
-        if (
-            isinstance(result, Response)
-            and request.meta.get("newsbot_kind") in LISTING_KINDS
-            and result.body[:2] == b"\x1f\x8b"
-        ):
-            max_size = request.meta.get("download_maxsize", self._max_size)
-            if max_size and gunzipped_size_over(result.body, max_size):
-                # (Said after "larger than DOWNLOAD_MAXSIZE (…):" in the error row.)
-                raise BodyTooLarge(f"{result.url} is a gzip file that inflates past it")
-        return result

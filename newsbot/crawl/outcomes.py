@@ -3,18 +3,20 @@
 Every request ends as a capture (an answer, or status 0 with an ``error``) or as a
 :class:`Refusal` (a URL the crawl would not fetch: robots.txt, a redirect to a ``file:`` URL, an
 over-long URL). The archive keeps both as error rows; nothing is dropped with only a counter.
+A request the downloader refuses raises :class:`RobotsBlocked` or :class:`BodyTooLarge`, so that
+the spider's errback can tell those from other refusals.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
+    IgnoreRequest,
     ResponseDataLossError,
 )
 from scrapy.settings import BaseSettings
@@ -25,7 +27,14 @@ from twisted.web.http import _DataLoss
 
 from newsbot.extract.urls import MAX_URL_LENGTH
 from newsbot.items import CaptureKind
-from newsbot.middlewares import BodyTooLarge
+
+
+class RobotsBlocked(IgnoreRequest):
+    """A request robots.txt forbids: the URL becomes ``blocked`` in the frontier."""
+
+
+class BodyTooLarge(IgnoreRequest):
+    """A response whose body decompresses past ``DOWNLOAD_MAXSIZE``: recorded as a failure."""
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,6 @@ class Refusal:
     message: str
     page_kind: CaptureKind = "page"
     block: bool = False
-
-
-def refuse(crawler: Crawler, refusal: Refusal) -> None:
-    """Have the crawl's archive record ``refusal`` (see ``ArchivePipeline.record_refusal``)."""
-    from newsbot.pipelines import ArchivePipeline  # (which imports this module)
-
-    pipeline = crawler.get_item_pipeline(ArchivePipeline)
-    if pipeline is not None:
-        pipeline.record_refusal(refusal)
 
 
 def unfetchable(url: str, what: str) -> tuple[str, str]:

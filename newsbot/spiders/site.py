@@ -8,25 +8,30 @@ article URLs; article pages are not followed.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import scrapy
-from lxml import etree
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from newsbot.coding import CODING_META, MAX_SIZE_META, gunzip_capped
-from newsbot.discover import Entry, parse_feed, parse_section, parse_sitemap, parse_xml_root
+from newsbot.content_coding import gunzip_capped
+from newsbot.crawl.outcomes import (
+    BodyTooLarge,
+    Refusal,
+    RobotsBlocked,
+    describe_failure,
+    unfetchable,
+)
+from newsbot.crawl.sink import refuse
 from newsbot.extract.urls import MAX_URL_LENGTH, canonicalize_url
 from newsbot.items import Capture, CaptureKind
-from newsbot.middlewares import BodyTooLarge, RobotsBlocked
+from newsbot.listings import Entry, parse_feed, parse_section, parse_sitemap
 from newsbot.sites import Profile, load_profile, split_root
+from newsbot.spiders.capture import CRAWL_META, capture_from_response, failed_fetch, not_a
 from newsbot.spiders.local import apply_local_settings
-from newsbot.spiders.outcomes import Refusal, describe_failure, refuse, unfetchable
 
 #: What a listing's parser reads from it.
 L = TypeVar("L")
@@ -44,64 +49,9 @@ def is_absolute(path: str) -> bool:
     return path.startswith(("https://", "http://"))
 
 
-def not_a(what: str, body: bytes) -> str:
-    """Why ``body`` is no ``what`` (sitemap, feed, section page) the crawl can read."""
-    if not body.strip():
-        return "an empty document"
-    if what == "section":
-        return "not an HTML page"
-    root = parse_xml_root(body)
-    if root is None:
-        return f"not XML, so not a {what}"
-    expected = "<sitemapindex> or <urlset>" if what == "sitemap" else "<rss>, <feed> or <rdf:RDF>"
-    return f"an XML document of <{etree.QName(root).localname}>, not {expected}: not a {what}"
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 #: Where an article was found → how soon in a run it is fetched (Scrapy request priority; the
 #: frontier keeps it too, so resumed work comes back in the same order).
 PRIORITY = {"news_sitemap": 20, "feed": 15, "section": 10, "sitemap": 5, "resume": 5, "related": 0}
-
-#: Request meta keys that travel with the capture as its crawl metadata.
-CRAWL_META = (
-    "newsbot_depth",
-    "newsbot_listed",
-    "newsbot_edition",
-    "newsbot_found_in",
-    "newsbot_previous_sha256",
-    # Scrapy's count of retries: an error row says how many times the URL was asked for.
-    "retry_times",
-    MAX_SIZE_META,
-)
-
-
-def capture_from_response(response: Response, kind: CaptureKind, site: str) -> Capture:
-    """The raw capture of a response: first requested URL, final URL, status, headers, body."""
-    first_url = (
-        response.request.meta.get("redirect_urls", [response.url])[0]
-        if response.request
-        else response.url
-    )
-    headers = [
-        (key.decode("latin-1"), value.decode("latin-1"))
-        for key, values in response.headers.items()
-        for value in values
-    ]
-    return Capture(
-        url=first_url,
-        final_url=response.url,
-        status=response.status,
-        headers=headers,
-        body=response.body,
-        fetched_at=utc_now(),
-        site=site,
-        kind=kind,
-        content_encoding=response.meta.get(CODING_META, "") if response.status == 200 else "",
-        crawl_meta={k: response.meta[k] for k in CRAWL_META if k in response.meta},
-    )
 
 
 class SiteSpider(scrapy.Spider):
@@ -453,15 +403,6 @@ class SiteSpider(scrapy.Spider):
             self.crawler.stats.inc_value("newsbot/skipped/ignored")
             return
         stopping = not getattr(self.crawler.engine, "running", True)
-        error_kind, message = describe_failure(failure, self.settings, stopping=stopping)
-        yield Capture(
-            url=request.meta.get("redirect_urls", [request.url])[0],
-            final_url=request.url,
-            status=0,
-            headers=[],
-            body=b"",
-            fetched_at=utc_now(),
-            site=self.profile.slug,
-            kind=kind,
-            error=f"{error_kind}: {message}",
+        yield failed_fetch(
+            request, self.profile.slug, *describe_failure(failure, self.settings, stopping=stopping)
         )

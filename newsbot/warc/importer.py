@@ -257,7 +257,7 @@ def _inflate_with_isal() -> None:
     the same bytes out): reading the WARC is most of what an import does besides extracting."""
     from warcio.bufferedreaders import BufferedReader
 
-    from newsbot.coding import gzip_member_decompressor
+    from newsbot.content_coding import gzip_member_decompressor
 
     BufferedReader.DECOMPRESSORS["gzip"] = gzip_member_decompressor
 
