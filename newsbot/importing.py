@@ -192,11 +192,13 @@ def import_warc(
             # (Interrupted, the captures saved stay; those out with the workers are dropped.)
             with BatchPool(workers, path) as workers_pool:
                 settings = {"files": [str(f) for f in files], "site": site}
-                run_id = db.start_run(spider=IMPORT_SPIDER, site=site or "*", settings=settings)
+                run_id = db.crawl_runs.start(
+                    spider=IMPORT_SPIDER, site=site or "*", settings=settings
+                )
                 records = progress(None, 0) if progress else None
                 importer = Importer(db, run_id, files, site=site, on_record=records)
                 writer = Writer(db.reextraction, run_id, Report())
-                dictionaries = {n: (str(path), id_) for n, id_ in db.dictionary_ids().items()}
+                dictionaries = {n: (str(path), id_) for n, id_ in db.dictionaries.ids().items()}
                 pipeline = _Pipeline(
                     importer, writer, workers_pool, workers * 4, dictionaries, timeout
                 )
@@ -208,7 +210,7 @@ def import_warc(
             report = writer.report
             counts = {**report.to_dict()["counts"], "captures": importer.report.captures}
             stats = {"import": importer.report.to_dict(), "report": report.to_dict()}
-            db.finish_run(run_id, status="finished", stats=stats, counts=counts)
+            db.crawl_runs.finish(run_id, status="finished", stats=stats, counts=counts)
             return importer.report, report, run_id
     finally:
         lock.release()

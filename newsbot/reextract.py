@@ -61,7 +61,7 @@ def extract_chunk(archive: Archive, ids: Sequence[int], seconds: float) -> list[
     out = []
     for capture_id in ids:
         try:
-            capture = archive.get_capture(capture_id)
+            capture = archive.captures.get(capture_id)
         except Exception as exc:  # a damaged or unreadable body fails its page only
             reason = f"extraction failed: body unreadable: {type(exc).__name__}: {exc}"
             out.append(Reextracted(capture_id, str(capture_id), None, reason, failed=True))
@@ -392,7 +392,7 @@ def _run(
         writer.flush()
     # (Interrupted, what was written stays: the next run continues after it.)
     if run_id is not None:
-        db.finish_run(
+        db.crawl_runs.finish(
             run_id,
             status="finished",
             stats=writer.state(),

@@ -13,7 +13,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from newsbot.archive.search import as_terms
+from newsbot.archive.records import ARTICLE_JSON_COLUMNS, decode_row, from_json
+from newsbot.archive.session import rows, where
+
+#: Articles per batch of :meth:`Articles.iter` (only text, no bodies).
+ARTICLE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,7 @@ def filter_sql(
 def fts_query(conn: sqlite3.Connection, query: str) -> str:
     """``query`` as SQLite will accept it: as written when FTS5 parses it (so ``AND``, ``OR``,
     ``"phrases"`` and ``prefix*`` work), else as plain quoted words (see
-    :func:`~newsbot.archive.search.as_terms`). A query without words matches nothing."""
+    :func:`as_terms`). A query without words matches nothing."""
     if not query.strip():
         return '""'
     try:
@@ -81,6 +85,17 @@ def fts_query(conn: sqlite3.Connection, query: str) -> str:
     except sqlite3.OperationalError:
         return as_terms(query) or '""'
     return query
+
+
+def as_terms(query: str) -> str:
+    """``query`` as plain FTS5 terms: each whitespace-separated word quoted as a string.
+
+    Operators and punctuation lose their meaning (``AND OR`` looks for the words "and" and
+    "or"; ``"unbalanced`` for "unbalanced"), so the result is always valid FTS5 syntax.
+    Empty when ``query`` has no words.
+    """
+    words = (word.replace('"', "") for word in query.split())
+    return " ".join(f'"{word}"' for word in words if word)
 
 
 # -- the export schema ------------------------------------------------------------------------
@@ -113,8 +128,8 @@ class ExportField:
         return self.type in ("list", "object", "links")
 
 
-#: The one schema of ``newsbot export articles`` and ``Archive.iter_export_rows``, in its default
-#: column order. Times are ISO 8601 strings exactly as stored: published and modified times
+#: The one schema of ``newsbot export articles`` and ``archive.articles.export_rows``, in its
+#: default column order. Times are ISO 8601 strings exactly as stored: published and modified times
 #: with the publisher's own zone offset (``2026-03-18T11:00:00+01:00``), the archive's own
 #: times in UTC (``…+00:00``). They stay strings in every format, Parquet included, because a
 #: Parquet timestamp keeps an instant but not the zone it was written in; cast them when
@@ -273,3 +288,67 @@ def _word_count(text: bytes | None) -> int | None:
     # and splitting the text, and extracted text holds no whitespace but ASCII spaces and
     # newlines (newsbot.normalize.normalize_space), so the count is the same.
     return None if text is None else len(text.split())
+
+
+class Articles:
+    """Reading one archive's articles (``archive.articles``): one, a stream, a selection, an
+    export. Articles are written by ``Archive.save_capture`` and ``Archive.save_article``."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def get(self, url: str) -> dict[str, Any] | None:
+        """The stored article whose canonical URL is ``url`` or, failing that, the latest one
+        extracted from a page at ``url``; every column, ``authors`` and ``tags`` as lists."""
+        conn = self._conn
+        found = rows(conn, "SELECT * FROM articles WHERE canonical_url = ?", (url,)) or rows(
+            conn,
+            "SELECT * FROM articles WHERE url = ? ORDER BY extracted_at DESC, id DESC LIMIT 1",
+            (url,),
+        )
+        return decode_row(dict(found[0]), ARTICLE_JSON_COLUMNS) if found else None
+
+    def iter(
+        self, *, language: str | None = None, site: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every stored article matching the filters, oldest first, as :meth:`get` returns
+        them, streamed in batches (keyset pagination: no snapshot is held between batches)."""
+        only, values = where({"language": language, "site": site}, prefix="")
+        sql = f"SELECT * FROM articles WHERE id > ?{only} ORDER BY id LIMIT {ARTICLE_BATCH}"
+        last_id = 0
+        while batch := rows(self._conn, sql, (last_id, *values)):
+            for row in batch:
+                yield decode_row(dict(row), ARTICLE_JSON_COLUMNS)
+            last_id = batch[-1]["id"]
+
+    def count(self, selection: ArticleFilter | None = None) -> int:
+        """How many stored articles ``selection`` keeps (default: all)."""
+        return count_selected(self._conn, selection or ArticleFilter())
+
+    def export_batches(
+        self, selection: ArticleFilter, fields: Sequence[ExportField], *, style: RowStyle = "values"
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The pages of an article export (see :func:`iter_export_batches`)."""
+        return iter_export_batches(self._conn, selection, fields, style=style)
+
+    def export_rows(
+        self,
+        selection: ArticleFilter | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        add: Sequence[str] = (),
+    ) -> Iterator[dict[str, Any]]:
+        """The articles ``selection`` keeps (default: all), oldest first, streamed, each a dict
+        of the export schema (:data:`EXPORT_FIELDS`; ``fields`` names others, in order;
+        ``add=["words", "links"]`` adds those): lists as lists, ``extras`` as a dict,
+        ``links`` as a list of dicts. Raises :class:`UnknownFieldError` for a name not in the
+        schema."""
+        chosen = export_fields(fields, add)
+        names = [field.name for field in chosen]
+        decoded = [field.is_json for field in chosen]
+        for batch in self.export_batches(selection or ArticleFilter(), chosen):
+            for row in batch:
+                yield {
+                    name: from_json(value) if decode else value
+                    for name, value, decode in zip(names, row[1:], decoded, strict=True)
+                }

@@ -4,7 +4,7 @@ WARC writer needs to decide between a full response and a revisit.
 Nothing here holds more than one page of rows: which capture is the first of its body in the
 selection is asked of SQLite (the ``captures_sha256`` index), not remembered in Python, so an
 export's memory does not grow with the archive. Bodies are read one at a time through
-:meth:`~newsbot.archive.db.Archive.body`, never here.
+:meth:`~newsbot.archive.captures.Captures.body`, never here.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class CaptureFilter:
 
 @dataclass(frozen=True)
 class ExportedCapture:
-    """One capture as an export sees it (no body: read it with ``Archive.body(sha256)``)."""
+    """One capture as an export sees it (no body: ``archive.captures.body(sha256)`` reads it)."""
 
     capture_id: int
     url: str
@@ -180,7 +180,7 @@ class CaptureExport:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self._conn = archive._conn
+        self._conn = archive.session.conn
 
     def count(self, selection: CaptureFilter) -> int:
         """How many captures :meth:`captures` yields (those without an answer included)."""
@@ -213,4 +213,4 @@ class CaptureExport:
 
     def body(self, sha256: str) -> bytes:
         """A body, read through the archive's own reader (whatever codec stored it)."""
-        return self.archive.body(sha256)
+        return self.archive.captures.body(sha256)

@@ -1,8 +1,11 @@
-"""Reading the link graph: related articles, backlinks, translation clusters, edge export.
+"""The link graph (``archive.graph``): related articles, backlinks, translation clusters,
+the links of an article and to it, edge export.
 
-Only reads. Every method takes URLs as a user may paste them (tracking parameters, fragment,
-``http`` for an https site): :meth:`GraphQueries.resolve_url` turns them into the canonical form
-the crawler stored, with the same rules it used.
+Only reads, so a :class:`Graph` needs only a connection (Datasette's, in the browse plugin).
+Every method but :meth:`Graph.links_from` and :meth:`Graph.links_to` takes URLs as a user may
+paste them (tracking parameters, fragment, ``http`` for an https site):
+:meth:`Graph.resolve_url` turns them into the canonical form the crawler stored, with the same
+rules it used. Links are written with their article by ``Archive.save_capture``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from newsbot.archive.lookup import crawled_sites, url_forms
-from newsbot.archive.queries import rows
+from newsbot.archive.session import rows
 from newsbot.items import LinkKind
 
 #: Every link kind, in the order views list them.
@@ -22,11 +25,12 @@ LINK_KINDS: tuple[str, ...] = get_args(LinkKind)
 RELATED_KINDS = ("related", "inline-related")
 #: Kinds that count as backlinks: a translation is the same story, not a reference to it.
 BACKLINK_KINDS = ("related", "inline-related", "inline")
-#: Edges per query of :meth:`GraphQueries.iter_edges`.
+#: Edges per query of :meth:`Graph.iter_edges`.
 EDGE_BATCH = 1000
 #: URLs per ``IN (…)`` list, under SQLite's oldest default limit of 999 bound parameters.
 _IN_CHUNK = 500
 
+_LINK_COLUMNS = "source_url, target_url, kind, anchor_text, label, position, capture_id"
 _KIND_ORDER = " ".join(f"WHEN '{kind}' THEN {i}" for i, kind in enumerate(LINK_KINDS))
 _BY_KIND = f"CASE l.kind {_KIND_ORDER} ELSE {len(LINK_KINDS)} END"
 _EDGE_SELECT = """
@@ -79,7 +83,7 @@ class RelatedView:
     ``url`` is canonical. ``title`` and ``language`` are None when the URL is not an archived
     article (only a link target); ``related`` is then empty. ``related`` lists the ``related``
     links, then the ``inline-related`` ones, each by position; ``backlinks`` as
-    :meth:`GraphQueries.backlinks` returns them.
+    :meth:`Graph.backlinks` returns them.
     """
 
     url: str
@@ -134,10 +138,26 @@ class Edge:
 EDGE_FIELDS: tuple[str, ...] = tuple(Edge.__dataclass_fields__)
 
 
-class GraphQueries:
-    """Graph reads of :class:`~newsbot.archive.db.Archive` (mixed into it)."""
+class Graph:
+    """The link graph of one archive (``archive.graph``), read on ``conn``."""
 
-    _conn: sqlite3.Connection
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def links_from(self, source_url: str) -> list[dict[str, Any]]:
+        """The links of the article with canonical URL ``source_url``, by kind then position.
+
+        Each: source_url, target_url, kind, anchor_text, label, position, capture_id."""
+        sql = f"SELECT {_LINK_COLUMNS} FROM links WHERE source_url = ? ORDER BY kind, position, id"
+        return [dict(row) for row in rows(self._conn, sql, (source_url,))]
+
+    def links_to(self, target_url: str) -> list[dict[str, Any]]:
+        """Every link pointing at ``target_url`` (backlinks), by source, kind and position."""
+        sql = (
+            f"SELECT {_LINK_COLUMNS} FROM links WHERE target_url = ?"
+            " ORDER BY source_url, kind, position, id"
+        )
+        return [dict(row) for row in rows(self._conn, sql, (target_url,))]
 
     def resolve_url(self, url: str) -> str | None:
         """The canonical URL under which the archive knows ``url``, or None if it does not.

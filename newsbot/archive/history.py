@@ -3,6 +3,7 @@
 ``article_versions`` holds one row per distinct extraction of a canonical URL, numbered 1..n in
 the order they were stored: each time ``save_capture`` or ``save_article`` finds an article
 'new' or 'changed', in the same transaction. The ``articles`` table keeps only the latest.
+:class:`History` (``archive.history``) reads them, and what the last capture of a URL said.
 """
 
 from __future__ import annotations
@@ -214,13 +215,15 @@ def fetched_page(conn: sqlite3.Connection, url: str) -> FetchedPage | None:
     )
 
 
-class HistoryQueries:
-    """History reads of :class:`~newsbot.archive.db.Archive` (mixed into it)."""
+class History:
+    """The article history of one archive (``archive.history``), read on ``conn``; ``path``
+    names the file in errors."""
 
-    _conn: sqlite3.Connection
-    path: Path
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
 
-    def article_history(self, url: str) -> list[ArticleVersion]:
+    def versions(self, url: str) -> list[ArticleVersion]:
         """Every stored version of the article whose canonical URL is ``url`` or, failing
         that, of the latest article read from a page at ``url``; oldest first, empty if none.
 

@@ -176,7 +176,7 @@ class ArchiveStats:
     ``body_bytes`` is the raw size of the distinct bodies, ``stored_bytes`` their compressed size.
     ``articles_by_language`` uses ``"und"`` for articles without a language. ``file_bytes`` is the
     size on disk of the database plus its write-ahead log. ``last_run`` is the newest crawl run as
-    :meth:`Archive.runs` returns it, or None before the first run.
+    ``archive.crawl_runs.all()`` returns it, or None before the first run.
     """
 
     captures: int

@@ -254,7 +254,8 @@ class Reextraction:
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
-        self._conn = archive._conn
+        self._session = archive.session
+        self._conn = archive.session.conn
 
     def count(self, selection: Selection, after: int = 0) -> int:
         """How many captures :meth:`candidates` goes through (before the ``stale`` test)."""
@@ -278,8 +279,8 @@ class Reextraction:
         returns (its checkpoint and report, kept in the run's stats), in one transaction: a run
         killed at any moment continues from the last batch written, never writing one twice."""
         archive = self.archive
-        with archive._transaction("save re-extracted articles") as conn:
-            at = archive._clock()
+        with self._session.transaction("save re-extracted articles") as conn:
+            at = self._session.clock()
             done = []
             for new in results:
                 applied = judge(conn, new)
@@ -295,14 +296,13 @@ class Reextraction:
         """The run to record this re-extraction in, and its progress so far: an unfinished run
         of the same ``settings['key']`` continues; other unfinished ones are marked
         interrupted (the caller holds the archive's lock, so their process is gone)."""
-        archive = self.archive
-        with archive._transaction("start a re-extraction run") as conn:
+        with self._session.transaction("start a re-extraction run") as conn:
             row = conn.execute(
                 "SELECT id, stats FROM crawl_runs WHERE spider = ? AND status = 'running'"
                 " AND json_extract(settings, '$.key') = ? ORDER BY id DESC LIMIT 1",
                 (spider, settings["key"]),
             ).fetchone()
-            at = archive._clock()
+            at = self._session.clock()
             if row is not None:
                 run_id, progress = int(row[0]), from_json(row[1]) or {}
             else:

@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 from datasette import hookimpl as _hookimpl
 from markupsafe import Markup, escape
 
-from newsbot.archive import queries
-from newsbot.archive.graph import GraphQueries
+from newsbot.archive.captures import read_body
+from newsbot.archive.graph import Graph
 from newsbot.browse import is_archive, metadata
 
 #: A query column shown in full as preformatted text (the canned queries' page text).
@@ -68,7 +68,7 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     import newsbot.extract.urls
     import newsbot.sites  # noqa: F401
 
-    conn.create_function("newsbot_url", 1, _Graph(conn).resolve_url)
+    conn.create_function("newsbot_url", 1, Graph(conn).resolve_url)
     reader = _BodyReader(conn)
     conn.create_function("newsbot_body", 1, reader.text)
     conn.create_function("newsbot_body", 2, reader.text)
@@ -114,14 +114,6 @@ def _field(row: Any, name: str) -> Any:
         return None
 
 
-class _Graph(GraphQueries):
-    """The archive's URL resolution (:meth:`GraphQueries.resolve_url`) on a Datasette
-    connection."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-
 class _BodyReader:
     """``newsbot_body``: the body stored under a sha256 as text, NULL when there is none."""
 
@@ -134,7 +126,7 @@ class _BodyReader:
         from newsbot.extract.decode import decode_html, looks_binary
 
         try:
-            raw = queries.body(self._conn, sha256)
+            raw = read_body(self._conn, sha256)
         except KeyError:
             return None
         except Exception as exc:  # unreadable: the cell says why instead of failing the query

@@ -60,7 +60,7 @@ def search(
 
     selection = article_filter(filters, query=query)
     with reading_archive(archive) as db:
-        found = db.search_page(query, selection, limit=limit, offset=offset)
+        found = db.search.page(query, selection, limit=limit, offset=offset)
     if as_json:
         click.echo(json_document(search_document(found)))
         return
@@ -88,7 +88,7 @@ def runs(archive: str, limit: int, as_json: bool) -> None:
     from newsbot.report import format_runs, json_document, run_summary
 
     with reading_archive(archive) as db:
-        every = db.runs()
+        every = db.crawl_runs.all()
     shown = every[:limit]
     if as_json:
         document = {"total": len(every), "runs": [run_summary(run) for run in shown]}

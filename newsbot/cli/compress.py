@@ -62,9 +62,9 @@ def compress(
             Archive.open(archive) as db,
             progress_bar("compress", " bodies") as bar,
         ):
-            bodies_before, dicts_before = db.stored_bytes()
+            bodies_before, dicts_before = db.dictionaries.stored_bytes()
             try:
-                results = db.compress_bodies(
+                results = db.dictionaries.compress_bodies(
                     site=site,
                     retrain=retrain,
                     level=level,
@@ -73,7 +73,7 @@ def compress(
                 )
             except ValueError as exc:
                 fail(str(exc))
-            bodies_after, dicts_after = db.stored_bytes()
+            bodies_after, dicts_after = db.dictionaries.stored_bytes()
     except ArchiveError as exc:
         fail(str(exc))
     if as_json:

@@ -103,7 +103,7 @@ def export_articles(
     if as_json and output is None:
         fail("--json prints a summary of what was written: give --output FILE")
     with reading_archive(archive) as db, progress_bar("export", " articles") as bar:
-        advance = bar(db.count_articles(selection), 0)
+        advance = bar(db.articles.count(selection), 0)
         try:
             if output is None:
                 summary = to_stdout(

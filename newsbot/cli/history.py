@@ -27,8 +27,8 @@ def history(url: str, archive: str, as_json: bool) -> None:
     with reading_archive(archive) as db:
         # The URL as the archive knows it, however it was pasted (as related/translations);
         # an article no longer extracted keeps its versions under its canonical URL.
-        versions = db.article_history(db.resolve_url(url) or shown)
-        page = None if versions else db.fetched_page(url)
+        versions = db.history.versions(db.graph.resolve_url(url) or shown)
+        page = None if versions else db.history.fetched_page(url)
     if not versions:
         fail(page.describe() if page else f"no article at {shown} in {archive}")
     canonical = versions[0].canonical_url

@@ -36,7 +36,7 @@ def related(url: str, archive: str, as_json: bool) -> None:
     from newsbot.report import json_document, related_document
 
     with reading_archive(archive) as db:
-        view = db.related_of(url)
+        view = db.graph.related_of(url)
     if view is None:
         fail(_unknown(url, archive))
     if as_json:
@@ -55,8 +55,8 @@ def translations(url: str, archive: str, as_json: bool) -> None:
     from newsbot.report import json_document, translations_document
 
     with reading_archive(archive) as db:
-        known = db.resolve_url(url)
-        members = db.translation_cluster(known) if known else []
+        known = db.graph.resolve_url(url)
+        members = db.graph.translation_cluster(known) if known else []
     if not known or not members:
         fail(_unknown(url, archive))
     if as_json:
@@ -109,7 +109,7 @@ def export_links(
         fail("--json prints a summary of what was written: give --output FILE")
     started = time.perf_counter()
     with reading_archive(archive) as db:
-        edges = db.iter_edges(kinds or None)
+        edges = db.graph.iter_edges(kinds or None)
         count = write_text(output, lambda stream: _write_edges(edges, fmt, stream))
     size = None if output is None else output.stat().st_size
     summary = ExportSummary(count, time.perf_counter() - started, output, size, what="links")

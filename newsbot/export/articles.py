@@ -134,7 +134,7 @@ def _write_text(
     if fmt == "csv":
         stream.write(",".join(field.name for field in fields) + "\n")
     count = 0
-    for batch in archive.export_batches(
+    for batch in archive.articles.export_batches(
         selection, fields, style="csv" if fmt == "csv" else "jsonl"
     ):
         stream.write("".join([f"{line}\n" for _, line in batch]))
@@ -176,7 +176,7 @@ def _write_parquet(
     text = pyarrow.string()
     count = 0
     with pyarrow.parquet.ParquetWriter(str(path), schema, compression="zstd") as writer:
-        for batch in archive.export_batches(selection, fields, style="bytes"):
+        for batch in archive.articles.export_batches(selection, fields, style="bytes"):
             columns = list(zip(*batch, strict=True))[1:]
             arrays = [
                 _arrow_column(pyarrow, column, f.type, t, text)

@@ -153,7 +153,7 @@ def export_captures(
             if capture.sha256 is None:
                 without_body += 1
                 continue
-            if latest and archive.has_later_capture(capture.capture_id, capture.url, selection):
+            if latest and archive.captures.has_later(capture.capture_id, capture.url, selection):
                 older += 1
                 continue
             body = reads.body(capture.sha256)
