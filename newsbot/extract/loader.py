@@ -8,8 +8,8 @@ list fields keep every distinct value of the most trusted source that had any.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
 
 from itemloaders import ItemLoader
 from itemloaders.processors import Compose, MapCompose, TakeFirst
@@ -88,3 +88,22 @@ class ArticleLoader(ItemLoader):
     image_url_in = MapCompose(clean_text, url_in)
     captions_out = Compose(distinct)
     sources_out = Compose(distinct)
+
+    # The processors are the class's (the item is a plain dict: no field declares any), so
+    # each field's are looked up once, not on every value (a tenth of the fields' time).
+    _inputs: ClassVar[dict[tuple[type, str], Callable[..., Any]]] = {}
+    _outputs: ClassVar[dict[tuple[type, str], Callable[..., Any]]] = {}
+
+    def get_input_processor(self, field_name: str) -> Callable[..., Any]:
+        key = (type(self), field_name)
+        found = self._inputs.get(key)
+        if found is None:
+            found = self._inputs[key] = super().get_input_processor(field_name)
+        return found
+
+    def get_output_processor(self, field_name: str) -> Callable[..., Any]:
+        key = (type(self), field_name)
+        found = self._outputs.get(key)
+        if found is None:
+            found = self._outputs[key] = super().get_output_processor(field_name)
+        return found

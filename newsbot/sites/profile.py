@@ -65,26 +65,36 @@ class Step:
 
 
 class ClassIndex:
-    """Every element under a root by class and by tag, in document order: one walk of the tree
-    answers all of a profile's simple selectors (instead of one XPath walk each)."""
+    """Every element under a root by class (and, when asked, by tag), in document order: one
+    walk of the tree answers all of a profile's simple selectors (instead of one XPath walk
+    each)."""
 
     def __init__(self, root: Any) -> None:
         self.root = root
         self.by_class: dict[str, list[Any]] = {}
-        self.by_tag: dict[str, list[Any]] = {}
-        self.order: dict[Any, int] = {}
-        for position, el in enumerate(root.iter(etree.Element)):
-            self.order[el] = position
-            self.by_tag.setdefault(el.tag, []).append(el)
+        self._by_tag: dict[str, list[Any]] = {}
+        elements = list(root.iter(etree.Element))
+        self.order: dict[Any, int] = dict(zip(elements, range(len(elements)), strict=True))
+        for el in elements:
             classes = el.get("class")
             if classes:
                 for token in classes.split():
                     self.by_class.setdefault(token, []).append(el)
 
+    def by_tag(self, tag: str) -> list[Any]:
+        """The elements named ``tag`` (the root included), in document order."""
+        found = self._by_tag.get(tag)
+        if found is None:
+            found = self._by_tag[tag] = list(self.root.iter(tag))
+        return found
+
     def first_step(self, step: Step) -> list[Any]:
-        pool = self.by_class.get(step.classes[0], []) if step.classes else None
-        if pool is None:
-            pool = self.by_tag.get(step.tag, []) if step.tag else list(self.order)
+        if step.classes:
+            pool = self.by_class.get(step.classes[0], [])
+            if step.tag is None and len(step.classes) == 1:
+                return pool  # every element of the pool has the class
+        else:
+            pool = self.by_tag(step.tag) if step.tag else list(self.order)
         return [el for el in pool if step.matches(el)]
 
 
