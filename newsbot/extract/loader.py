@@ -91,19 +91,19 @@ class ArticleLoader(ItemLoader):
 
     # The processors are the class's (the item is a plain dict: no field declares any), so
     # each field's are looked up once, not on every value (a tenth of the fields' time).
-    _inputs: ClassVar[dict[tuple[type, str], Callable[..., Any]]] = {}
-    _outputs: ClassVar[dict[tuple[type, str], Callable[..., Any]]] = {}
+    _processors: ClassVar[dict[tuple[type, str, str], Callable[..., Any]]] = {}
+
+    def _processor(
+        self, field_name: str, kind: str, look_up: Callable[[str], Callable[..., Any]]
+    ) -> Callable[..., Any]:
+        key = (type(self), kind, field_name)
+        found = self._processors.get(key)
+        if found is None:
+            found = self._processors[key] = look_up(field_name)
+        return found
 
     def get_input_processor(self, field_name: str) -> Callable[..., Any]:
-        key = (type(self), field_name)
-        found = self._inputs.get(key)
-        if found is None:
-            found = self._inputs[key] = super().get_input_processor(field_name)
-        return found
+        return self._processor(field_name, "in", super().get_input_processor)
 
     def get_output_processor(self, field_name: str) -> Callable[..., Any]:
-        key = (type(self), field_name)
-        found = self._outputs.get(key)
-        if found is None:
-            found = self._outputs[key] = super().get_output_processor(field_name)
-        return found
+        return self._processor(field_name, "out", super().get_output_processor)
