@@ -131,11 +131,21 @@ class Channel:
 
     # -- results -------------------------------------------------------------------------------
 
-    def send(self, kind: str, data: bytes | str, node: str, lease: str | None = None) -> None:
-        """Add a message for the writer; with ``lease``: and release it, in one transaction."""
+    def send(
+        self,
+        kind: str,
+        data: bytes | str,
+        node: str,
+        lease: str | None = None,
+        counts: dict[str, Any] | None = None,
+    ) -> None:
+        """Add a message for the writer; with ``lease``: and release it, with ``counts``: and
+        publish the node's counts, in one transaction."""
         fields: dict[Any, Any] = {"kind": kind, "node": node, "data": data}
         pipe = self.redis.pipeline(transaction=True)
         pipe.xadd(self.keys.results, fields)
+        if counts is not None:
+            pipe.hset(self.keys.nodes, node, json.dumps(counts))
         if lease is not None:
             pipe.zrem(self.keys.deadlines, lease)
             pipe.hdel(self.keys.leases, lease)

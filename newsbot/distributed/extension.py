@@ -81,12 +81,12 @@ class DistributedExtension:
             logger.exception("distributed crawl: Redis")
 
     def publish(self) -> None:
+        """This process's counts, under its name (the coordinator's as ``coordinator``)."""
         from newsbot.distributed.node import counts_of, node_name
 
-        if self.role == "node":
-            counts: dict[str, Any] = dict(counts_of(self.crawler))
-            counts["at"] = time.time()
-            channel_of(self.crawler).report(node_name(self.crawler), counts)
+        counts: dict[str, Any] = dict(counts_of(self.crawler))
+        name = node_name(self.crawler) if self.role == "node" else "coordinator"
+        channel_of(self.crawler).report(name, counts)
 
     def busy(self, **_: Any) -> None:
         self.idle_since = None
@@ -109,6 +109,7 @@ class DistributedExtension:
             return
         if self.writer is not None:
             self.writer.drain_all()
+        self.publish()
         stats = self.crawler.stats
         nodes = channel.nodes()
         if stats is not None:

@@ -133,7 +133,7 @@ class LeaseMiddleware:
 
 class LeasePipeline:
     """The coordinator's last pipeline: an item saved, its lease is released when it was the
-    last its request made."""
+    last its request made (and the coordinator's own fetches counted as a node's are)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -144,6 +144,15 @@ class LeasePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        from newsbot.crawl.outcomes import Refusal
+        from newsbot.distributed.node import counts_of
+        from newsbot.items import Capture
+
+        counts = counts_of(self.crawler)
+        if isinstance(item, Capture):
+            counts["fetched" if item.status else "failed"] += 1
+        elif isinstance(item, Refusal):
+            counts["refused"] += 1
         lease, last = self.book.done(item)
         if lease is not None and last:
             channel_of(self.crawler).release(lease)

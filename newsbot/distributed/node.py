@@ -24,8 +24,8 @@ from newsbot.distributed.leases import book_of
 from newsbot.distributed.messages import capture_message, refusal_message
 from newsbot.items import Capture
 
-#: Counts of each node (``newsbot stats``): requests it discovered, pages it fetched, fetches
-#: that got no answer, URLs it refused.
+#: Counts of each node (``newsbot stats``): requests it discovered (``seen``), pages it fetched,
+#: fetches that got no answer (``failed``), URLs it refused; published with every message.
 _counts: dict[str, Counter[str]] = {}
 
 
@@ -45,8 +45,9 @@ def discovered(crawler: Crawler, request: Request) -> None:
     spider = crawler.spider
     assert spider is not None
     data = serializer.dumps(serializer.request_document(request, spider))
-    channel_of(crawler).send("request", data, node_name(crawler))
-    counts_of(crawler)["seen"] += 1
+    counts = counts_of(crawler)
+    counts["seen"] += 1
+    channel_of(crawler).send("request", data, node_name(crawler), counts=dict(counts))
 
 
 class NodeSink(CrawlSink):
@@ -76,4 +77,5 @@ class NodeSink(CrawlSink):
 
     def _send(self, item: Any, kind: str, data: bytes) -> None:
         lease, last = self.book.done(item)
-        channel_of(self.crawler).send(kind, data, self.name, lease if last else None)
+        counts = dict(counts_of(self.crawler))
+        channel_of(self.crawler).send(kind, data, self.name, lease if last else None, counts)
