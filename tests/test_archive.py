@@ -194,7 +194,7 @@ def test_readonly_archive_reads_but_refuses_writes(tmp_path: Path) -> None:
         archive.save_capture(make_capture("https://e.com/1", b"<p>x</p>"), run_id=None)
 
     with Archive.open(path, readonly=True) as reader:
-        assert reader.get_capture(1).body == b"<p>x</p>"
+        assert reader.captures.get(1).body == b"<p>x</p>"
         with pytest.raises(ArchiveError, match="read-only"):
             reader.save_capture(make_capture("https://e.com/2", b"<p>y</p>"), run_id=None)
         assert reader.stats().captures == 1
@@ -225,9 +225,9 @@ def test_same_body_is_stored_once_and_read_back_byte_identical(archive: Archive)
     again = archive.save_capture(make_capture("https://e.com/a?utm=x", page), run_id=None)
 
     assert (first.body_stored, again.body_stored) == (True, False)
-    assert archive.get_capture(first.capture_id).body == page
-    assert archive.get_capture(again.capture_id).body == page
-    assert archive.body(hashlib.sha256(page).hexdigest()) == page
+    assert archive.captures.get(first.capture_id).body == page
+    assert archive.captures.get(again.capture_id).body == page
+    assert archive.captures.body(hashlib.sha256(page).hexdigest()) == page
     stats = archive.stats()
     assert (stats.captures, stats.bodies, stats.body_bytes) == (2, 1, len(page))
     assert stats.stored_bytes < len(page) // 10  # HTML compresses well with zstd
@@ -245,16 +245,16 @@ def test_capture_round_trips_every_field(archive: Archive) -> None:
     )
     saved = archive.save_capture(capture, run_id=None)
 
-    back = archive.get_capture(saved.capture_id)
+    back = archive.captures.get(saved.capture_id)
     assert back == replace(capture, capture_id=saved.capture_id)
     assert saved.body_stored is False
 
 
 def test_unknown_body_and_capture_raise_key_error(archive: Archive) -> None:
     with pytest.raises(KeyError):
-        archive.body("0" * 64)
+        archive.captures.body("0" * 64)
     with pytest.raises(KeyError):
-        archive.get_capture(42)
+        archive.captures.get(42)
 
 
 def test_captures_refuse_update_and_delete(archive: Archive) -> None:
@@ -276,13 +276,13 @@ def test_iter_captures_streams_oldest_first_with_filters(archive: Archive) -> No
         capture = make_capture(f"https://e.com/{i}", f"<p>{i}</p>".encode(), kind=kind)
         archive.save_capture(replace(capture, status=status), run_id=None)
 
-    everything = list(archive.iter_captures())
+    everything = list(archive.captures.iter())
     assert [c.url for c in everything] == [f"https://e.com/{i}" for i in range(150)]
     assert everything[149].body == b"<p>149</p>"
-    assert len(list(archive.iter_captures(kind="feed"))) == 50
-    assert [c.url for c in archive.iter_captures(status=404)] == ["https://e.com/7"]
-    assert list(archive.iter_captures(kind="feed", status=404)) == []
-    assert list(archive.iter_captures(site="other")) == []
+    assert len(list(archive.captures.iter(kind="feed"))) == 50
+    assert [c.url for c in archive.captures.iter(status=404)] == ["https://e.com/7"]
+    assert list(archive.captures.iter(kind="feed", status=404)) == []
+    assert list(archive.captures.iter(site="other")) == []
 
 
 # -- articles, links, transactions ----------------------------------------------------------
@@ -292,17 +292,17 @@ def test_article_new_then_unchanged_then_changed(archive: Archive) -> None:
     url = "https://www.euronews.com/2026/11/24/wahl"
     article = make_article(url)
     first = archive.save_capture(make_capture(url, b"<p>v1</p>"), run_id=None, article=article)
-    stored = archive.get_article(url)
+    stored = archive.articles.get(url)
     assert stored is not None
 
     same = archive.save_capture(make_capture(url, b"<p>v1</p>"), run_id=None, article=article)
     assert (first.article, same.article) == ("new", "unchanged")
-    assert archive.get_article(url) == stored  # not rewritten: same extracted_at, capture_id
+    assert archive.articles.get(url) == stored  # not rewritten: same extracted_at, capture_id
 
     newer = replace(article, text="Der Bürgermeister trat heute überraschend zurück.")
     changed = archive.save_capture(make_capture(url, b"<p>v2</p>"), run_id=None, article=newer)
     assert changed.article == "changed"
-    row = archive.get_article(url)
+    row = archive.articles.get(url)
     assert row is not None
     assert row["text"] == newer.text
     assert row["capture_id"] == changed.capture_id
@@ -310,8 +310,8 @@ def test_article_new_then_unchanged_then_changed(archive: Archive) -> None:
     assert row["first_seen_at"] == stored["first_seen_at"]
     assert row["authors"] == ["Anna Schmidt"]
     assert row["tags"] == ["Wahl", "München"]
-    assert [hit.url for hit in archive.search("zurück")] == [url]
-    assert archive.search("gewonnen") == []  # the old text left the search index
+    assert [hit.url for hit in archive.search.hits("zurück")] == [url]
+    assert archive.search.hits("gewonnen") == []  # the old text left the search index
     assert archive.stats().articles == 1
 
 
@@ -330,17 +330,17 @@ def test_get_article_by_fetched_url(archive: Archive) -> None:
     article = make_article("https://e.com/story?ref=rss", canonical_url=canonical)
     archive.save_capture(make_capture(article.url, b"<p>x</p>"), run_id=None, article=article)
 
-    by_url = archive.get_article("https://e.com/story?ref=rss")
+    by_url = archive.articles.get("https://e.com/story?ref=rss")
     assert by_url is not None
     assert by_url["canonical_url"] == canonical
-    assert archive.get_article("https://e.com/nothing") is None
+    assert archive.articles.get("https://e.com/nothing") is None
 
 
 def test_links_are_replaced_not_duplicated(archive: Archive) -> None:
     url = "https://e.com/story"
     archive.save_capture(make_capture(url, b"1"), run_id=None, article=make_article(url))
     archive.save_capture(make_capture(url, b"1"), run_id=None, article=make_article(url))
-    assert [link["target_url"] for link in archive.links_from(url)] == [
+    assert [link["target_url"] for link in archive.graph.links_from(url)] == [
         "https://www.euronews.com/a",
         "https://www.euronews.com/b",
     ]
@@ -355,15 +355,17 @@ def test_links_are_replaced_not_duplicated(archive: Archive) -> None:
         make_capture(url, b"2"), run_id=None, article=make_article(url, links=new_links)
     )
 
-    links = archive.links_from(url)
+    links = archive.graph.links_from(url)
     assert [(link["kind"], link["target_url"]) for link in links] == [
         ("related", "https://www.euronews.com/b"),
         ("related", "https://www.euronews.com/c"),
         ("translation", "https://fr.euronews.com/x"),
     ]
     assert {link["capture_id"] for link in links} == {saved.capture_id}
-    assert archive.links_to("https://www.euronews.com/a") == []
-    assert [link["source_url"] for link in archive.links_to("https://www.euronews.com/c")] == [url]
+    assert archive.graph.links_to("https://www.euronews.com/a") == []
+    assert [
+        link["source_url"] for link in archive.graph.links_to("https://www.euronews.com/c")
+    ] == [url]
     assert archive.stats().links == 3
 
 
@@ -430,14 +432,14 @@ def searchable(archive: Archive) -> Archive:
     ],
 )
 def test_search_ignores_accents_both_ways(searchable: Archive, query: str, url: str) -> None:
-    hits = searchable.search(query)
+    hits = searchable.search.hits(query)
 
     assert [hit.url for hit in hits] == [url]
     assert "**" in hits[0].snippet
 
 
 def test_search_hit_carries_title_language_and_marked_snippet(searchable: Archive) -> None:
-    (hit,) = searchable.search("voté")
+    (hit,) = searchable.search.hits("voté")
 
     assert hit.title == "Les élections régionales"
     assert hit.language == "fr"
@@ -445,47 +447,51 @@ def test_search_hit_carries_title_language_and_marked_snippet(searchable: Archiv
 
 
 def test_search_understands_fts_syntax(searchable: Archive) -> None:
-    hits = searchable.search("Bürgermeister OR électeurs")
+    hits = searchable.search.hits("Bürgermeister OR électeurs")
     assert {hit.url for hit in hits} == {
         "https://de.euronews.com/wahl",
         "https://fr.euronews.com/elections",
     }
-    assert [hit.url for hit in searchable.search('"unbalanced match"')] == [
+    assert [hit.url for hit in searchable.search.hits('"unbalanced match"')] == [
         "https://www.euronews.com/muller"
     ]
-    assert [hit.url for hit in searchable.search("elect*")] == ["https://fr.euronews.com/elections"]
-    assert len(searchable.search("Muller OR Bürgermeister OR voté", limit=2)) == 2
+    assert [hit.url for hit in searchable.search.hits("elect*")] == [
+        "https://fr.euronews.com/elections"
+    ]
+    assert len(searchable.search.hits("Muller OR Bürgermeister OR voté", limit=2)) == 2
 
 
 @pytest.mark.parametrize(
     "query", ['"unbalanced', "AND OR", "NOT", "(", "title:", "*", '""', "a:b", "---", "   "]
 )
 def test_search_never_raises_on_bad_syntax(searchable: Archive, query: str) -> None:
-    assert isinstance(searchable.search(query), list)
+    assert isinstance(searchable.search.hits(query), list)
 
 
 def test_search_with_broken_syntax_still_finds_the_words(searchable: Archive) -> None:
-    assert [hit.url for hit in searchable.search('"unbalanced')] == [
+    assert [hit.url for hit in searchable.search.hits('"unbalanced')] == [
         "https://www.euronews.com/muller"
     ]
-    assert [hit.url for hit in searchable.search("(Muller")] == ["https://www.euronews.com/muller"]
+    assert [hit.url for hit in searchable.search.hits("(Muller")] == [
+        "https://www.euronews.com/muller"
+    ]
 
 
 # -- runs, errors, stats ----------------------------------------------------------------------
 
 
 def test_runs_record_settings_stats_and_counts(archive: Archive) -> None:
-    first = archive.start_run(spider="euronews", site="euronews", settings={"DEPTH": 2})
-    second = archive.start_run(spider="euronews", site="euronews", settings={})
+    first = archive.crawl_runs.start(spider="euronews", site="euronews", settings={"DEPTH": 2})
+    second = archive.crawl_runs.start(spider="euronews", site="euronews", settings={})
     start = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
-    archive.finish_run(
+    archive.crawl_runs.finish(
         first,
         status="finished",
         stats={"start_time": start, "item_scraped_count": 3},
         counts={"articles": 3},
     )
 
-    newest, oldest = archive.runs()
+    newest, oldest = archive.crawl_runs.all()
     assert (newest["id"], newest["status"], newest["finished_at"]) == (second, "running", None)
     assert oldest["status"] == "finished"
     assert oldest["settings"] == {"DEPTH": 2}
@@ -493,11 +499,11 @@ def test_runs_record_settings_stats_and_counts(archive: Archive) -> None:
     assert oldest["counts"] == {"articles": 3}
     assert oldest["finished_at"] > oldest["started_at"]
     with pytest.raises(KeyError):
-        archive.finish_run(999, status="finished", stats={}, counts={})
+        archive.crawl_runs.finish(999, status="finished", stats={}, counts={})
 
 
 def test_stats_count_everything(archive: Archive) -> None:
-    run = archive.start_run(spider="euronews", site="euronews", settings={})
+    run = archive.crawl_runs.start(spider="euronews", site="euronews", settings={})
     page = html_page("a", 20_000)
     de = make_article("https://e.com/de")
     fr = make_article("https://e.com/fr", language="fr", links=[])
@@ -520,7 +526,7 @@ def test_stats_count_everything(archive: Archive) -> None:
     archive.record_error(
         run_id=run, url="https://e.com/v", stage="extract", kind="not_article", message="video"
     )
-    archive.finish_run(run, status="finished", stats={}, counts={"articles": 3})
+    archive.crawl_runs.finish(run, status="finished", stats={}, counts={"articles": 3})
 
     stats = archive.stats()
     assert stats.captures == 4
@@ -568,7 +574,7 @@ def test_reader_reads_while_a_writer_holds_a_transaction(tmp_path: Path) -> None
         with Archive.open(path, readonly=True) as reader:
             stats = reader.stats()
             assert (stats.captures, stats.articles, stats.errors) == (1, 1, 0)
-            assert [hit.url for hit in reader.search("Bürgermeister")] == ["https://e.com/a"]
+            assert [hit.url for hit in reader.search.hits("Bürgermeister")] == ["https://e.com/a"]
     finally:
         writer.execute("COMMIT")
 
@@ -618,7 +624,7 @@ def test_background_checkpoints_copy_the_log_into_the_file_while_the_crawl_write
     path = tmp_path / "a.db"
     archive = Archive.open(path, background_checkpoints=True)
     # The writer's own (blocking) checkpoints are off: a commit never copies the log itself.
-    assert archive._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    assert archive.session.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
     size_at_start = path.stat().st_size
     for n in range(40):  # distinct pages: about 2 MB of log after compression
         body = html_page(f"Seite {n}", 200_000) + os.urandom(40_000)
@@ -642,7 +648,7 @@ def test_extras_are_kept_as_a_mapping(archive: Archive) -> None:
     ids = {"story_id": "9701001", "event_id": "2890001"}
     article = make_article(url, extras=ids)
     archive.save_capture(make_capture(url, b"<p>v1</p>"), run_id=None, article=article)
-    stored = archive.get_article(url)
+    stored = archive.articles.get(url)
     assert stored is not None and stored["extras"] == ids
     assert "story_id" not in stored  # no column of one site's own any more
     again = make_article(url, extras={"story_id": "9701001", "event_id": "2890002"})
@@ -709,23 +715,23 @@ def test_upgrade_moves_story_and_event_ids_into_extras(tmp_path: Path) -> None:
 
     with Archive.open(path, clock=Clock()) as archive:
         for article in (both, story_only, neither):
-            stored = archive.get_article(article.canonical_url)
+            stored = archive.articles.get(article.canonical_url)
             assert stored is not None and stored["extras"] == article.extras
-            (version,) = archive.article_history(article.canonical_url)
+            (version,) = archive.history.versions(article.canonical_url)
             assert version.article.extras == article.extras
             # Extracted the same again after the upgrade: nothing changed, no new version.
             saved = archive.save_article(
                 replace(article, extractor_version="2"), capture_id=stored["capture_id"]
             )
             assert saved == "unchanged"
-        assert {hit.url for hit in archive.search("Bürgermeister")} == {
+        assert {hit.url for hit in archive.search.hits("Bürgermeister")} == {
             both.canonical_url, story_only.canonical_url, neither.canonical_url
         }  # fmt: skip
         # The search index still follows changes.
         changed = replace(neither, text="Die Stadtwerke erhöhen die Preise für Fernwärme.")
         assert archive.save_article(changed, capture_id=3) == "changed"
-        assert [hit.url for hit in archive.search("Fernwärme")] == [neither.canonical_url]
-        assert archive._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert [hit.url for hit in archive.search.hits("Fernwärme")] == [neither.canonical_url]
+        assert archive.session.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     with raw(path) as conn:
         for table in ("articles", "article_versions"):
             columns = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}

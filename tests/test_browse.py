@@ -207,7 +207,7 @@ def test_the_article_query_shows_its_related_articles_and_backlinks_as_newsbot_r
 ) -> None:
     url = linked_article(archive)
     with Archive.open(archive, readonly=True) as db:
-        view = db.related_of(url)
+        view = db.graph.related_of(url)
     assert view is not None and view.related and view.backlinks
     expected = [
         ("this article", url, view.title),
@@ -230,7 +230,7 @@ def test_the_translations_query_gives_every_language_version_as_newsbot_translat
 ) -> None:
     url = linked_article(archive)
     with Archive.open(archive, readonly=True) as db:
-        cluster = db.translation_cluster(url)
+        cluster = db.graph.translation_cluster(url)
     assert len(cluster) >= 3
 
     found = fetch_json(f"{server}/translations.json?{urlencode({'url': url, '_shape': 'array'})}")
@@ -262,7 +262,7 @@ def test_stored_pages_show_as_links_to_their_text_never_as_binary_downloads(
     page = rendered(urljoin(server, link.get("href")))
 
     with Archive.open(archive, readonly=True) as db:
-        text = db.body(sha256).decode("utf-8")
+        text = db.captures.body(sha256).decode("utf-8")
     assert page.cssselect("pre.newsbot-page")[0].text_content() == text
     assert "<html" in text
 
@@ -275,7 +275,7 @@ def test_a_capture_query_shows_the_page_it_fetched(server: str, archive: Path) -
     found = fetch_json(f"{server}/capture_page.json?id={capture_id}&_shape=array")
 
     with Archive.open(archive, readonly=True) as db:
-        assert found[0]["page_text"] == db.body(sha256).decode("utf-8")
+        assert found[0]["page_text"] == db.captures.body(sha256).decode("utf-8")
 
 
 def test_the_counting_queries_agree_with_the_archive(server: str, archive: Path) -> None:
@@ -300,7 +300,7 @@ def test_the_server_sees_what_a_writer_commits_while_it_runs(crawled: Path, tmp_
     with browsing(live, tmp_path / "browse.log") as url:
         before = fetch_json(f"{url}/crawl_runs.json?_shape=array")
         with Archive.open(live) as db:
-            db.start_run(spider="euronews", site="euronews", settings={})
+            db.crawl_runs.start(spider="euronews", site="euronews", settings={})
         after = fetch_json(f"{url}/crawl_runs.json?_shape=array")
 
     assert len(after) == len(before) + 1

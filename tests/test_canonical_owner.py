@@ -108,13 +108,13 @@ def test_a_page_naming_another_archived_page_cannot_take_its_row(
 
         assert articles(archive) == EXPECTED
         assert links(archive) == EXPECTED_LINKS
-        hits = archive.search("watches")
+        hits = archive.search.hits("watches")
         assert [hit.url for hit in hits] == [LIAR]
         [(url, stage, message)] = refusals(archive)
         assert (url, stage) == (LIAR, "archive")
         assert CONTROL in str(message) and f"kept under {LIAR}" in str(message)
         # Its history never holds the liar's text as the control's latest version.
-        assert archive.article_history(CONTROL)[-1].article.title == "The control story"
+        assert archive.history.versions(CONTROL)[-1].article.title == "The control story"
 
 
 def test_a_lying_page_fetched_again_never_takes_the_row(tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_an_amp_page_stands_for_its_article_until_the_article_is_fetched(tmp_pat
             CONTROL: ("The control story", CONTROL, CONTROL),
             AMP: ("The control story", AMP, AMP),
         }
-        assert [hit.url for hit in archive.search("AMP version")] == [AMP]
+        assert [hit.url for hit in archive.search.hits("AMP version")] == [AMP]
 
 
 @pytest.mark.parametrize("amp_first", [True, False], ids=["amp-first", "print-first"])
@@ -351,6 +351,6 @@ def test_a_crawl_keeps_the_control_whatever_the_order(
             liars[0]: "Buy cheap watches",
             liars[1]: "Copied story",
         }
-        control_row = archive.get_article(control_url)
+        control_row = archive.articles.get(control_url)
         assert control_row is not None and "Spam" not in str(control_row["text"])
         assert sorted(str(url) for url, *_ in refusals(archive)) == sorted(liars)

@@ -90,9 +90,9 @@ def test_a_body_that_cannot_be_decoded_is_kept_as_a_failed_fetch(
     assert article.article is not None and article.error is None
     with Archive.open(tmp_path / "a.db", readonly=True) as archive:
         assert archive.stats().errors_by_kind == {"body_too_large": 1, "bad_body": 1}
-        assert archive.get_capture(bomb.capture_id or 0).body == b""
+        assert archive.captures.get(bomb.capture_id or 0).body == b""
         # The good page's body is stored decoded, under the name of its plain bytes.
-        stored = archive.get_capture(article.capture_id or 0)
+        stored = archive.captures.get(article.capture_id or 0)
         assert stored.body == good
     with sqlite3.connect(tmp_path / "a.db") as db:
         (size, sha) = db.execute(

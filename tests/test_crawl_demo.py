@@ -99,7 +99,7 @@ def test_every_article_text_is_clean_and_complete(
 ) -> None:
     with Archive.open(crawled, readonly=True) as archive:
         for truth in demo_site.articles:
-            article = archive.get_article(demo_server.base_url + truth.path)
+            article = archive.articles.get(demo_server.base_url + truth.path)
             assert article is not None, truth.path
             text = article["text"]
             for paragraph in truth.paragraphs:
@@ -123,7 +123,7 @@ def test_every_article_has_exact_metadata(
 ) -> None:
     with Archive.open(crawled, readonly=True) as archive:
         for truth in demo_site.articles:
-            article = archive.get_article(demo_server.base_url + truth.path)
+            article = archive.articles.get(demo_server.base_url + truth.path)
             assert article is not None
             got = {
                 k: article[k]
@@ -146,7 +146,7 @@ def test_related_links_of_every_article_equal_the_site_truth(
     base = demo_server.base_url
     with Archive.open(crawled, readonly=True) as archive:
         for truth in demo_site.articles:
-            links = archive.links_from(base + truth.path)
+            links = archive.graph.links_from(base + truth.path)
             related = [link["target_url"] for link in links if link["kind"] == "related"]
             assert related == [base + path for path in truth.related], truth.path
             inline_related = [
@@ -301,7 +301,7 @@ def test_generic_profile_crawls_a_site_it_knows_nothing_about(
     assert result.returncode == 0, result.stderr
     truths = {demo_server.base_url + a.path: a for a in demo_site.articles if a.edition == "fr"}
     with Archive.open(archive, readonly=True) as db:
-        articles = {a["canonical_url"]: a for a in db.iter_articles()}
+        articles = {a["canonical_url"]: a for a in db.articles.iter()}
     assert set(articles) == set(truths)
     for url, article in articles.items():
         lines = {line.casefold() for line in article["text"].splitlines()}

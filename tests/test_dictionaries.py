@@ -27,7 +27,7 @@ from newsbot.archive.bodies import (
     raw_dictionary,
     sha256_hex,
 )
-from newsbot.archive.dictionaries import KILL_HOOK
+from newsbot.archive.compression import KILL_HOOK
 from newsbot.demo import DemoServer, DemoSite
 from newsbot.items import Capture
 
@@ -44,7 +44,7 @@ def codecs(archive: Path) -> dict[str, str]:
 def every_body(archive: Path) -> dict[str, bytes]:
     """Each stored body by its name, read through the Archive (whatever its codec)."""
     with Archive.open(archive, readonly=True) as db:
-        return {sha: db.body(sha) for sha in codecs(archive)}
+        return {sha: db.captures.body(sha) for sha in codecs(archive)}
 
 
 def page_variants(count: int) -> list[bytes]:
@@ -95,7 +95,7 @@ def test_old_zstd_bodies_and_new_dictionary_bodies_read_alike(tmp_path: Path) ->
     pages = page_variants(14)
     with Archive.open(path) as archive:
         save(archive, pages[:10])
-        made = archive.train_dictionary(SITE)
+        made = archive.dictionaries.train(SITE)
         assert made is not None and made.site == SITE and made.samples >= 1
         save(archive, pages[10:], start=10)  # compressed with the dictionary as they are saved
     stored = codecs(path)
@@ -105,15 +105,15 @@ def test_old_zstd_bodies_and_new_dictionary_bodies_read_alike(tmp_path: Path) ->
     assert {stored[sha256_hex(page)] for page in pages[10:]} == {f"zstd-dict:{made.id}"}
     assert every_body(path) == by_name
     with Archive.open(path, readonly=True) as archive:
-        assert [c.body for c in archive.iter_captures(site=SITE)] == pages
+        assert [c.body for c in archive.captures.iter(site=SITE)] == pages
 
 
 def test_a_site_with_few_pages_gets_no_dictionary(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with Archive.open(path) as archive:
         save(archive, page_variants(3))
-        assert archive.train_dictionary(SITE) is None
-        (result,) = archive.compress_bodies()
+        assert archive.dictionaries.train(SITE) is None
+        (result,) = archive.dictionaries.compress_bodies()
     assert result.dictionary is None and result.skipped
     assert set(codecs(path).values()) == {"zstd"}
 
@@ -123,15 +123,15 @@ def test_a_body_whose_dictionary_is_gone_is_an_error_not_garbage(tmp_path: Path)
     pages = page_variants(11)
     with Archive.open(path) as archive:
         save(archive, pages[:10])
-        made = archive.train_dictionary(SITE)
+        made = archive.dictionaries.train(SITE)
         assert made is not None
         save(archive, pages[10:], start=10)
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM dictionaries")
     with Archive.open(path, readonly=True) as archive:
-        assert archive.body(sha256_hex(pages[0])) == pages[0]
+        assert archive.captures.body(sha256_hex(pages[0])) == pages[0]
         with pytest.raises(MissingDictionaryError, match=f"dictionary {made.id}"):
-            archive.body(sha256_hex(pages[10]))
+            archive.captures.body(sha256_hex(pages[10]))
 
 
 def test_compress_rewrites_the_demo_crawl_smaller_and_every_body_is_unchanged(
@@ -262,7 +262,7 @@ def test_a_body_shared_by_two_sites_goes_with_the_site_that_fetched_it_first(
                 kind="article",
             )
             archive.save_capture(capture, run_id=None)
-        results = {result.site: result for result in archive.compress_bodies()}
+        results = {result.site: result for result in archive.dictionaries.compress_bodies()}
 
     assert results["other"].dictionary is None
     dictionary = results[SITE].dictionary

@@ -196,7 +196,7 @@ def test_demo_articles_have_their_sources_from_byline_and_footer(
 ) -> None:
     bylined = 0
     for t in demo_site.articles:
-        article = archive.get_article(demo_server.base_url + t.path)
+        article = archive.articles.get(demo_server.base_url + t.path)
         assert article is not None, t.path
         assert article["sources"] == list(t.sources), t.path
         assert article["authors"] == list(t.authors), t.path
@@ -210,7 +210,7 @@ def test_demo_captions_are_the_captions_without_their_credits(
     with_pictures = [t for t in demo_site.articles if t.captions]
     assert len(with_pictures) >= 4
     for t in with_pictures:
-        article = archive.get_article(demo_server.base_url + t.path)
+        article = archive.articles.get(demo_server.base_url + t.path)
         assert article is not None
         assert article["captions"][1:] == [normalize_space(c) for c in t.captions], t.path
 
@@ -222,9 +222,9 @@ def test_demo_related_entries_to_video_pages_are_archived_links_not_fetched_page
     videos = [(t, p) for t in demo_site.articles for p in t.related if "/video/" in p]
     assert {t.template for t, _ in videos} == {2024, 2026}
     for t, path in videos:
-        related = [link["target_url"] for link in archive.links_from(base + t.path)]
+        related = [link["target_url"] for link in archive.graph.links_from(base + t.path)]
         assert base + path in related, t.path
-        assert archive.get_article(base + path) is None
+        assert archive.articles.get(base + path) is None
 
 
 # --- a local mirror of real-site pages, crawled for real -----------------------------------
@@ -261,10 +261,10 @@ def test_a_mirror_crawl_links_to_the_real_sites_urls(tmp_path: Path) -> None:
         crawl_demo(server.base_url, db, *(arg for u in urls for arg in ("--url", u)))
     with Archive.open(db, readonly=True) as archive:
         for page, url in zip(pages, urls, strict=True):
-            stored = archive.get_article(url)
+            stored = archive.articles.get(url)
             assert stored is not None, url
             assert stored["canonical_url"] == page.url
-            got = [_link(row) for row in archive.links_from(page.url)]
+            got = [_link(row) for row in archive.graph.links_from(page.url)]
             want = sorted(truth.euronews_links(page), key=lambda x: (x["kind"], x["position"]))
             assert got == want, page.url
             assert not [row for row in got if "127.0.0.1" in row["url"]]

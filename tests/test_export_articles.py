@@ -274,9 +274,9 @@ def test_an_empty_selection_gives_empty_files_with_their_columns(
 
 def test_the_python_api_gives_the_same_rows(crawled: Path, demo_site: DemoSite) -> None:
     with Archive.open(crawled, readonly=True) as db:
-        rows = list(db.iter_export_rows(ArticleFilter(languages=("de",)), ["url", "authors"]))
-        assert db.count_articles(ArticleFilter(languages=("de",))) == len(rows)
-        everything = list(db.iter_export_rows(add=["links"]))
+        rows = list(db.articles.export_rows(ArticleFilter(languages=("de",)), ["url", "authors"]))
+        assert db.articles.count(ArticleFilter(languages=("de",))) == len(rows)
+        everything = list(db.articles.export_rows(add=["links"]))
     assert {tuple(row) for row in rows} == {("url", "authors")}
     assert {row["url"]: row["authors"] for row in rows} == {
         row["url"]: list(truth_of(demo_site, row["url"]).authors) for row in rows

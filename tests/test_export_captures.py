@@ -63,7 +63,7 @@ def test_every_capture_with_a_body_becomes_a_file_as_fetched(crawled: Path, tmp_
         for row in rows:
             stored = captures[row["capture_id"]]
             data = (out / row["file"]).read_bytes()
-            assert data == db.body(stored["sha256"])
+            assert data == db.captures.body(stored["sha256"])
             assert hashlib.sha256(data).hexdigest() == row["sha256"] == stored["sha256"]
             assert row["size"] == len(data)
             for name in ("url", "final_url", "fetched_at", "status", "site", "kind"):

@@ -184,8 +184,8 @@ def test_an_over_long_listed_url_is_an_error_row_not_a_silent_counter(crawled: C
 
 def test_the_good_pages_are_archived_the_stray_nul_one_too(crawled: Crawled) -> None:
     with Archive.open(crawled.archive, readonly=True) as archive:
-        control = archive.get_article(crawled.base_url + "/control")
-        nul = archive.get_article(crawled.base_url + "/nul")
+        control = archive.articles.get(crawled.base_url + "/control")
+        nul = archive.articles.get(crawled.base_url + "/nul")
     assert control is not None and "ferry" in control["text"].lower()
     assert nul is not None and "harbour wall" in nul["text"]
     found = errors_by_path(crawled)

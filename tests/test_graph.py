@@ -98,7 +98,7 @@ def news(archive: Archive) -> Archive:
 
 
 def test_related_lists_related_then_inline_related_with_archived_titles(news: Archive) -> None:
-    view = news.related_of(f"{EN}/a")
+    view = news.graph.related_of(f"{EN}/a")
     assert view is not None
     assert (view.url, view.title, view.language, view.archived) == (
         f"{EN}/a",
@@ -123,18 +123,18 @@ def test_related_lists_related_then_inline_related_with_archived_titles(news: Ar
 
 
 def test_backlinks_are_archived_sources_of_every_kind_but_translation(news: Archive) -> None:
-    assert news.backlinks(f"{EN}/d") == [
+    assert news.graph.backlinks(f"{EN}/d") == [
         Backlink(f"{EN}/a", "Night trains return", "en", "inline", "the new timetable", "", 1),
         Backlink(f"{EN}/e", "Timetable reactions", "en", "related", "TT", "", 1),
     ]
-    view = news.related_of(f"{EN}/d")
+    view = news.graph.related_of(f"{EN}/d")
     assert view is not None
     assert view.related == ()  # its only related link points at itself
     assert [b.source_url for b in view.backlinks] == [f"{EN}/a", f"{EN}/e"]
 
 
 def test_a_link_target_that_is_not_archived_has_a_view_with_its_backlinks(news: Archive) -> None:
-    view = news.related_of(f"{EN}/x")
+    view = news.graph.related_of(f"{EN}/x")
     assert view is not None
     assert (view.url, view.title, view.archived, view.related) == (f"{EN}/x", None, False, ())
     assert [(b.source_url, b.kind, b.anchor_text) for b in view.backlinks] == [
@@ -143,22 +143,22 @@ def test_a_link_target_that_is_not_archived_has_a_view_with_its_backlinks(news: 
 
 
 def test_unknown_url_has_no_view(news: Archive) -> None:
-    assert news.related_of(f"{EN}/nowhere") is None
-    assert news.backlinks(f"{EN}/nowhere") == []
-    assert news.resolve_url("not a url") is None
+    assert news.graph.related_of(f"{EN}/nowhere") is None
+    assert news.graph.backlinks(f"{EN}/nowhere") == []
+    assert news.graph.resolve_url("not a url") is None
 
 
 def test_pasted_urls_are_canonicalised_like_the_crawler_does(news: Archive) -> None:
     pasted = "http://www.euronews.com/2026/03/02/a?utm_source=x&xtor=RSS-8#comments"
-    assert news.resolve_url(pasted) == f"{EN}/a"
-    view = news.related_of(pasted)
+    assert news.graph.resolve_url(pasted) == f"{EN}/a"
+    view = news.graph.related_of(pasted)
     assert view is not None and view.title == "Night trains return"
-    assert news.resolve_url(f"{EN}/x?utm_medium=mail") == f"{EN}/x"  # a link target only
+    assert news.graph.resolve_url(f"{EN}/x?utm_medium=mail") == f"{EN}/x"  # a link target only
 
 
 def test_page_url_of_an_article_finds_its_canonical_url(archive: Archive) -> None:
     save(archive, f"{EN}/canonical", "Moved", page_url=f"{EN}/old-slug")
-    assert archive.resolve_url(f"{EN}/old-slug") == f"{EN}/canonical"
+    assert archive.graph.resolve_url(f"{EN}/old-slug") == f"{EN}/canonical"
 
 
 def test_mirror_urls_use_the_profile_of_the_site_crawled_into_the_archive(
@@ -168,19 +168,19 @@ def test_mirror_urls_use_the_profile_of_the_site_crawled_into_the_archive(
     mirror = "http://127.0.0.1:8000/en/2026/03/02/a"
     with Archive.open(tmp_path / "plain.db") as db:
         save(db, mirror, "Mirrored")
-        assert db.resolve_url(mirror + "?utm_source=x#top") == mirror
-        assert db.resolve_url(mirror + "?xtor=RSS-8") is None
+        assert db.graph.resolve_url(mirror + "?utm_source=x#top") == mirror
+        assert db.graph.resolve_url(mirror + "?xtor=RSS-8") is None
     with Archive.open(tmp_path / "crawled.db") as db:
-        run = db.start_run(spider="euronews", site="euronews", settings={})
+        run = db.crawl_runs.start(spider="euronews", site="euronews", settings={})
         save(db, mirror, "Mirrored", run_id=run)
-        assert db.resolve_url(mirror + "?xtor=RSS-8") == mirror
+        assert db.graph.resolve_url(mirror + "?xtor=RSS-8") == mirror
 
 
 # -- translation clusters -------------------------------------------------------------------
 
 
 def members(archive: Archive, url: str) -> set[str]:
-    return {m.url for m in archive.translation_cluster(url)}
+    return {m.url for m in archive.graph.translation_cluster(url)}
 
 
 def test_cluster_is_symmetric(archive: Archive) -> None:
@@ -211,7 +211,7 @@ def test_cluster_lists_language_url_and_title_sorted_by_language(archive: Archiv
     )
     save(archive, f"{EN}/u", "Story", "en")  # a page listing fewer alternates than others
     # de is not archived: its language comes from the hreflang value that named it.
-    assert archive.translation_cluster(f"{EN}/u?utm_source=x#top") == [
+    assert archive.graph.translation_cluster(f"{EN}/u?utm_source=x#top") == [
         ClusterMember(f"{DE}/u", "de", None),
         ClusterMember(f"{EN}/u", "en", "Story"),
         ClusterMember(f"{FR}/u", "fr", "Histoire"),
@@ -230,8 +230,10 @@ def test_two_stories_stay_two_clusters(archive: Archive) -> None:
 
 def test_self_link_is_ignored_and_a_story_alone_is_a_cluster_of_one(archive: Archive) -> None:
     save(archive, f"{EN}/solo", "Alone", "en", [link("translation", f"{EN}/solo", 1, label="en")])
-    assert archive.translation_cluster(f"{EN}/solo") == [ClusterMember(f"{EN}/solo", "en", "Alone")]
-    assert archive.translation_cluster(f"{EN}/unknown") == []
+    assert archive.graph.translation_cluster(f"{EN}/solo") == [
+        ClusterMember(f"{EN}/solo", "en", "Alone")
+    ]
+    assert archive.graph.translation_cluster(f"{EN}/unknown") == []
 
 
 def test_cluster_of_hundreds_of_versions_is_complete(archive: Archive) -> None:
@@ -252,7 +254,7 @@ def test_cluster_of_hundreds_of_versions_is_complete(archive: Archive) -> None:
 
 
 def test_edges_cover_every_kind_with_languages_and_archived_flag(news: Archive) -> None:
-    edges = list(news.iter_edges())
+    edges = list(news.graph.iter_edges())
     assert {e.kind for e in edges} == {"related", "inline-related", "inline", "translation"}
     by_target = {(e.source, e.target, e.kind): e for e in edges}
     assert len(by_target) == len(edges) == 8
@@ -270,26 +272,26 @@ def test_edges_cover_every_kind_with_languages_and_archived_flag(news: Archive) 
 
 
 def test_edges_filtered_by_kind(news: Archive) -> None:
-    assert [e.target for e in news.iter_edges(["inline-related"])] == [f"{EN}/c"]
-    kinds = {e.kind for e in news.iter_edges(["translation", "inline"])}
+    assert [e.target for e in news.graph.iter_edges(["inline-related"])] == [f"{EN}/c"]
+    kinds = {e.kind for e in news.graph.iter_edges(["translation", "inline"])}
     assert kinds == {"translation", "inline"}
-    assert len(list(news.iter_edges(["translation", "inline"]))) == 3
+    assert len(list(news.graph.iter_edges(["translation", "inline"]))) == 3
     with pytest.raises(ValueError, match="unknown link kind 'see-also'"):
-        list(news.iter_edges(["see-also"]))
+        list(news.graph.iter_edges(["see-also"]))
 
 
 def test_edges_are_streamed_in_batches(news: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(graph_module, "EDGE_BATCH", 3)
     statements: list[str] = []
-    news._conn.set_trace_callback(statements.append)
-    edges = news.iter_edges()
+    news.session.conn.set_trace_callback(statements.append)
+    edges = news.graph.iter_edges()
     assert inspect.isgenerator(edges)
     assert statements == []  # nothing read before the first edge is asked for
     first = next(edges)
     assert len(statements) == 1 and "LIMIT 3" in statements[0]
     rest = list(edges)
-    news._conn.set_trace_callback(None)
+    news.session.conn.set_trace_callback(None)
     # 8 edges in batches of 3: the short third batch ends the stream.
     assert len(statements) == 3
-    assert [first, *rest] == list(news.iter_edges())
+    assert [first, *rest] == list(news.graph.iter_edges())
     assert len({(e.source, e.target, e.kind) for e in [first, *rest]}) == 8

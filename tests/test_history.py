@@ -80,7 +80,7 @@ def path(tmp_path: Path) -> Path:
 
 def test_new_then_changed_then_unchanged_keeps_two_versions_oldest_first(path: Path) -> None:
     with Archive.open(path, readonly=True) as archive:
-        versions = archive.article_history(URL)
+        versions = archive.history.versions(URL)
 
     assert [v.version for v in versions] == [1, 2]
     assert [v.fetched_at for v in versions] == [
@@ -101,8 +101,8 @@ def test_history_is_found_by_the_page_url_too(tmp_path: Path) -> None:
             capture(b"<p>1</p>", "2026-11-24T09:00:00+00:00", page), run_id=None, article=article
         )
 
-        assert [v.canonical_url for v in archive.article_history(page)] == [URL]
-        assert archive.article_history("https://www.euronews.com/nothing") == []
+        assert [v.canonical_url for v in archive.history.versions(page)] == [URL]
+        assert archive.history.versions("https://www.euronews.com/nothing") == []
 
 
 def test_reextraction_that_changes_the_article_adds_a_version(path: Path) -> None:
@@ -111,7 +111,7 @@ def test_reextraction_that_changes_the_article_adds_a_version(path: Path) -> Non
         better = replace(V2, teaser="Ein Rücktritt.", extractor_version="2")
         assert archive.save_article(better, capture_id=3) == "changed"
 
-        versions = archive.article_history(URL)
+        versions = archive.history.versions(URL)
 
     assert [(v.version, v.capture_id) for v in versions] == [(1, 1), (2, 2), (3, 3)]
     assert version_changes(versions[1].article, versions[2].article) == [
@@ -241,7 +241,7 @@ def test_upgrade_makes_existing_articles_version_1(tmp_path: Path) -> None:
     db.close()
 
     with Archive.open(path, clock=Clock()) as archive:
-        (old,) = archive.article_history(URL)
+        (old,) = archive.history.versions(URL)
         assert (old.version, old.fetched_at, old.extracted_at, old.content_hash) == (
             1,
             "2026-11-20T09:00:00+00:00",
@@ -260,8 +260,8 @@ def test_upgrade_makes_existing_articles_version_1(tmp_path: Path) -> None:
         archive.save_capture(
             capture(b"<p>new</p>", "2026-11-25T09:00:00+00:00"), run_id=None, article=V1
         )
-        assert [v.version for v in archive.article_history(URL)] == [1, 2]
-        assert archive._conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert [v.version for v in archive.history.versions(URL)] == [1, 2]
+        assert archive.session.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
 def test_a_change_of_extras_names_the_extras_that_changed(tmp_path: Path) -> None:
@@ -276,7 +276,7 @@ def test_a_change_of_extras_names_the_extras_that_changed(tmp_path: Path) -> Non
             ("2026-11-25T09:00:00+00:00", newer),
         ):
             archive.save_capture(capture(when.encode(), when), run_id=None, article=article)
-        assert [v.article.extras for v in archive.article_history(URL)] == [
+        assert [v.article.extras for v in archive.history.versions(URL)] == [
             older.extras,
             newer.extras,
         ]

@@ -56,7 +56,7 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, tup
 
 def article_at(archive: Path, url: str) -> dict[str, Any] | None:
     with Archive.open(archive, readonly=True) as opened:
-        return opened.get_article(url)
+        return opened.articles.get(url)
 
 
 def test_the_two_crawls_listed_the_pages_in_different_orders() -> None:

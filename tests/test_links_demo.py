@@ -43,7 +43,7 @@ def title(site: DemoSite, path: str) -> str:
 
 
 def links_of(archive: Archive, url: str, kind: str) -> list[dict[str, Any]]:
-    found = [link for link in archive.links_from(url) if link["kind"] == kind]
+    found = [link for link in archive.graph.links_from(url) if link["kind"] == kind]
     return sorted(found, key=lambda link: link["position"])
 
 
@@ -111,7 +111,7 @@ def test_no_link_of_any_other_kind_or_source(
 ) -> None:
     base = demo_server.base_url
     sources = {base + truth.path for truth in demo_site.articles}
-    edges = list(archive.iter_edges())
+    edges = list(archive.graph.iter_edges())
     assert edges
     assert {edge.kind for edge in edges} == {"related", "inline-related", "translation", "inline"}
     assert {edge.source for edge in edges} <= sources
@@ -139,7 +139,7 @@ def test_every_story_is_one_translation_cluster_of_its_language_versions(
     versions = story_versions(demo_site)
     assert any(len(paths) == 1 for paths in versions.values())  # a story in one edition only
     for truth in demo_site.articles:
-        cluster = archive.translation_cluster(base + truth.path)
+        cluster = archive.graph.translation_cluster(base + truth.path)
         assert {m.url for m in cluster} == {base + p for p in versions[truth.story]}, truth.path
         languages = {demo_site.article(p).language for p in versions[truth.story]}
         assert {m.language for m in cluster} == languages, truth.path
@@ -154,7 +154,7 @@ def test_a_page_listing_only_itself_is_still_in_its_story_cluster(
     assert lonely and lonely[0].hreflang == (("fr", lonely[0].path),)  # lists only itself
     others = {base + t.path for t in demo_site.articles if t.story == "s13"}
     assert len(others) == 2
-    cluster = archive.translation_cluster(base + lonely[0].path)
+    cluster = archive.graph.translation_cluster(base + lonely[0].path)
     assert [m.language for m in cluster] == ["en", "fr"]
     assert {m.url for m in cluster} == others
 
@@ -181,7 +181,7 @@ def test_backlinks_are_the_demo_articles_linking_to_each_article(
             pointing[target].add((base + source.path, kind))
     assert sum(len(v) for v in pointing.values()) > 40
     for truth in demo_site.articles:
-        backlinks = archive.backlinks(base + truth.path)
+        backlinks = archive.graph.backlinks(base + truth.path)
         assert {(b.source_url, b.kind) for b in backlinks} == pointing[truth.path], truth.path
         for b in backlinks:
             assert b.title == title(demo_site, b.source_url[len(base) :])

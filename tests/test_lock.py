@@ -99,7 +99,7 @@ def test_the_archive_can_be_read_while_a_crawl_holds_the_lock(
 ) -> None:
     with Archive.open(path, readonly=True) as reader:
         assert reader.stats().captures == 1
-        assert reader.get_capture(1).body == b"<p>a</p>"
+        assert reader.captures.get(1).body == b"<p>a</p>"
     assert holder.poll() is None  # and the crawl still holds it
 
 

@@ -89,12 +89,12 @@ def test_article_capture_becomes_article_links_and_rows(
     (item,) = run_pipelines(crawler, [capture(demo_site, truth.path)])
     assert item.article is not None and item.capture_id is not None
     with Archive.open(tmp_path / "a.db", readonly=True) as archive:
-        stored = archive.get_article(BASE + truth.path)
+        stored = archive.articles.get(BASE + truth.path)
         assert stored is not None and stored["title"] == item.article.title
-        kinds = [link["kind"] for link in archive.links_from(BASE + truth.path)]
+        kinds = [link["kind"] for link in archive.graph.links_from(BASE + truth.path)]
         assert kinds.count("related") == len(truth.related)
         assert kinds.count("inline-related") == len(truth.inline_related)
-        (run,) = archive.runs()
+        (run,) = archive.crawl_runs.all()
         assert run["status"] == "finished"
         assert run["counts"]["articles_new"] == 1
         assert run["stats"]["newsbot/links/related"] == len(truth.related)
@@ -107,7 +107,7 @@ def test_link_kinds_setting_limits_what_is_recorded(tmp_path: Path, demo_site: D
     truth = next(a for a in demo_site.articles if a.related and a.translations)
     run_pipelines(crawler, [capture(demo_site, truth.path)])
     with Archive.open(tmp_path / "a.db", readonly=True) as archive:
-        kinds = {link["kind"] for link in archive.links_from(BASE + truth.path)}
+        kinds = {link["kind"] for link in archive.graph.links_from(BASE + truth.path)}
     assert kinds == {"related"}
 
 

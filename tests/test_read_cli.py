@@ -312,7 +312,7 @@ def test_history_of_a_page_extraction_refused_quotes_its_reason(tmp_path: Path) 
     url = "https://www.euronews.com/2026/03/02/live-night-trains"
     archive = tmp_path / "a.db"
     with Archive.open(archive) as db:
-        run = db.start_run(spider="euronews", site="euronews", settings={})
+        run = db.crawl_runs.start(spider="euronews", site="euronews", settings={})
         for day, body in (("02", b"<html>x</html>"), ("03", b"<html>y</html>")):
             capture = Capture(
                 url, url, 200, [], body, f"2026-03-{day}T10:00:00+00:00", "euronews",

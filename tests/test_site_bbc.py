@@ -318,10 +318,12 @@ def test_a_mirror_of_the_news_edition_crawls_from_its_front_page(tmp_path: Path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "/news/videos/c3l9k2xwq0eo" not in asked  # a video page is not fetched
     with Archive.open(db, readonly=True) as archive:
-        articles = list(archive.iter_articles(site="bbc"))
+        articles = list(archive.articles.iter(site="bbc"))
         assert [a["canonical_url"] for a in articles] == [
             "https://www.bbc.com/news/explainers-63159607"
         ]
-        targets = [row["target_url"] for row in archive.links_from(articles[0]["canonical_url"])]
+        targets = [
+            row["target_url"] for row in archive.graph.links_from(articles[0]["canonical_url"])
+        ]
         assert "https://www.bbc.com/news/business-52986863" in targets
         assert not [t for t in targets if "127.0.0.1" in t]

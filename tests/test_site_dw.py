@@ -338,7 +338,7 @@ def test_a_mirror_of_the_german_edition_crawls_into_the_archive(tmp_path: Path) 
         )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     with Archive.open(db, readonly=True) as archive:
-        articles = {a["canonical_url"]: a for a in archive.iter_articles(site="dw")}
+        articles = {a["canonical_url"]: a for a in archive.articles.iter(site="dw")}
         assert set(articles) == set(mirror.urls.values())
         react = articles[
             mirror.urls["/de/post-vac-syndrom-nach-covid-19-impfung-was-wissen-wir/a-65897191"]
@@ -346,6 +346,6 @@ def test_a_mirror_of_the_german_edition_crawls_into_the_archive(tmp_path: Path) 
         assert react["title"] == "Post-Vac-Syndrom nach COVID-19-Impfung: Was wissen wir?"
         assert react["language"] == "de"
         for url in articles:
-            targets = [row["target_url"] for row in archive.links_from(url)]
+            targets = [row["target_url"] for row in archive.graph.links_from(url)]
             assert targets, url
             assert all(t.startswith("https://www.dw.com/") for t in targets), url

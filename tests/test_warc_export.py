@@ -129,7 +129,7 @@ def test_payloads_headers_and_times_are_the_captures(
     assert len(responses) == len(answered)
     with Archive.open(crawled, readonly=True) as archive:
         for record, capture in zip(responses, answered, strict=True):
-            body = archive.body(capture["sha256"]) if capture["sha256"] else b""
+            body = archive.captures.body(capture["sha256"]) if capture["sha256"] else b""
             assert record["payload"] == body, capture["url"]
             assert record["warc"]["WARC-Target-URI"] == capture["final_url"]
             assert moment(record["warc"]["WARC-Date"]) == moment(capture["fetched_at"])
