@@ -36,36 +36,47 @@ class Writer:
         self.channel = channel
 
     def drain(self) -> int:
-        """Write what the stream holds, up to :data:`BATCH` messages; how many there were."""
+        """Write what the stream holds, up to :data:`BATCH` messages; how many there were.
+        A page is acknowledged as soon as it is saved (a writer killed in between saves it
+        again when it restarts: a second capture, never a second article); discoveries once
+        the frontier has recorded them, together."""
         entries = self.channel.read(BATCH)
         requests: list[Request] = []
-        for _, fields in entries:
+        gated: list[str] = []
+        for ident, fields in entries:
             try:
-                self._write(fields, requests)
+                request = self._write(fields)
             except (FrameError, serializer.UnsafeRequest, ValueError, KeyError) as exc:
                 logger.error("refused a message from a node: %s", exc)
+                request = None
+            if request is None:
+                self.channel.written([ident])
+            else:
+                requests.append(request)
+                gated.append(ident)
         if requests:
             self._gate(requests)
-        self.channel.written([ident for ident, _ in entries])
+            self.channel.written(gated)
         return len(entries)
 
     def drain_all(self) -> None:
         while self.drain():
             pass
 
-    def _write(self, fields: dict[bytes, bytes], requests: list[Request]) -> None:
+    def _write(self, fields: dict[bytes, bytes]) -> Request | None:
+        """Save a page or a refusal; a discovered request is returned, for the gate."""
         kind, data = fields[b"kind"], fields[b"data"]
         if kind == b"request":
             spider = self.crawler.spider
             assert spider is not None
-            document = serializer.loads(data)
-            requests.append(serializer.request_from_document(document, spider))
-        elif kind == b"capture":
+            return serializer.request_from_document(serializer.loads(data), spider)
+        if kind == b"capture":
             self._save(read_capture(data))
         elif kind == b"refusal":
             self._save(read_refusal(data))
         else:
             raise ValueError(f"unknown message kind {kind!r}")
+        return None
 
     def _save(self, item: Capture | Refusal) -> None:
         sink = sink_of(self.crawler)
