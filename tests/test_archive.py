@@ -310,8 +310,8 @@ def test_article_new_then_unchanged_then_changed(archive: Archive) -> None:
     assert row["first_seen_at"] == stored["first_seen_at"]
     assert row["authors"] == ["Anna Schmidt"]
     assert row["tags"] == ["Wahl", "München"]
-    assert [hit.url for hit in archive.search.hits("zurück")] == [url]
-    assert archive.search.hits("gewonnen") == []  # the old text left the search index
+    assert [hit.url for hit in archive.search("zurück")] == [url]
+    assert archive.search("gewonnen") == []  # the old text left the search index
     assert archive.stats().articles == 1
 
 
@@ -432,14 +432,14 @@ def searchable(archive: Archive) -> Archive:
     ],
 )
 def test_search_ignores_accents_both_ways(searchable: Archive, query: str, url: str) -> None:
-    hits = searchable.search.hits(query)
+    hits = searchable.search(query)
 
     assert [hit.url for hit in hits] == [url]
     assert "**" in hits[0].snippet
 
 
 def test_search_hit_carries_title_language_and_marked_snippet(searchable: Archive) -> None:
-    (hit,) = searchable.search.hits("voté")
+    (hit,) = searchable.search("voté")
 
     assert hit.title == "Les élections régionales"
     assert hit.language == "fr"
@@ -447,34 +447,30 @@ def test_search_hit_carries_title_language_and_marked_snippet(searchable: Archiv
 
 
 def test_search_understands_fts_syntax(searchable: Archive) -> None:
-    hits = searchable.search.hits("Bürgermeister OR électeurs")
+    hits = searchable.search("Bürgermeister OR électeurs")
     assert {hit.url for hit in hits} == {
         "https://de.euronews.com/wahl",
         "https://fr.euronews.com/elections",
     }
-    assert [hit.url for hit in searchable.search.hits('"unbalanced match"')] == [
+    assert [hit.url for hit in searchable.search('"unbalanced match"')] == [
         "https://www.euronews.com/muller"
     ]
-    assert [hit.url for hit in searchable.search.hits("elect*")] == [
-        "https://fr.euronews.com/elections"
-    ]
-    assert len(searchable.search.hits("Muller OR Bürgermeister OR voté", limit=2)) == 2
+    assert [hit.url for hit in searchable.search("elect*")] == ["https://fr.euronews.com/elections"]
+    assert len(searchable.search("Muller OR Bürgermeister OR voté", limit=2)) == 2
 
 
 @pytest.mark.parametrize(
     "query", ['"unbalanced', "AND OR", "NOT", "(", "title:", "*", '""', "a:b", "---", "   "]
 )
 def test_search_never_raises_on_bad_syntax(searchable: Archive, query: str) -> None:
-    assert isinstance(searchable.search.hits(query), list)
+    assert isinstance(searchable.search(query), list)
 
 
 def test_search_with_broken_syntax_still_finds_the_words(searchable: Archive) -> None:
-    assert [hit.url for hit in searchable.search.hits('"unbalanced')] == [
+    assert [hit.url for hit in searchable.search('"unbalanced')] == [
         "https://www.euronews.com/muller"
     ]
-    assert [hit.url for hit in searchable.search.hits("(Muller")] == [
-        "https://www.euronews.com/muller"
-    ]
+    assert [hit.url for hit in searchable.search("(Muller")] == ["https://www.euronews.com/muller"]
 
 
 # -- runs, errors, stats ----------------------------------------------------------------------
@@ -574,7 +570,7 @@ def test_reader_reads_while_a_writer_holds_a_transaction(tmp_path: Path) -> None
         with Archive.open(path, readonly=True) as reader:
             stats = reader.stats()
             assert (stats.captures, stats.articles, stats.errors) == (1, 1, 0)
-            assert [hit.url for hit in reader.search.hits("Bürgermeister")] == ["https://e.com/a"]
+            assert [hit.url for hit in reader.search("Bürgermeister")] == ["https://e.com/a"]
     finally:
         writer.execute("COMMIT")
 
@@ -724,13 +720,13 @@ def test_upgrade_moves_story_and_event_ids_into_extras(tmp_path: Path) -> None:
                 replace(article, extractor_version="2"), capture_id=stored["capture_id"]
             )
             assert saved == "unchanged"
-        assert {hit.url for hit in archive.search.hits("Bürgermeister")} == {
+        assert {hit.url for hit in archive.search("Bürgermeister")} == {
             both.canonical_url, story_only.canonical_url, neither.canonical_url
         }  # fmt: skip
         # The search index still follows changes.
         changed = replace(neither, text="Die Stadtwerke erhöhen die Preise für Fernwärme.")
         assert archive.save_article(changed, capture_id=3) == "changed"
-        assert [hit.url for hit in archive.search.hits("Fernwärme")] == [neither.canonical_url]
+        assert [hit.url for hit in archive.search("Fernwärme")] == [neither.canonical_url]
         assert archive.session.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     with raw(path) as conn:
         for table in ("articles", "article_versions"):

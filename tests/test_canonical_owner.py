@@ -108,7 +108,7 @@ def test_a_page_naming_another_archived_page_cannot_take_its_row(
 
         assert articles(archive) == EXPECTED
         assert links(archive) == EXPECTED_LINKS
-        hits = archive.search.hits("watches")
+        hits = archive.search("watches")
         assert [hit.url for hit in hits] == [LIAR]
         [(url, stage, message)] = refusals(archive)
         assert (url, stage) == (LIAR, "archive")
@@ -181,7 +181,7 @@ def test_an_amp_page_stands_for_its_article_until_the_article_is_fetched(tmp_pat
             CONTROL: ("The control story", CONTROL, CONTROL),
             AMP: ("The control story", AMP, AMP),
         }
-        assert [hit.url for hit in archive.search.hits("AMP version")] == [AMP]
+        assert [hit.url for hit in archive.search("AMP version")] == [AMP]
 
 
 @pytest.mark.parametrize("amp_first", [True, False], ids=["amp-first", "print-first"])

@@ -209,7 +209,7 @@ def test_a_query_sqlite_rejects_is_searched_as_words(crawled: Path) -> None:
 
 def test_the_python_api_keeps_its_list_and_adds_the_total(crawled: Path) -> None:
     with Archive.open(crawled, readonly=True) as archive:
-        hits = archive.search.hits("Europe", limit=3)
+        hits = archive.search("Europe", limit=3)
         page = archive.search.page("Europe", limit=3)
     assert [hit.url for hit in hits] == [hit.url for hit in page.hits]
     assert page.total == sql_count(crawled, "Europe") and page.more

@@ -27,7 +27,7 @@ def save(archive: Archive, n: int, *, text: str = "Die Wahl in München") -> Non
 def found(path: Path, query: str) -> set[str]:
     """What a reader (another connection, read-only) finds."""
     with Archive.open(path, readonly=True) as reader:
-        return {hit.url for hit in reader.search.hits(query, limit=1000)}
+        return {hit.url for hit in reader.search(query, limit=1000)}
 
 
 def test_a_batch_policy_counts_articles_and_waits_no_longer_than_its_delay() -> None:
@@ -65,7 +65,7 @@ def test_readers_find_every_article_once_the_batch_is_full_or_the_writer_closes(
 def test_the_writer_itself_always_finds_what_it_just_saved(tmp_path: Path) -> None:
     with Archive.open(tmp_path / "a.db") as archive:
         save(archive, 1)
-        assert [hit.url for hit in archive.search.hits("München")] == [URL.format(1)]
+        assert [hit.url for hit in archive.search("München")] == [URL.format(1)]
 
 
 def test_a_writer_killed_before_indexing_leaves_nothing_unsearchable(tmp_path: Path) -> None:

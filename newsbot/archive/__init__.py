@@ -33,7 +33,8 @@ The parts of an open ``archive``
                                   ``iter_edges`` (:mod:`.graph`)
     ``archive.history``           ``versions(url)`` of an article; ``fetched_page(url)``: what
                                   the last capture of a URL said (:mod:`.history`)
-    ``archive.search``            full text: ``hits(query)``, ``page(query, selection)``
+    ``archive.search``            full text: ``archive.search(query)``, ``page(query,
+                                  selection)``
                                   (:mod:`.search`)
     ``archive.crawl_runs``        ``start``, ``finish``, ``end_unfinished``, ``all()``
                                   (:mod:`.runs`)

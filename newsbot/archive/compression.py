@@ -151,64 +151,39 @@ class Dictionaries:
         compared before it is written; a plain zstd body the dictionary does not make smaller
         is left as it was. Dictionaries no longer current that no body uses are deleted at the
         end. ``progress`` is called with the number of bodies looked at, batch by batch."""
-        return _compress_bodies(
-            self,
-            self._session,
-            site=site,
-            retrain=retrain,
-            level=level,
-            batch=batch,
-            min_bodies=min_bodies,
-            progress=progress,
-        )
-
-
-def _compress_bodies(
-    dictionaries: Dictionaries,
-    session: Session,
-    *,
-    site: str | None = None,
-    retrain: bool = False,
-    level: int | None = None,
-    batch: int = DEFAULT_BATCH,
-    min_bodies: int = MIN_BODIES,
-    progress: Callable[[int], object] | None = None,
-) -> list[SiteCompression]:
-    """:meth:`Dictionaries.compress_bodies`."""
-    conn = session.conn
-    if site is not None:
-        sites = [site]
-    else:
-        sites = [row[0] for row in conn.execute("SELECT DISTINCT site FROM captures")]
-    results = []
-    kill_at = int(os.environ.get(KILL_HOOK) or 0)
-    for name in sorted(sites):
-        result = SiteCompression(name)
-        info = current(conn, name)
-        if info is not None and level is not None and level != info.level and not retrain:
-            raise ValueError(
-                f"the dictionary of {name} compresses at level {info.level}:"
-                " a new level needs a new dictionary (--retrain)"
-            )
-        if info is None or retrain:
-            made = dictionaries.train(
-                name, level=level or DEFAULT_DICT_LEVEL, min_bodies=min_bodies
-            )
-            if made is None:
-                result.skipped = f"fewer than {min_bodies} stored bodies"
-                results.append(result)
-                continue
-            info, result.trained = made, True
-        result.dictionary = info
-        kill_at = _rewrite(session, result, info, batch, kill_at, progress)
-        with session.transaction(f"delete unused dictionaries of {name}") as writer:
-            writer.execute(
-                "DELETE FROM dictionaries WHERE site = ? AND id < ? AND NOT EXISTS"
-                " (SELECT 1 FROM bodies WHERE codec = 'zstd-dict:' || dictionaries.id)",
-                (name, info.id),
-            )
-        results.append(result)
-    return results
+        session = self._session
+        conn = session.conn
+        if site is not None:
+            sites = [site]
+        else:
+            sites = [row[0] for row in conn.execute("SELECT DISTINCT site FROM captures")]
+        results = []
+        kill_at = int(os.environ.get(KILL_HOOK) or 0)
+        for name in sorted(sites):
+            result = SiteCompression(name)
+            info = current(conn, name)
+            if info is not None and level is not None and level != info.level and not retrain:
+                raise ValueError(
+                    f"the dictionary of {name} compresses at level {info.level}:"
+                    " a new level needs a new dictionary (--retrain)"
+                )
+            if info is None or retrain:
+                made = self.train(name, level=level or DEFAULT_DICT_LEVEL, min_bodies=min_bodies)
+                if made is None:
+                    result.skipped = f"fewer than {min_bodies} stored bodies"
+                    results.append(result)
+                    continue
+                info, result.trained = made, True
+            result.dictionary = info
+            kill_at = _rewrite(session, result, info, batch, kill_at, progress)
+            with session.transaction(f"delete unused dictionaries of {name}") as writer:
+                writer.execute(
+                    "DELETE FROM dictionaries WHERE site = ? AND id < ? AND NOT EXISTS"
+                    " (SELECT 1 FROM bodies WHERE codec = 'zstd-dict:' || dictionaries.id)",
+                    (name, info.id),
+                )
+            results.append(result)
+        return results
 
 
 def _rewrite(

@@ -1,8 +1,8 @@
 """The flat names ``Archive`` had before its parts, kept for callers outside the archive that
-still use them: the crawl glue (``newsbot/crawl/*``, ``newsbot/runner.py``), the WARC importer
-and a few benchmarks (issue 14). Each forwards to the part that does the work; new code calls
-the part (``archive.frontier.due(site)``, not ``archive.due(site)``). Delete a name once
-``git grep`` finds no caller of it.
+still use them: the crawl glue (``newsbot/crawl/*``, ``newsbot/runner.py``), the WARC importer,
+a few benchmarks and README.md's examples (issue 14). Each forwards to the part that does the
+work; new code calls the part (``archive.frontier.due(site)``, not ``archive.due(site)``).
+Delete a name once ``git grep`` finds no caller of it.
 """
 
 from __future__ import annotations
@@ -109,6 +109,18 @@ class LegacyCalls:
     ) -> SearchResult:
         """:meth:`Search.page <newsbot.archive.search.Search.page>`."""
         return self.search.page(query, selection, limit=limit, offset=offset)
+
+    # -- README.md's examples -------------------------------------------------------------
+
+    def iter_export_rows(
+        self,
+        selection: ArticleFilter | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        add: Sequence[str] = (),
+    ) -> Iterator[dict[str, Any]]:
+        """:meth:`Articles.export_rows <newsbot.archive.articles.Articles.export_rows>`."""
+        return self.articles.export_rows(selection, fields, add=add)
 
     # -- newsbot/warc/importer.py and bench/ -----------------------------------------------
 

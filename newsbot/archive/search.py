@@ -42,11 +42,11 @@ class Search:
         self._session = session
         self._index = IndexBatch()
 
-    def hits(
+    def __call__(
         self, query: str, *, limit: int = 10, selection: ArticleFilter | None = None
     ) -> list[SearchHit]:
-        """Articles whose title or text match ``query``, best first, at most ``limit``
-        (:meth:`page` also counts them all).
+        """``archive.search(query)``: articles whose title or text match ``query``, best
+        first, at most ``limit`` (:meth:`page` also counts them all).
 
         FTS5 syntax works (``climate AND NOT football``, ``"exact phrase"``, ``elect*``); a
         query that is not valid FTS5 is searched as plain words instead of failing. Accents
@@ -65,8 +65,8 @@ class Search:
         limit: int = 10,
         offset: int = 0,
     ) -> SearchResult:
-        """As :meth:`hits`, with the exact number of matching articles (``total``) and the
-        ``limit`` hits from ``offset`` on: a page of results."""
+        """As ``archive.search(query)``, with the exact number of matching articles
+        (``total``) and the ``limit`` hits from ``offset`` on: a page of results."""
         if self._index.noted:
             self.catch_up("index the articles just saved")
         chosen = replace(selection or ArticleFilter(), query=query)
