@@ -45,6 +45,7 @@ def coordinator_settings(
 ) -> Settings:
     """``settings`` made the coordinator's of a distributed crawl of ``site``: what the nodes
     need to run the same spider is published with the run."""
+    check_redis(url)
     spec = {
         "site": site,
         "editions": list(editions),
