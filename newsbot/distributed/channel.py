@@ -203,6 +203,10 @@ class Channel:
         process, are ``delay`` apart."""
         return float(self._pace(keys=[self.keys.host(host)], args=[delay]))
 
+    def running(self) -> bool:
+        """Whether the run is still on (its coordinator has not finished it)."""
+        return bool(self.redis.exists(self.keys.spec))
+
     def set_spec(self, spec: dict[str, Any]) -> None:
         self.redis.set(self.keys.spec, json.dumps(spec))
 

@@ -4,8 +4,9 @@ the results stream into the archive (:mod:`newsbot.distributed.writer`).
 
 Off (``NotConfigured``) without ``NEWSBOT_REDIS_URL``. ``NEWSBOT_REDIS_ROLE``: ``coordinator``
 or ``node``; ``NEWSBOT_REDIS_EXIT_WHEN_IDLE`` (a node; seconds, 0: never): end once the queue
-stayed empty that long; ``NEWSBOT_REDIS_LEASE`` (seconds): how long a request taken by a
-process that stopped answering waits before it is queued again.
+stayed empty that long (a node also ends, idle, once the run it helps with has finished);
+``NEWSBOT_REDIS_LEASE`` (seconds): how long a request taken by a process that stopped
+answering waits before it is queued again.
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ class DistributedExtension:
     def spider_idle(self, spider: Spider) -> None:
         if self.role != "node":
             return
+        if not channel_of(self.crawler).running():
+            return  # the run finished (its keys are gone): this node's work is done
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now
