@@ -333,27 +333,28 @@ def serve(jobs: BinaryIO, results: BinaryIO, path: str) -> None:
         READY_FRAME,
         chunk_frame,
         error_frame,
-        read_import_job,
         read_reextract_job,
+        read_warc_job,
     )
-    from newsbot.importing import prepare_chunk
+    from newsbot.importing import piece_answer, read_range
     from newsbot.reextract import extract_chunk
     from newsbot.worker import read_frame, send
 
     send(results, READY_FRAME)
     archive = None
     while (frame := read_frame(jobs)) is not None:
-        document, payload = frame
+        document, _ = frame
         try:
+            if archive is None and path:
+                archive = Archive.open(path, readonly=True)
             if "reextract" in document:
                 ids, seconds = read_reextract_job(document)
-                if archive is None:
-                    archive = Archive.open(path, readonly=True)
+                assert archive is not None
                 done: list[ChunkDone] = [(None, r) for r in extract_chunk(archive, ids, seconds)]
+                answer = chunk_frame(done)
             else:
-                pages, seconds = read_import_job(document, payload)
-                done = prepare_chunk(pages, seconds)
-            answer = chunk_frame(done)
+                job, seconds = read_warc_job(document)
+                answer = piece_answer(read_range(job, archive, seconds))
         except FrameError as exc:
             print(f"newsbot worker: {exc}", file=sys.stderr)
             return

@@ -14,12 +14,15 @@ the dataclasses they came from by the functions below, which accept nothing else
 The batch commands' workers (:mod:`newsbot.batch`) take chunks of pages instead:
 
 - ``{"reextract": [capture ids], "seconds": s}``: stored captures to extract again;
-- ``{"import": [{"capture": {...}, "size": n, "dictionary": ..., "extract": bool} | null, ...],
-  "seconds": s}`` + the bodies one after another: WARC records' bodies to prepare for the
-  archive, and their pages to extract;
 - answered by ``{"chunk": [{"stored": {...} | null, "new": {...} | null}, ...]}`` + the stored
   bodies one after another (a page's new extraction, :class:`Reextracted`), or
-  ``{"error": "why"}`` for the whole chunk.
+  ``{"error": "why"}`` for the whole chunk;
+- ``{"warc": {"path": ..., "start": n, "end": n, "exact": bool, "site": ..., "dictionaries":
+  {...}}, "seconds": s}``: a range of a WARC file to read, its bodies to prepare for the
+  archive and its pages to extract;
+- answered by ``{"piece": {"first": n, "stop": n, "read": {...}, "captures": [{"capture":
+  {...}, "stored": {...} | null, "new": {...} | null}, ...]}}`` + the stored bodies one after
+  another (see :func:`piece_frame`), or ``{"error": "why"}``.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import json
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -57,12 +61,23 @@ _LINK_FIELDS = tuple(f.name for f in dataclass_fields(Link))
 _NOT_ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(NotArticle))
 _REEXTRACTED_FIELDS = tuple(f.name for f in dataclass_fields(Reextracted) if f.name != "article")
 
-#: One page of an import chunk: the capture, its site's dictionary and whether to extract it;
-#: None for one with nothing to do (a revisit, whose body the archive holds).
-ImportJob = tuple[Capture, DictionaryRef | None, bool] | None
 #: What a worker made of one page of a chunk: its body as the archive stores it (an import's),
 #: and its new extraction.
 ChunkDone = tuple[StoredBody | None, Reextracted | None]
+
+
+@dataclass(frozen=True)
+class WarcJob:
+    """The records of the WARC file at ``path`` that start in ``[start, end)`` (the first at
+    ``start`` when ``exact``, else looked for), read with the profile ``site`` (None: each
+    record's own) and their bodies compressed with their site's dictionary, if any."""
+
+    path: str
+    start: int
+    end: int
+    exact: bool
+    site: str | None
+    dictionaries: dict[str, DictionaryRef]
 
 
 class FrameError(ValueError):
@@ -138,21 +153,13 @@ def reextract_job(ids: Sequence[int], seconds: float) -> bytes:
     return encode({"reextract": list(ids), "seconds": seconds})
 
 
-def import_job(jobs: Sequence[ImportJob], seconds: float) -> bytes:
-    """Read captures whose bodies to prepare for the archive and whose pages to extract."""
-    entries: list[dict[str, Any] | None] = []
-    for job in jobs:
-        if job is None:
-            entries.append(None)
-            continue
-        capture, dictionary, extract = job
-        fields = _capture_fields(capture)
-        entries.append(
-            {"capture": fields, "size": len(capture.body), "dictionary": dictionary,
-             "extract": extract}
-        )  # fmt: skip
-    bodies = b"".join(job[0].body for job in jobs if job is not None)
-    return encode({"import": entries, "seconds": seconds}, bodies)
+def warc_job(job: WarcJob, seconds: float) -> bytes:
+    """A range of a WARC file to read, its pages to extract each within ``seconds``."""
+    fields = {
+        "path": job.path, "start": job.start, "end": job.end, "exact": job.exact,
+        "site": job.site, "dictionaries": {n: list(ref) for n, ref in job.dictionaries.items()},
+    }  # fmt: skip
+    return encode({"warc": fields, "seconds": seconds})
 
 
 def read_reextract_job(document: dict[str, Any]) -> tuple[list[int], float]:
@@ -163,32 +170,88 @@ def read_reextract_job(document: dict[str, Any]) -> tuple[list[int], float]:
         raise FrameError(f"not a chunk: {exc!r}") from None
 
 
-def read_import_job(document: dict[str, Any], payload: bytes) -> tuple[list[ImportJob], float]:
-    """The pages of an ``import`` chunk and the seconds each may take."""
+def read_warc_job(document: dict[str, Any]) -> tuple[WarcJob, float]:
+    """The range of a ``warc`` chunk and the seconds each page may take."""
     try:
-        jobs: list[ImportJob] = []
-        at = 0
-        for entry in document["import"]:
-            if entry is None:
-                jobs.append(None)
-                continue
-            size = int(entry["size"])
-            capture = _capture(entry["capture"], payload[at : at + size])
-            at += size
-            jobs.append((capture, _dictionary(entry["dictionary"]), bool(entry["extract"])))
-        return jobs, float(document["seconds"])
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        fields = document["warc"]
+        site = fields["site"]
+        dictionaries = {str(name): (str(ref[0]), int(ref[1]))
+                        for name, ref in fields["dictionaries"].items()}  # fmt: skip
+        job = WarcJob(
+            str(fields["path"]), int(fields["start"]), int(fields["end"]), bool(fields["exact"]),
+            None if site is None else str(site), dictionaries,
+        )  # fmt: skip
+        return job, float(document["seconds"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise FrameError(f"not a chunk: {exc!r}") from None
+
+
+def piece_frame(
+    first: int,
+    stop: int,
+    read: dict[str, Any],
+    entries: Sequence[tuple[Capture, StoredBody | None, Reextracted | None]],
+) -> bytes:
+    """A worker's answer for a ``warc`` chunk: where its first record starts, where it
+    stopped reading, what it read (plain values) and the captures to save."""
+    captures = [
+        {
+            "capture": _capture_fields(capture),
+            "stored": None if stored is None else _stored_fields(stored),
+            "new": None if new is None else _reextracted_fields(new),
+        }
+        for capture, stored, new in entries
+    ]
+    document = {"piece": {"first": first, "stop": stop, "read": read, "captures": captures}}
+    return encode(document, b"".join(s.data for _, s, _ in entries if s is not None))
+
+
+def read_piece(
+    document: dict[str, Any], payload: bytes
+) -> (
+    tuple[int, int, dict[str, Any], list[tuple[Capture, StoredBody | None, Reextracted | None]]]
+    | str
+):
+    """The parts of a worker's answer for a ``warc`` chunk, or why it failed."""
+    if isinstance(document.get("error"), str):
+        return str(document["error"])
+    try:
+        piece = document["piece"]
+        entries = []
+        at = 0
+        for entry in piece["captures"]:
+            kept, new = entry["stored"], entry["new"]
+            stored = None
+            if kept is not None:
+                stored, at = _stored(kept, payload, at)
+            capture = _capture(entry["capture"], b"")
+            entries.append((capture, stored, None if new is None else _reextracted(new)))
+        read = piece["read"]
+        if not isinstance(read, dict):
+            raise TypeError("read is not an object")
+        return int(piece["first"]), int(piece["stop"]), read, entries
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FrameError(f"not a chunk's answer: {exc!r}") from None
+
+
+def _stored_fields(stored: StoredBody) -> dict[str, Any]:
+    return {"sha256": stored.sha256, "codec": stored.codec, "size": stored.size,
+            "length": len(stored.data)}  # fmt: skip
+
+
+def _stored(fields: dict[str, Any], payload: bytes, at: int) -> tuple[StoredBody, int]:
+    """The stored body ``fields`` describe, its bytes at ``at`` in ``payload``; and where the
+    next one starts."""
+    end = at + int(fields["length"])
+    data = payload[at:end]
+    return StoredBody(str(fields["sha256"]), str(fields["codec"]), data, int(fields["size"])), end
 
 
 def chunk_frame(done: Sequence[ChunkDone]) -> bytes:
     """A worker's answer for a chunk: what it made of each page, in order."""
     entries = [
         {
-            "stored": None
-            if stored is None
-            else {"sha256": stored.sha256, "codec": stored.codec, "size": stored.size,
-                  "length": len(stored.data)},
+            "stored": None if stored is None else _stored_fields(stored),
             "new": None if new is None else _reextracted_fields(new),
         }
         for stored, new in done
@@ -207,12 +270,7 @@ def read_chunk(document: dict[str, Any], payload: bytes) -> list[ChunkDone] | st
             kept, new = entry["stored"], entry["new"]
             stored = None
             if kept is not None:
-                length = int(kept["length"])
-                data = payload[at : at + length]
-                at += length
-                stored = StoredBody(
-                    str(kept["sha256"]), str(kept["codec"]), data, int(kept["size"])
-                )
+                stored, at = _stored(kept, payload, at)
             out.append((stored, None if new is None else _reextracted(new)))
         return out
     except (KeyError, TypeError, ValueError) as exc:
@@ -321,18 +379,20 @@ __all__ = [
     "ChunkDone",
     "DictionaryRef",
     "FrameError",
-    "ImportJob",
+    "WarcJob",
     "chunk_frame",
     "decode",
     "done_frame",
     "encode",
     "error_frame",
-    "import_job",
     "job_frame",
+    "piece_frame",
     "read_answer",
     "read_chunk",
-    "read_import_job",
     "read_job",
+    "read_piece",
     "read_reextract_job",
+    "read_warc_job",
     "reextract_job",
+    "warc_job",
 ]

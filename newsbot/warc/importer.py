@@ -24,9 +24,10 @@ already saved stays.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -41,6 +42,8 @@ ORIGINAL_PREFIX = ORIGINAL_HEADER_PREFIX.lower()
 MAX_BODY = 16 * 1024 * 1024
 _GZIP_MAGIC = b"\x1f\x8b\x08"
 _KINDS = ("article", "sitemap", "feed", "section", "page")
+# crawl_meta of a revisit read: its body is looked up when it is saved.
+REVISIT, REFERS_TO, REFERS_TO_DATE = "revisit", "refers_to", "refers_to_date"
 
 
 @dataclass
@@ -82,60 +85,46 @@ class ImportReport:
         return out
 
 
-class Importer:
-    """Reads WARC files into an open, locked archive under run ``run_id``: :meth:`captures`
-    reads them, :meth:`save` saves each, in the order read.
+class RangeReader:
+    """Reads the records of one file that start in ``[start, end)`` (in a worker: see
+    :mod:`newsbot.importing`). With ``exact``, a record starts at ``start``; else the first one
+    at or after it is looked for (the next gzip member that inflates, or the next line starting
+    ``WARC/1.``), which the caller checks against where the range before it stopped.
 
-    Saving may lag behind reading (bodies are hashed and compressed, pages extracted, in
-    worker processes meanwhile): ``settle(url)`` is called before the archive is asked about
-    ``url`` (is this record already imported, which body does this revisit name) and must save
-    every capture read of that URL first."""
+    :meth:`captures` gives the captures read, in order; then ``first`` is where the first
+    record read starts and ``stop`` where reading stopped (the first record at or after
+    ``end``, the file's size at its end); ``report`` counts the records read, those skipped
+    and the damage met."""
 
     def __init__(
-        self,
-        archive: Archive,
-        run_id: int,
-        files: Sequence[Path],
-        *,
-        site: str | None = None,
-        on_record: Callable[[int], None] | None = None,
-        settle: Callable[[str], None] | None = None,
+        self, path: Path, start: int, end: int, *, exact: bool, site: str | None = None
     ) -> None:
-        self.archive = archive
-        self.run_id = run_id
-        self.files = files
+        self.path = path
+        self.start = start
+        self.end = end
+        self.exact = exact
         self.site = site
-        self.on_record = on_record
-        self.settle = settle
         self.report = ImportReport()
+        self.first = self.stop = start
 
     def captures(self) -> Iterator[Capture]:
-        """The captures the files hold, in order; records already in the archive (same URL,
-        time and payload) are counted and left out."""
-        for path in self.files:
-            self.report.files += 1
-            for capture in self._captures(path):
-                if self.settle is not None:
-                    self.settle(capture.url)
-                if self.archive.has_capture(capture.url, capture.fetched_at, capture.body):
-                    self.report.already += 1
-                    continue
-                yield capture
-
-    # -- reading -----------------------------------------------------------------------------
-
-    def _captures(self, path: Path) -> Iterator[Capture]:
         from warcio.archiveiterator import ArchiveIterator
 
         _inflate_with_isal()
+        path = self.path
         try:
             handle = path.open("rb")
-        except OSError as exc:
-            self.report.damaged.append(f"{path}: cannot read: {exc.strerror or exc}")
+        except OSError as exc:  # (said once, by the range that starts the file)
+            if self.start == 0:
+                self.report.damaged.append(f"{path}: cannot read: {exc.strerror or exc}")
+            self.first, self.stop = self.start, self.end
             return
         with handle:
-            offset = 0
-            while True:
+            size = os.fstat(handle.fileno()).st_size
+            found = self.start if self.exact else _next_record(handle, self.start)
+            offset = size if found is None else found
+            self.first = self.stop = offset
+            while offset < self.end:
                 handle.seek(offset)
                 records = ArchiveIterator(handle, check_digests=False)
                 at = offset
@@ -144,9 +133,10 @@ class Importer:
                         # Where this record starts (warcio counts from 0 until its first
                         # record is read through, then in the file's own offsets).
                         at = records.offset if records.offset >= offset else offset
+                        if at >= self.end:  # the next range's
+                            self.stop = at
+                            return
                         self.report.records += 1
-                        if self.on_record:
-                            self.on_record(1)
                         capture = self._capture(record)
                         records.read_to_end()
                         missing = getattr(record.raw_stream, "limit", 0)
@@ -161,15 +151,17 @@ class Importer:
                     if _left_over(handle, end):
                         # The file ends inside a record warcio could make nothing of.
                         self.report.damaged.append(f"{path} at offset {end:,}: truncated record")
+                    self.stop = size
                     return
                 except Exception as exc:  # a damaged record: say where, go on after it
                     if records.offset > at and records.member_info is not None:
                         at = records.offset  # the last record was read whole: the next one
+                    if at >= self.end:
+                        self.stop = at
+                        return
                     self.report.damaged.append(f"{path} at offset {at:,}: {_describe(exc)}")
                     following = _next_record(handle, at + 1)
-                    if following is None:
-                        return
-                    offset = following
+                    offset = self.stop = size if following is None else following
 
     def _capture(self, record: Any) -> Capture | None:
         kind = record.rec_type
@@ -189,11 +181,15 @@ class Importer:
             status = 0
         headers = _original_headers(record.http_headers.headers)
         fetched_at = _fetched_at(record.rec_headers.get_header("WARC-Date") or "")
+        meta: dict[str, Any] = {}
+        body = b""
         if kind == "revisit":
-            body = self._revisited(record)
-            if body is None:
-                self.report.skipped["revisits of payloads not in the archive"] += 1
-                return None
+            # Its body is the archive's, once what was read before it is saved.
+            meta = {
+                REVISIT: True,
+                REFERS_TO: record.rec_headers.get_header("WARC-Refers-To-Target-URI") or "",
+                REFERS_TO_DATE: record.rec_headers.get_header("WARC-Refers-To-Date") or "",
+            }
         else:
             # Bounded as the crawl bounds a download: a huge or bomb-like payload is counted,
             # not read into memory.
@@ -214,24 +210,53 @@ class Importer:
             fetched_at=fetched_at,
             site=site,
             kind=page_kind,
-            crawl_meta={"revisit": kind == "revisit"},
+            crawl_meta=meta,
         )
 
-    def _revisited(self, record: Any) -> bytes | None:
-        target = record.rec_headers.get_header("WARC-Refers-To-Target-URI")
-        if not target:
+
+class Importer:
+    """Saves the captures read from WARC files into an open, locked archive under run
+    ``run_id``, in the order read (:meth:`save`), and counts what became of them."""
+
+    def __init__(self, archive: Archive, run_id: int) -> None:
+        self.archive = archive
+        self.run_id = run_id
+        self.report = ImportReport()
+
+    def read(self, found: ImportReport) -> None:
+        """Count what a :class:`RangeReader` read."""
+        self.report.records += found.records
+        self.report.already += found.already
+        self.report.skipped.update(found.skipped)
+        self.report.damaged.extend(found.damaged)
+
+    def save(
+        self, capture: Capture, stored: StoredBody | None = None, *, seen: Container[str] = ()
+    ) -> int | None:
+        """Save a capture a :class:`RangeReader` read (``stored``: its body already hashed and
+        compressed, the body itself left out); its id when its page is one to extract. None
+        when it is not saved: a revisit of a payload the archive does not hold, or a record
+        already in the archive (same URL, time and payload). ``seen``: the :func:`key` of
+        the captures saved since the reader looked for this one in the archive itself."""
+        meta = capture.crawl_meta
+        revisit = bool(meta.pop(REVISIT, False))
+        if revisit:
+            target, when = str(meta.pop(REFERS_TO, "")), str(meta.pop(REFERS_TO_DATE, ""))
+            body = (
+                self.archive.captures.body_of(target, _fetched_at(when) if when else None)
+                if target
+                else None
+            )
+            if body is None:
+                self.report.skipped["revisits of payloads not in the archive"] += 1
+                return None
+            capture.body = body
+            if self.archive.captures.exists(capture.url, capture.fetched_at, body):
+                self.report.already += 1
+                return None
+        elif key(capture, stored) in seen:
+            self.report.already += 1
             return None
-        when = record.rec_headers.get_header("WARC-Refers-To-Date")
-        if self.settle is not None:
-            self.settle(target)
-        return self.archive.body_of_capture(target, _fetched_at(when) if when else None)
-
-    # -- saving ------------------------------------------------------------------------------
-
-    def save(self, capture: Capture, stored: StoredBody | None = None) -> int | None:
-        """Save a capture :meth:`captures` gave (``stored``: its body already hashed and
-        compressed, if it was); its id when its page is one to extract."""
-        revisit = bool(capture.crawl_meta.pop("revisit", False))
         if stored is not None:
             capture.stored_body = stored
         saved = self.archive.save_capture(capture, run_id=self.run_id)
@@ -241,14 +266,19 @@ class Importer:
         return None if saved.revisit or revisit else saved.capture_id
 
 
+def key(capture: Capture, stored: StoredBody | None) -> str:
+    """What makes a record the same as one imported before: its URL, time and payload."""
+    return f"{capture.url} {capture.fetched_at} {stored.sha256 if stored else ''}"
+
+
 def extractable(capture: Capture) -> bool:
-    """Whether a capture :meth:`Importer.captures` gave is a page to extract (unless it
-    turns out, once saved, to be the body last fetched from its URL)."""
+    """Whether a capture a :class:`RangeReader` read is a page to extract (unless it turns
+    out, once saved, to be the body last fetched from its URL)."""
     return (
         capture.kind == "article"
         and 200 <= capture.status < 300
         and bool(capture.body)
-        and not capture.crawl_meta.get("revisit")
+        and not capture.crawl_meta.get(REVISIT)
     )
 
 
@@ -368,4 +398,4 @@ def _inflates(head: bytes) -> bool:
     return True
 
 
-__all__ = ["ImportReport", "Importer", "extractable"]
+__all__ = ["ImportReport", "Importer", "RangeReader", "extractable", "key"]
