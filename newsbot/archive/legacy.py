@@ -1,8 +1,8 @@
 """The flat names ``Archive`` had before its parts, kept for callers outside the archive that
-still use them: the crawl glue (``newsbot/crawl/*``, ``newsbot/runner.py``), the WARC importer,
-a few benchmarks and README.md's examples (issue 14). Each forwards to the part that does the
-work; new code calls the part (``archive.frontier.due(site)``, not ``archive.due(site)``).
-Delete a name once ``git grep`` finds no caller of it.
+still use them: the crawl glue (``newsbot/crawl/*``, ``newsbot/runner.py``), a few benchmarks
+and README.md's examples (issue 14). Each forwards to the part that does the work; new code
+calls the part (``archive.frontier.due(site)``, not ``archive.due(site)``). Delete a name once
+``git grep`` finds no caller of it.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class LegacyCalls:
     crawl_runs: Runs
     dictionaries: Dictionaries
 
-    # -- newsbot/crawl/frontier.py: the frontier gate --------------------------------------
+    # -- newsbot/crawl/frontier.py and fetch.py: the frontier gate, stored bodies ------------
 
     def discover(self, entries: Sequence[FrontierEntry], *, now: str | None = None) -> list[DueURL]:
         """:meth:`Frontier.record_listed <newsbot.archive.frontier.Frontier.record_listed>`."""
@@ -122,15 +122,7 @@ class LegacyCalls:
         """:meth:`Articles.export_rows <newsbot.archive.articles.Articles.export_rows>`."""
         return self.articles.export_rows(selection, fields, add=add)
 
-    # -- newsbot/warc/importer.py and bench/ -----------------------------------------------
-
-    def has_capture(self, url: str, fetched_at: str, content: bytes) -> bool:
-        """:meth:`Captures.exists <newsbot.archive.captures.Captures.exists>`."""
-        return self.captures.exists(url, fetched_at, content)
-
-    def body_of_capture(self, url: str, fetched_at: str | None = None) -> bytes | None:
-        """:meth:`Captures.body_of <newsbot.archive.captures.Captures.body_of>`."""
-        return self.captures.body_of(url, fetched_at)
+    # -- bench/ and README.md's examples -----------------------------------------------
 
     def iter_captures(
         self, *, kind: str | None = None, site: str | None = None, status: int | None = None
