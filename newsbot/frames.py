@@ -220,18 +220,26 @@ def read_piece(
         entries = []
         at = 0
         for entry in piece["captures"]:
-            kept, new = entry["stored"], entry["new"]
-            stored = None
-            if kept is not None:
-                stored, at = _stored(kept, payload, at)
-            capture = _capture(entry["capture"], b"")
-            entries.append((capture, stored, None if new is None else _reextracted(new)))
+            stored, new, at = _made(entry, payload, at)
+            entries.append((_capture(entry["capture"], b""), stored, new))
         read = piece["read"]
         if not isinstance(read, dict):
             raise TypeError("read is not an object")
         return int(piece["first"]), int(piece["stop"]), read, entries
     except (KeyError, TypeError, ValueError) as exc:
         raise FrameError(f"not a chunk's answer: {exc!r}") from None
+
+
+def _made(
+    entry: dict[str, Any], payload: bytes, at: int
+) -> tuple[StoredBody | None, Reextracted | None, int]:
+    """A page's stored body (its bytes at ``at`` in ``payload``) and new extraction, as a
+    worker's answer gives them; and where the next stored body starts."""
+    kept, new = entry["stored"], entry["new"]
+    stored = None
+    if kept is not None:
+        stored, at = _stored(kept, payload, at)
+    return stored, None if new is None else _reextracted(new), at
 
 
 def _stored_fields(stored: StoredBody) -> dict[str, Any]:
@@ -267,11 +275,8 @@ def read_chunk(document: dict[str, Any], payload: bytes) -> list[ChunkDone] | st
         out: list[ChunkDone] = []
         at = 0
         for entry in document["chunk"]:
-            kept, new = entry["stored"], entry["new"]
-            stored = None
-            if kept is not None:
-                stored, at = _stored(kept, payload, at)
-            out.append((stored, None if new is None else _reextracted(new)))
+            stored, new, at = _made(entry, payload, at)
+            out.append((stored, new))
         return out
     except (KeyError, TypeError, ValueError) as exc:
         raise FrameError(f"not a chunk's answer: {exc!r}") from None
