@@ -151,3 +151,49 @@ def _saved(path: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM captures").fetchone()[0])
     except sqlite3.Error:  # not created yet
         return 0
+
+
+def _record(uri: str, body: bytes) -> bytes:
+    """An uncompressed WARC/1.1 response record of ``body``, as any crawler writes it."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=False, warc_version="1.1")
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+    writer.write_record(
+        writer.create_warc_record(
+            uri, "response", payload=io.BytesIO(body), http_headers=http,
+            warc_headers_dict={"WARC-Date": "2026-01-05T06:00:00Z"},
+        )
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_a_page_quoting_warc_records_is_one_capture(tmp_path: Path) -> None:
+    # A page about web archives quotes whole WARC records, line for line, over more than
+    # the part of the file one worker reads: a worker that starts inside it finds records
+    # there, and none of them may become a capture.
+    quoted = _record("http://example.org/quoted", b"<p>not a page of this file</p>")
+    page = b"<html><body><article><pre>\n" + quoted * 2000 + b"</pre></article></body></html>"
+    assert len(page) > 2 * 256 * 1024
+    warc = tmp_path / "quoting.warc"
+    warc.write_bytes(
+        _record("http://example.org/news/first", PAGE)
+        + _record("http://example.org/news/warc-explained", page)
+        + _record("http://example.org/news/last", PAGE.replace(b"Tuesday", b"Friday"))
+    )
+    read = _import(warc, tmp_path / "a.db")
+    assert (read["records"], read["captures"], read["damaged"]) == (3, 3, [])
+    with sqlite3.connect(tmp_path / "a.db") as conn:
+        urls = [row[0] for row in conn.execute("SELECT url FROM captures ORDER BY id")]
+        size = conn.execute(
+            "SELECT b.size FROM captures c JOIN bodies b ON b.sha256 = c.sha256"
+            " WHERE c.url = 'http://example.org/news/warc-explained'"
+        ).fetchone()[0]
+    assert urls == [
+        "http://example.org/news/first",
+        "http://example.org/news/warc-explained",
+        "http://example.org/news/last",
+    ]
+    assert size == len(page)
