@@ -4,7 +4,7 @@
     path = cached_archive(20_000)            # built once (about 4 minutes), upgraded, reused
     build_archive(Path("x.db"), 2_000, extract=False)
 
-Each article of a :class:`~newsbot.demo.GeneratedSite` (2026 template, 300-325 KB, en/de/fr) is
+Each article of a :class:`~sitegen.GeneratedSite` (2026 template, 300-325 KB, en/de/fr) is
 rendered as the demo server serves it, stored through ``Archive.save_capture`` as a capture of
 site ``euronews`` fetched from ``BASE_URL`` (one crawl run recording its ``USER_AGENT``, three
 seconds between captures), with the article newsbot's own extraction finds in it
@@ -27,10 +27,10 @@ sys.path.insert(0, str(REPO))
 from newsbot import __version__  # noqa: E402
 from newsbot.archive import Archive  # noqa: E402
 from newsbot.archive.bodies import make_compressor, prepare  # noqa: E402
-from newsbot.demo import GeneratedSite  # noqa: E402
-from newsbot.demo.served import make_response  # noqa: E402
+from newsbot.demo.responses import make_response  # noqa: E402
 from newsbot.extract import extract_article  # noqa: E402
 from newsbot.items import Article, Capture  # noqa: E402
+from sitegen import GeneratedSite  # noqa: E402
 
 #: Where the pages seem to have been fetched from (a demo server's address).
 BASE_URL = "http://127.0.0.1:8765"

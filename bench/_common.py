@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from newsbot.demo import DemoServer, GeneratedSite  # noqa: E402
+from sitegen import DemoServer, GeneratedSite  # noqa: E402
 
 
 @contextlib.contextmanager

@@ -47,7 +47,7 @@ from _rows import Row, at_most, print_table  # noqa: E402
 from newsbot.archive import Archive  # noqa: E402
 from newsbot.archive.bodies import make_compressor, make_dict_compressor, raw_dictionary  # noqa: E402
 from newsbot.archive.dictionaries import DEFAULT_DICT_LEVEL, pick_samples  # noqa: E402
-from newsbot.demo import DemoServer, DemoSite  # noqa: E402
+from sitegen import DemoServer, DemoSite  # noqa: E402
 
 SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "reference"

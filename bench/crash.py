@@ -25,8 +25,8 @@ from pathlib import Path
 from _common import REPO, crawl_command, generated_site, query, run_crawl, scalar
 from _rows import Row, at_least, print_table
 
-from newsbot.demo import DemoServer
 from newsbot.runner import LOCAL_SETTINGS
+from sitegen import DemoServer
 
 IN_QUICK = False  # twenty crawls and their restarts
 

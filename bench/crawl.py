@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import generated_site, query, run_command, run_crawl, run_seconds, scalar
 from _rows import Row, at_least, print_table
 
-from newsbot.demo import DemoServer
+from sitegen import DemoServer
 
 BENCH = Path(__file__).resolve().parent
 #: Put on the fetch+archive crawl's PYTHONPATH: makes newsbot's extraction a no-op.

@@ -2,7 +2,7 @@
 
     python bench/hostile.py [--huge N] [--max-size BYTES] [--max-failures N]
 
-Serves newsbot.demo.hostile on 127.0.0.1 and runs ``newsbot crawl generic`` against it three
+Serves sitegen.hostile on 127.0.0.1 and runs ``newsbot crawl generic`` against it three
 times into one fresh archive, then once more into a second archive with the page sitemap in
 another order. Prints, per run: wall time (the crawl must end by itself: a run still going
 after ``--limit`` seconds is killed and counted as not ending), peak RSS of the crawler plus
@@ -40,8 +40,8 @@ from pathlib import Path
 from _common import REPO, query
 from _rows import Row, at_least, at_most, print_table
 
-from newsbot.demo.hostile import BEHIND_INDEX, LISTED, LONG_PATH, SITEMAPS, HostileServer
-from newsbot.demo.hostile_pages import PARAGRAPHS
+from sitegen.hostile import BEHIND_INDEX, LISTED, LONG_PATH, SITEMAPS, HostileServer
+from sitegen.hostile_pages import PARAGRAPHS
 
 IN_QUICK = False  # four crawls, one of them of 50,000 URLs
 RSS_GOAL_MB = 400

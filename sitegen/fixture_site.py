@@ -9,22 +9,29 @@ other sites). Rendering stays deterministic: the same stories give byte-identica
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from newsbot.demo import article2024, article2026, legacy, listings, liveblog, othersites
-from newsbot.demo.build import article_view, card, edition_view, tag_path
+from newsbot.demo import article2024, article2026, listings
 from newsbot.demo.chrome import section_path
-from newsbot.demo.footer import PROGRAMMES
-from newsbot.demo.headlines import HEADLINES
-from newsbot.demo.hosts import edition_url, on_edition_hosts
-from newsbot.demo.labels import section_label
-from newsbot.demo.legacy import Standfirst
-from newsbot.demo.model import ArticleView, Card, EditionView, image_url, programme_label
-from newsbot.demo.stories import LANGUAGES, STORIES_DIR, Story, load_stories
+from newsbot.demo.labels import labels, section_label
+from newsbot.demo.model import ArticleView, Card, EditionView, esc, image_url, programme_label, url
+from newsbot.demo.stories import LANGUAGES, STORIES_DIR, Story
+from newsbot.demo.views import article_view, edition_view, list_stories, tag_path
+from sitegen import legacy_page, other_sites
+from sitegen.chrome_bulk import pad
+from sitegen.edition_hosts import edition_url, on_edition_hosts
+from sitegen.legacy_page import Standfirst
+from sitegen.live_blog import render as render_live_blog
+from sitegen.programmes import PROGRAMMES
+from sitegen.story_check import load_checked
 
+HERE = Path(__file__).parent
+#: Stories of pages the demo does not serve (class-less older articles, a live blog, other sites).
+EXTRA_STORIES = HERE / "stories"
 #: An edition's chrome lists at least this many stories; headline-only cards fill the gap.
 MIN_EDITION_CARDS = 12
 _CET = timezone(timedelta(hours=1))
@@ -42,8 +49,10 @@ class HostedPage:
 
 
 def _headline_cards(language: str) -> list[Card]:
+    headlines = tomllib.loads((HERE / "headlines.toml").read_text(encoding="utf-8"))
     out = []
-    for i, (vertical, slug, title) in enumerate(HEADLINES.get(language, ()), 1):
+    for i, h in enumerate(headlines.get(language, ()), 1):
+        vertical, slug, title = h["vertical"], h["slug"], h["title"]
         when = datetime(2026, 3, 10 + i, 8, 30, tzinfo=_CET)
         prefix = "" if vertical == "news" else f"{vertical}/"
         out.append(
@@ -69,23 +78,14 @@ class HostedSite:
     stories (xNN) in every edition, rendered on the real edition hosts."""
 
     def __init__(self, fixture_stories: Path | None = None) -> None:
-        demo = load_stories()
+        demo = load_checked(STORIES_DIR)
         fixture: tuple[Story, ...] = ()
         if fixture_stories is not None and any(fixture_stories.glob("f*.toml")):
-            fixture = load_stories(fixture_stories, "f*.toml", known=demo)
-        extra = load_stories(STORIES_DIR, "x*.toml", known=(*demo, *fixture))
+            fixture = load_checked(fixture_stories, "f*.toml", known=demo)
+        extra = load_checked(EXTRA_STORIES, "x*.toml", known=(*demo, *fixture))
         self.stories: dict[str, Story] = {s.id: s for s in (*demo, *fixture, *extra)}
-        listed = sorted((*demo, *fixture), key=lambda s: (s.published_at, s.id), reverse=True)
-        self._cards: dict[str, list[Card]] = {lang: [] for lang in LANGUAGES}
-        self._videos: dict[str, list[Card]] = {lang: [] for lang in LANGUAGES}
-        tags: dict[str, list[str]] = {}
-        for s in listed:
-            for ver in s.versions:
-                c = card(s, ver)
-                self._cards[ver.language].append(c)
-                tags[c.path] = list(ver.tags)
-                if s.video:
-                    self._videos[ver.language].append(card(s, ver, video=True))
+        listed = list_stories((*demo, *fixture), LANGUAGES)
+        self._cards, self._videos, tags = listed.cards, listed.videos, listed.tags
         self.editions: dict[str, EditionView] = {}
         for lang in LANGUAGES:
             # Editions with few stories list headline-only cards in their chrome (and sections).
@@ -124,7 +124,9 @@ class HostedSite:
         page = module.render(v, self.editions[language], self.alternates(v), dense_ads=dense_ads)
         return HostedPage(
             url=edition_url(v.path),
-            html=on_edition_hosts(page, language, template),
+            html=on_edition_hosts(
+                pad(page, template, self.editions[language], v), language, template
+            ),
             language=language,
             template=template,
             view=v,
@@ -133,7 +135,8 @@ class HostedSite:
     # --- pages that are not articles -----------------------------------------------------
 
     def _listing(self, path: str, language: str, page: str) -> HostedPage:
-        return HostedPage(edition_url(path), on_edition_hosts(page, language, 2026), language, 2026)
+        html = on_edition_hosts(pad(page, 2026, self.editions[language]), language, 2026)
+        return HostedPage(edition_url(path), html, language, 2026)
 
     def video_page(self, story: str, language: str) -> HostedPage:
         v = self.view(story, language)
@@ -173,21 +176,22 @@ class HostedSite:
     def video_hub(self, language: str) -> HostedPage:
         ev = self.editions[language]
         videos: Sequence[Card] = self._videos[language]
-        return self._listing(f"/{language}/video", language, listings.video_hub_page(ev, videos))
+        return self._listing(f"/{language}/video", language, video_hub_page(ev, videos))
 
     # --- pages of other generations and other sites --------------------------------------
 
     def legacy_article(self, story: str, language: str, standfirst: Standfirst) -> HostedPage:
         """An article in the class-less markup of the older generation."""
         v = self.view(story, language)
-        page = legacy.render(v, self.editions[language], self.alternates(v), standfirst)
+        page = pad(legacy_page.render(v, self.editions[language], self.alternates(v), standfirst))
         return HostedPage(
             edition_url(v.path), on_edition_hosts(page, language, 2024), language, None, v
         )
 
     def live_blog(self, story: str, language: str) -> HostedPage:
         v = self.view(story, language)
-        page = liveblog.render(v, self.editions[language], self.alternates(v))
+        ev = self.editions[language]
+        page = pad(render_live_blog(v, ev, self.alternates(v)), 2026, ev, v, "LiveBlog")
         return HostedPage(
             edition_url(v.path), on_edition_hosts(page, language, 2026), language, 2026, v
         )
@@ -196,5 +200,29 @@ class HostedSite:
         """An article of another site (no profile): its page and its own URL."""
         s = self.stories[story]
         v = self.view(story, s.versions[0].language)
-        site = othersites.SITES[story]
-        return HostedPage(othersites.page_url(site, v), othersites.render(v), v.language, None, v)
+        site = other_sites.SITES[story]
+        return HostedPage(other_sites.page_url(site, v), other_sites.render(v), v.language, None, v)
+
+
+def video_hub_page(ev: EditionView, videos: Sequence[Card]) -> str:
+    """The edition's video hub: the newest video as a featured player, then a grid of videos."""
+    lab = labels(ev.language)
+    path = f"/{ev.code}/video"
+    head = listings.listing_head(ev, lab.video, f"{lab.video} – {lab.edition_title}", path, "")
+    featured = ""
+    if videos:
+        first = videos[0]
+        featured = (
+            '<section class="o-section c-video-hub__featured">'
+            '<div class="c-video-player js-playercontrols" data-autoplay="false">'
+            f'<img class="c-video-player__poster" src="{esc(first.image)}" alt="" width="1200" '
+            'height="675"></div>'
+            f'<h2 class="c-video-hub__featured-title"><a href="{url(first.path)}">'
+            f"{esc(first.title)}</a></h2></section>"
+        )
+    content = (
+        f'<h1 class="c-listing__title c-video-hub__title">{esc(lab.video)}</h1>{featured}'
+        '<section class="o-section c-listing c-listing--video">'
+        f"{listings.card_list(videos, 'video-hub')}</section>"
+    )
+    return listings.listing_page(ev, head, content, "is-template-video-hub")

@@ -12,15 +12,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from newsbot.demo import legacy, othersites
-from newsbot.demo.hosted import HostedPage
-from newsbot.demo.hosts import edition_url
 from newsbot.demo.labels import CLOSE_BUTTON, COPY_BUTTON, labels
-from newsbot.demo.labels.base import FURNITURE
 from newsbot.demo.model import ArticleView
 from newsbot.demo.stories import strip_links
 from newsbot.evaluate import COMPARED
 from newsbot.normalize import normalize_space as ns
+from sitegen import legacy_page, other_sites
+from sitegen.edition_hosts import edition_url
+from sitegen.fixture_site import HostedPage
+from sitegen.truth import FURNITURE, credited_sources
 
 #: The fields of an expected article, in the order expected.json lists them: the ones the
 #: evaluation compares.
@@ -116,7 +116,7 @@ def euronews_article(page: HostedPage, keep: int | None = None) -> dict[str, Any
         "site": "euronews",
         "extras": {"story_id": str(s.story_id), "event_id": str(s.event_id)},
         # A cut page still shows its byline, not the footer after the text.
-        "sources": list(ver.credited_sources if keep is None else ver.byline_agencies),
+        "sources": list(credited_sources(ver) if keep is None else ver.byline_agencies),
         "captions": [ns(c) for c in captions],
         "links": euronews_links(page, keep),
     }
@@ -128,7 +128,7 @@ def legacy_article(page: HostedPage, teaser: str) -> dict[str, Any]:
     v = page.view
     assert v is not None
     record = euronews_article(page)
-    heading = legacy.RELATED_HEADING.get(v.language, labels(v.language).related_2024)
+    heading = legacy_page.RELATED_HEADING.get(v.language, labels(v.language).related_2024)
     record.update(
         teaser=teaser,
         extras={},
@@ -144,7 +144,7 @@ def other_site_article(page: HostedPage) -> dict[str, Any]:
     v = page.view
     assert v is not None
     s, ver = v.story, v.version
-    site = othersites.SITES[s.id]
+    site = other_sites.SITES[s.id]
     links = _Links(page.url)
     for segments in v.paragraphs:
         for seg in segments:
@@ -155,14 +155,14 @@ def other_site_article(page: HostedPage) -> dict[str, Any]:
         "canonical_url": page.url,
         "title": ns(ver.title),
         # A standfirst only where the page shows one: a description in meta tags alone is not.
-        "teaser": ns(ver.teaser) if othersites.shows_standfirst(site) else "",
+        "teaser": ns(ver.teaser) if other_sites.shows_standfirst(site) else "",
         "authors": [ns(a) for a in ver.authors],
         "published_at": s.published_at.isoformat(),
         "modified_at": s.modified_at.isoformat(),
         "language": site.language,
         "section": site.section,
         "tags": [ns(t) for t in ver.tags],
-        "image_url": othersites.image(site, v, "lead"),
+        "image_url": other_sites.image(site, v, "lead"),
         "site": "generic",
         "extras": {},
         "sources": [],
@@ -194,8 +194,8 @@ def furniture_labels(
     candidates = [getattr(lab, name) for name in FURNITURE]
     candidates += [COPY_BUTTON, CLOSE_BUTTON, *extra]
     if v is not None and v.story.template == 2015:
-        candidates.append(legacy.EMBED_PROMPT.get(language, ""))
-        candidates.append(legacy.RELATED_HEADING.get(language, ""))
+        candidates.append(legacy_page.EMBED_PROMPT.get(language, ""))
+        candidates.append(legacy_page.RELATED_HEADING.get(language, ""))
     shown = visible_text(page.html if page_html is None else page_html)
     out: list[str] = []
     for label in candidates:

@@ -28,7 +28,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from newsbot.demo.hostile_pages import (
+from sitegen.hostile_pages import (
     CHARSET_TRAPS,
     PARAGRAPHS,
     STORMS,

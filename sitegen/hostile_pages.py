@@ -1,4 +1,4 @@
-"""The pages of the hostile server (:mod:`newsbot.demo.hostile`) that are more than an answer
+"""The pages of the hostile server (:mod:`sitegen.hostile`) that are more than an answer
 code: articles in charset traps, DOM bombs, 429/503 storms and the sitemaps (bombs, a huge
 one, an endless chain of indexes). Plain functions of bytes, no server.
 """

@@ -1,11 +1,11 @@
 """GeneratedSite: a large Euronews-style site for benchmarks and crash tests.
 
 ``GeneratedSite(2000)`` serves 2,000 article pages in the 2026 template (300-325 KB each) made by
-:mod:`newsbot.demo.generate`, with the demo site's discovery documents: per edition a sitemap
+:mod:`sitegen.large_stories`, with the demo site's discovery documents: per edition a sitemap
 index with monthly children listing every article, a news sitemap of the latest
 :data:`NEWS_LATEST`, RSS feeds of the latest :data:`FEED_LATEST`, paginated sections and tag
 pages of the latest :data:`LISTED_LATEST`, an edition home, robots.txt. It offers the same
-interface as :class:`~newsbot.demo.DemoSite` (:class:`~newsbot.demo.served.ServedSite`).
+interface as :class:`~newsbot.demo.DemoSite` (:class:`~newsbot.demo.responses.ServedSite`).
 
 Building it only generates the stories and their listing cards; a page is rendered on its first
 request and kept gzipped (about 50 KB a page), its truth resolved on first use. There are no
@@ -17,31 +17,32 @@ from __future__ import annotations
 import gzip
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
 from urllib.parse import parse_qs, urlsplit
 
 from newsbot.demo import article2026, chrome, feeds, listings
-from newsbot.demo.build import article_view, card, edition_view, tag_path
-from newsbot.demo.changes import revise
 from newsbot.demo.chrome import EDITIONS
-from newsbot.demo.generate import generate
 from newsbot.demo.labels import LABELS, labels, section_label
-from newsbot.demo.labels import furniture_strings as _furniture
 from newsbot.demo.model import ArticleView, Card, EditionView, esc, url
-from newsbot.demo.served import (
+from newsbot.demo.responses import (
     HTML,
     RSS,
     TEXT,
     XML,
-    DemoArticle,
     DemoResponse,
     Page,
-    article_truth,
     make_response,
     newest,
 )
 from newsbot.demo.stories import Story
+from newsbot.demo.views import article_view, card, edition_view, list_stories, tag_path
+from sitegen.changes import revise
+from sitegen.chrome_bulk import pad
+from sitegen.large_stories import generate
+from sitegen.truth import DemoArticle, article_truth
+from sitegen.truth import furniture_strings as _furniture
 
 NEWS_LATEST = 100
 FEED_LATEST = 50
@@ -73,12 +74,11 @@ class GeneratedSite:
         self.pages, self.seed = pages, seed
         stories = generate(pages, self.editions, seed)
         self._by_id = {s.id: s for s in stories}
-        self._cards: dict[str, list[Card]] = {e: [] for e in self.editions}  # newest first
-        self._stories: dict[str, Story] = {}  # article path -> its current story
-        for s in stories:
-            c = card(s, s.versions[0])
-            self._cards[c.language].append(c)
-            self._stories[c.path] = s
+        self._cards = list_stories(stories, self.editions).cards  # newest first
+        # article path -> its current story
+        self._stories = {
+            c.path: self._by_id[c.story] for e in self.editions for c in self._cards[e]
+        }
         self._editions = {e: self._edition_view(e) for e in self.editions}
         self._views: dict[str, ArticleView] = {}
         self._truth: dict[str, DemoArticle] = {}
@@ -277,6 +277,10 @@ class GeneratedSite:
             seg = path.split("/")[1] if path.count("/") >= 1 else ""
             ev = self._editions.get(seg, self._editions[self.editions[0]])
             page = Page(404, HTML, listings.not_found_page(ev), newest(()))
+        if page.content_type == HTML and page.status in (200, 404):
+            ev = self._editions.get(path.split("/")[1], self._editions[self.editions[0]])
+            view = self._view(path) if path in self._stories else None
+            page = replace(page, text=pad(page.text, 2026, ev, view))
         return page
 
     def respond(self, path_and_query: str, base_url: str) -> DemoResponse:

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from typing import Literal
 
 from newsbot.demo import chrome
-from newsbot.demo.filler import ad_config, consent_config
-from newsbot.demo.footer import PROGRAMMES
 from newsbot.demo.labels import CLOSE_BUTTON, COPY_BUTTON, LABELS, labels, section_label
 from newsbot.demo.model import (
     ArticleView,
@@ -24,6 +22,9 @@ from newsbot.demo.model import (
     programme_label,
     url,
 )
+from sitegen.chrome_bulk import head_data
+from sitegen.padding import ad_config, consent_config
+from sitegen.programmes import PROGRAMMES
 
 Standfirst = Literal["whole", "cut", "none"]
 
@@ -171,7 +172,7 @@ def render(
         (
             _head(v, description),
             chrome.head_assets(2024),
-            chrome.head_data(ev, "Article", {"article": {"id": s.event_id, "path": v.path}}),
+            head_data(ev, "Article", {"article": {"id": s.event_id, "path": v.path}}),
             f"<script>var adSlots = {ad_config('euronews')};</script>",
             f"<script>var consentVendors = {consent_config()};</script>",
         )

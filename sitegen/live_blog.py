@@ -62,7 +62,6 @@ def render(v: ArticleView, ev: EditionView, alternates: Sequence[tuple[str, str]
             parts.article_head_metas(v),
             _json_ld(v),
             chrome.head_assets(2026),
-            chrome.head_data(ev, "LiveBlog", {"liveblog": parts.article_entity(v)}),
         )
     )
     posts = "".join(
@@ -100,6 +99,6 @@ def render(v: ArticleView, ev: EditionView, alternates: Sequence[tuple[str, str]
         '<div class="helper-site-container o-article-newsy__container">'
         f'<div class="o-article-newsy__main">{main}</div>'
         f"{chrome.aside(ev, v.top_stories, v.most_read)}</div></article></main>"
-        f"{footer.footer(ev)}{footer.hamburger(ev)}"
+        f"{footer.footer(ev)}"
     )
     return chrome.document(v.language, head, "u-overflow-x-hidden is-template-live", body)

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from newsbot.demo.filler import (
+from newsbot.demo.assets import srcset
+from newsbot.demo.model import ArticleView, esc, iso, js_json, slugify
+from sitegen.padding import (
     ad_config,
     consent_config,
     feature_store_b64,
     sprite,
-    srcset,
     utility_css,
 )
-from newsbot.demo.model import ArticleView, esc, iso, js_json, slugify
 
 
 @dataclass(frozen=True)

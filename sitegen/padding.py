@@ -1,7 +1,11 @@
-"""Deterministic bulk of the demo pages: utility CSS, icons, feature flags, asset names.
+"""Bulk that brings rendered pages to the real site's size: inline utility CSS, a feature-flag
+store, an icon sprite, consent and ad configurations.
 
-Real article pages are 150-400 KB, mostly of this kind of thing; the demo pages carry their own,
-generated from fixed tables so that every render is byte-identical.
+Real article pages are 150-400 KB, mostly of this kind of thing. The demo site serves its pages
+without it; the extraction fixtures (which must be as large as the real pages, see
+tests/test_extract_fixtures.py) and the benchmark site (whose page size is what the crawl and
+archive benches measure) add it with :func:`sitegen.chrome_bulk.pad`. Generated from fixed
+tables: every render is byte-identical.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import hashlib
 import json
 from functools import cache
 
-from newsbot.demo.model import digest
+from newsbot.demo.assets import SOCIAL
 
 BREAKPOINTS = (
     ("", ""),
@@ -37,70 +41,6 @@ _COLOURS = (
     ("black", "#111111"),
     ("red", "#d7263d"),
     ("green", "#1f9d55"),
-)
-
-ICONS: dict[str, str] = {
-    "home": '<svg class="icon-home" width="16" height="16" viewBox="0 0 24 24" aria-hidden="true">'
-    '<path d="M3 11.5 12 4l9 7.5V20h-6v-5H9v5H3z"/></svg>',
-    "share": '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" aria-hidden="true">'
-    '<circle cx="18" cy="5" r="3"/><circle cx="6" cy="12" r="3"/><circle cx="18" cy="19" r="3"/>'
-    '<path d="m8.6 13.5 6.8 4M15.4 6.5l-6.8 4" stroke="currentColor"/></svg>',
-    "comment": '<svg width="24" height="24" viewBox="0 0 24 24" fill="none" aria-hidden="true">'
-    '<path d="M4 5h16v11H9l-5 4z" stroke="currentColor"/></svg>',
-    "search": '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">'
-    '<circle cx="10" cy="10" r="6" fill="none" stroke="currentColor"/>'
-    '<path d="m15 15 6 6" stroke="currentColor"/></svg>',
-    "language": '<svg class="c-language-switcher__icon" width="20" height="20" viewBox="0 0 24 24" '
-    'aria-hidden="true"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor"/>'
-    '<path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18" fill="none" '
-    'stroke="currentColor"/></svg>',
-    "newsletter": '<svg class="c-header-nav-secondary-link__icon" width="20" height="20" '
-    'viewBox="0 0 24 24" aria-hidden="true"><path d="M3 6h18v12H3z M3 6l9 7 9-7" fill="none" '
-    'stroke="currentColor"/></svg>',
-    "video": '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">'
-    '<rect x="3" y="6" width="13" height="12" rx="2"/><path d="m16 10 5-3v10l-5-3z"/></svg>',
-    "play": '<svg width="64" height="64" viewBox="0 0 64 64" aria-hidden="true">'
-    '<circle cx="32" cy="32" r="30" fill="rgba(0,0,0,.5)"/><path d="M26 20v24l20-12z" '
-    'fill="#fff"/></svg>',
-    "info": '<svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true">'
-    '<circle cx="12" cy="12" r="9" fill="none" stroke="currentColor"/>'
-    '<path d="M12 10v7M12 7v1" stroke="currentColor"/></svg>',
-    "close": '<svg class="c-button--cross" width="16" height="16" viewBox="0 0 24 24" '
-    'aria-hidden="true"><path d="m5 5 14 14M19 5 5 19" stroke="currentColor"/></svg>',
-    "logo": '<svg width="160" height="28" viewBox="0 0 160 28" role="img" aria-label="Euronews">'
-    '<circle cx="14" cy="14" r="12" fill="#0172f0"/><path d="M8 14h12M14 8v12" stroke="#fff" '
-    'stroke-width="2"/><text x="32" y="20" font-family="Arial, sans-serif" font-size="18" '
-    'font-weight="700" fill="#1b2a4e">euronews.</text></svg>',
-}
-
-
-def asset(name: str) -> str:
-    """Root-relative path of a build asset with a content-hash-like prefix."""
-    return f"/build/{digest('asset:' + name)}-{name}"
-
-
-STYLESHEETS_2024 = ("article_base.css", "article_newsy.css", "article_immersive.css", "fonts.css")
-STYLESHEETS_2026 = (
-    "reduce-cls.css",
-    "common.css",
-    "trumps.css",
-    "header.css",
-    "consent.css",
-    "swiper_bundle.css",
-    "article_newsy.css",
-    "article-video.css",
-    "article_vertical.css",
-    "article_base.css",
-    "fonts.css",
-)
-SCRIPTS = ("runtime.js", "vendors.js", "main.js", "article.js", "video-player.js")
-PRECONNECT = (
-    "https://static.newsbot-demo.invalid/",
-    "https://ads.newsbot-demo.invalid/",
-    "https://consent.newsbot-demo.invalid/",
-    "https://comments.newsbot-demo.invalid/",
-    "https://recommend.newsbot-demo.invalid/",
-    "https://metrics.newsbot-demo.invalid/",
 )
 
 
@@ -195,17 +135,6 @@ def feature_store_b64(language: str) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
-def breakpoints_config() -> dict[str, object]:
-    return {
-        "breakpoints": {bp or "base": media for bp, media in BREAKPOINTS},
-        "lazyLoadingOffset": 200,
-        "fetchMarginPercent": 30,
-        "renderMarginPercent": 25,
-        "mobileScaling": 1,
-        "players": {"default": "demo-player", "muted": True, "autoplay": False},
-    }
-
-
 def path_data(seed: str, segments: int) -> str:
     """SVG path data drawn from a seed: the long ``d`` attributes of real icon sets."""
     raw = b""
@@ -225,31 +154,12 @@ def path_data(seed: str, segments: int) -> str:
 
 #: Icons of the page-wide sprite (``<use href="#icon-…">``) and of the footer's social links.
 SPRITE_ICONS = (
-    "arrow-left", "arrow-right", "arrow-up", "arrow-down", "chevron", "play-circle", "pause",
-    "volume", "mute", "fullscreen", "clock", "calendar", "location", "weather-sun",
+    "home", "share", "comment", "search", "language", "newsletter", "video", "play", "info",
+    "close", "arrow-left", "arrow-right", "arrow-up", "arrow-down", "chevron", "play-circle",
+    "pause", "volume", "mute", "fullscreen", "clock", "calendar", "location", "weather-sun",
     "weather-cloud", "weather-rain", "bookmark", "print", "link", "mail", "user", "bell",
     "moon", "sun", "podcast", "live-dot", "quote", "camera", "gallery", "download",
 )  # fmt: skip
-SOCIAL = (
-    ("facebook", "https://www.facebook.com/euronews"),
-    ("x", "https://x.com/euronews"),
-    ("instagram", "https://www.instagram.com/euronews.tv/"),
-    ("youtube", "https://www.youtube.com/user/euronewsnetwork"),
-    ("tiktok", "https://www.tiktok.com/@euronews"),
-    ("linkedin", "https://www.linkedin.com/company/euronews"),
-    ("flipboard", "https://flipboard.com/@euronews"),
-    ("telegram", "https://t.me/euronews"),
-    ("whatsapp", "https://whatsapp.com/channel/euronews"),
-    ("bluesky", "https://bsky.app/profile/euronews.com"),
-)
-
-
-def social_icon(name: str) -> str:
-    return (
-        f'<svg class="c-social-icon c-social-icon--{name}" width="24" height="24" '
-        f'viewBox="0 0 24 24" aria-hidden="true" focusable="false">'
-        f'<path fill="currentColor" d="{path_data("social:" + name, 34)}"/></svg>'
-    )
 
 
 @cache
@@ -260,22 +170,15 @@ def sprite() -> str:
         f'<path d="{path_data(name + ":2", 6)}" opacity=".4"/></symbol>'
         for name in SPRITE_ICONS
     )
+    # The footer's social links use these (``<use href="#icon-facebook">``).
+    symbols += "".join(
+        f'<symbol id="icon-{name}" viewBox="0 0 24 24">'
+        f'<path d="{path_data("social:" + name, 34)}"/></symbol>'
+        for name, _ in SOCIAL
+    )
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" class="u-display-none" aria-hidden="true" '
         f'style="position:absolute;width:0;height:0;overflow:hidden">{symbols}</svg>'
-    )
-
-
-_WIDTHS = (320, 432, 640, 1024, 1920)
-
-
-def srcset(image: str) -> str:
-    """``srcset`` and ``sizes`` attributes of a picture at the usual responsive widths."""
-    folder, _, name = image.rpartition("/")
-    candidates = ", ".join(f"{folder}/{w}x{w * 9 // 16}_{name} {w}w" for w in _WIDTHS)
-    return (
-        f' srcset="{candidates}" sizes="(max-width: 767px) 100vw, (max-width: 1023px) 50vw, '
-        '(max-width: 1279px) 33vw, 384px"'
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from newsbot.demo import DemoServer, DemoSite
+from sitegen import DemoServer, DemoSite
 
 REPO = Path(__file__).resolve().parent.parent
 REAL_PAGES = REPO / "tests" / "fixtures" / "realpages"

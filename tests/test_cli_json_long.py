@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import REAL_PAGES, REPO, run_newsbot
 
-from newsbot.demo import DemoServer
+from sitegen import DemoServer
 
 FIXTURES = REPO / "tests" / "fixtures" / "extract"
 

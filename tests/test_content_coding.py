@@ -14,8 +14,8 @@ from newsbot import content_coding
 from newsbot.archive import Archive
 from newsbot.archive.bodies import sha256_hex
 from newsbot.content_coding import MAX_SIZE_META, BodyError, decoded, gunzip_capped
-from newsbot.demo import DemoSite
 from newsbot.items import Capture
+from sitegen import DemoSite
 
 PAGE = b"<html><body><p>" + "Grüße aus Brüssel. ".encode() * 5000 + b"</p></body></html>"
 

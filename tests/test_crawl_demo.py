@@ -11,8 +11,8 @@ from conftest import REPO, crawl_demo, run_newsbot
 
 from newsbot.archive import Archive
 from newsbot.archive.bodies import sha256_hex
-from newsbot.demo import DemoServer, DemoSite
 from newsbot.normalize import normalize_space
+from sitegen import DemoServer, DemoSite
 
 COUNTS = (
     "select (select count(*) from captures), (select count(*) from bodies), count(*) from links"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import REPO
 
-from newsbot.demo import DemoServer, DemoSite
+from sitegen import DemoServer, DemoSite
 
 TESTS = Path(__file__).resolve().parent
 

@@ -19,7 +19,7 @@ from conftest import run_newsbot
 from damage import copy_archive, damage_table, overwrite_page, pages_of
 
 from newsbot.cli import main
-from newsbot.demo import DemoServer
+from sitegen import DemoServer
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from lxml import etree, html
 
-from newsbot.demo import DemoServer, DemoSite
 from newsbot.demo.stories import STORIES_DIR, StoryError
+from sitegen import DemoServer, DemoSite
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, crawl_demo, real_page, run_newsbot
+from newsbot.archive.compression import KILL_HOOK
 
 from newsbot.archive import Archive
 from newsbot.archive.bodies import (
@@ -27,9 +28,8 @@ from newsbot.archive.bodies import (
     raw_dictionary,
     sha256_hex,
 )
-from newsbot.archive.compression import KILL_HOOK
-from newsbot.demo import DemoServer, DemoSite
 from newsbot.items import Capture
+from sitegen import DemoServer, DemoSite
 
 SITE = "dw"
 # Two real pages of one publisher: one makes the dictionary, the other is compressed with it.

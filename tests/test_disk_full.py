@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_newsbot
 
-from newsbot.demo import DemoServer
+from sitegen import DemoServer
 
 #: The tmpfs: room for a whole crawl of the demo site (about 3 MiB, its write-ahead log
 #: more) and little else, so that the filler fills it in a moment.

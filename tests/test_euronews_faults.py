@@ -23,13 +23,13 @@ import pytest
 from conftest import crawl_demo
 
 from newsbot.archive import Archive
-from newsbot.demo import DemoServer, DemoSite
-from newsbot.demo import expected as truth
-from newsbot.demo.hosted import HostedPage, HostedSite
-from newsbot.demo.hosts import EDITION_HOSTS
-from newsbot.demo.served import FIXED_DATE, HTML, DemoResponse, Page, make_response
+from newsbot.demo.responses import FIXED_DATE, HTML, DemoResponse, Page, make_response
 from newsbot.extract import Article, extract_article
 from newsbot.normalize import normalize_space
+from sitegen import DemoServer, DemoSite
+from sitegen import fixture_truth as truth
+from sitegen.edition_hosts import EDITION_HOSTS
+from sitegen.fixture_site import HostedPage, HostedSite
 
 URL = "https://www.euronews.com/2025/05/06/harbour-cranes-return-after-the-strike"
 MIRROR_URL = "http://127.0.0.1:8765/en/2025/05/06/harbour-cranes-return-after-the-strike"

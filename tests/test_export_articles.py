@@ -21,8 +21,7 @@ from conftest import REPO, run_newsbot
 
 from newsbot.archive import Archive
 from newsbot.archive.articles import ArticleFilter
-from newsbot.demo import DemoServer, DemoSite
-from newsbot.demo.site import DemoArticle
+from sitegen import DemoArticle, DemoServer, DemoSite
 
 #: The documented schema, in its documented order (README, "Exporting articles").
 COLUMNS = [

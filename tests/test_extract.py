@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from newsbot.demo import DemoSite
 from newsbot.extract import (
     Article,
     NotArticle,
@@ -18,6 +17,7 @@ from newsbot.extract import (
 )
 from newsbot.extract.dates import to_iso8601
 from newsbot.normalize import normalize_space
+from sitegen import DemoSite
 
 BASE = "http://127.0.0.1:8000"
 

@@ -1,6 +1,6 @@
 """Every fetch outcome is a capture or an error row with a reason a person can read (issue 13).
 
-The project's hostile server (newsbot.demo.hostile) is crawled for real, three times, with
+The project's hostile server (sitegen.hostile) is crawled for real, three times, with
 ``NEWSBOT_MAX_FAILURES=1``: the first run records each hostile page with its reason, the
 control article and the page with a stray NUL byte are archived, and the next two runs fetch
 nothing but robots.txt and the listings. Sitemaps that are bombs, too long or nested without
@@ -19,8 +19,8 @@ import pytest
 from conftest import run_newsbot
 
 from newsbot.archive import Archive
-from newsbot.demo.hostile import LONG_PATH, HostileServer
 from newsbot.extract.decode import looks_binary
+from sitegen.hostile import LONG_PATH, HostileServer
 
 MAX_SIZE = 5_000_000
 RETRY_AFTER_MAX = 2

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import run_newsbot
 
-from newsbot.demo import DemoServer, DemoSite
+from sitegen import DemoServer, DemoSite
 
 
 def followed(demo_site: DemoSite, start: str, depth: int) -> set[str]:

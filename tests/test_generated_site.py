@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from test_demo_site import NEWS, SITEMAP, fetch, path_of
 
-from newsbot.demo import DemoServer, GeneratedSite
+from sitegen import DemoServer, GeneratedSite
 
 BASE = "http://127.0.0.1:8000"
 

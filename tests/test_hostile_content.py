@@ -1,6 +1,6 @@
 """What the hostile server's pages become, whatever the order they are listed in (issue 13).
 
-Two fresh crawls of the hostile server (newsbot.demo.hostile), its page sitemap shuffled with
+Two fresh crawls of the hostile server (sitegen.hostile), its page sitemap shuffled with
 two seeds: the control article comes out the same in both, untouched by the page that claims
 to be it; the article served in five charset traps reads right every time; the DOM bombs (a
 hundred thousand nested divs, a million line breaks) end as error rows with a reason, and the
@@ -21,11 +21,11 @@ from scrapy import Request
 
 from newsbot.archive import Archive
 from newsbot.content_coding import gunzipped_size_over
-from newsbot.demo.hostile import LISTED, HostileServer
-from newsbot.demo.hostile_pages import CHARSET_TRAPS, deep_page, shuffled, wide_page
 from newsbot.extract import extract_article
 from newsbot.items import NotArticle
 from newsbot.sitemap_bounds import SitemapBounds, SitemapReading
+from sitegen.hostile import LISTED, HostileServer
+from sitegen.hostile_pages import CHARSET_TRAPS, deep_page, shuffled, wide_page
 
 MAX_SIZE = 5_000_000
 SEEDS = (1, 2)

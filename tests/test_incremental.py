@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, crawl_demo, run_newsbot
 
-from newsbot.demo import DemoServer, DemoSite, GeneratedSite
 from newsbot.runner import LOCAL_SETTINGS
+from sitegen import DemoServer, DemoSite, GeneratedSite
 
 
 def rows(archive: Path, sql: str, *params: object) -> list[tuple]:

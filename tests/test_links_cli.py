@@ -14,10 +14,9 @@ import pytest
 from conftest import run_newsbot
 
 from newsbot.archive import Archive
-from newsbot.demo import DemoServer, DemoSite
-from newsbot.demo.site import DemoArticle
 from newsbot.items import Article, Capture, Link
 from newsbot.normalize import normalize_space
+from sitegen import DemoArticle, DemoServer, DemoSite
 
 EDGE_COLUMNS = [
     "source",

@@ -13,10 +13,9 @@ from typing import Any
 import pytest
 
 from newsbot.archive import Archive
-from newsbot.demo import DemoServer, DemoSite
 from newsbot.demo.labels import labels
-from newsbot.demo.site import DemoArticle
 from newsbot.normalize import normalize_space
+from sitegen import DemoArticle, DemoServer, DemoSite
 
 
 @pytest.fixture(scope="module")

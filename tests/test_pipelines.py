@@ -9,19 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from newsbot.crawl.archive_extension import ArchiveExtension
+from newsbot.crawl.extraction import ExtractMiddleware
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newsbot.archive import Archive
-from newsbot.crawl.archive_extension import ArchiveExtension
-from newsbot.crawl.extraction import ExtractMiddleware
 from newsbot.crawl.pipelines import LinkKindsPipeline, SinkPipeline
-from newsbot.demo import DemoSite
 from newsbot.extract import Article, extract_article
 from newsbot.items import Capture
 from newsbot.spiders.loader import spider_class
+from sitegen import DemoSite
 
 BASE = "http://127.0.0.1:8000"
 EuronewsSpider = spider_class("euronews")

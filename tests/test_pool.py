@@ -18,11 +18,11 @@ import pytest
 import zstandard
 
 from newsbot import pool as pool_module
-from newsbot.demo import DemoSite
 from newsbot.extract import Article
 from newsbot.items import Capture
 from newsbot.pool import ExtractionPool, WorkerError
 from newsbot.worker import TIMEOUT_REASON, Done, extract_in_worker
+from sitegen import DemoSite
 
 BASE = "http://127.0.0.1:8000"
 REPO = Path(__file__).resolve().parent.parent
@@ -250,7 +250,7 @@ def test_workers_die_with_a_crawler_killed_outright(tmp_path: Path) -> None:
         sys.path.insert(0, {str(REPO)!r})
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from test_pool import article_capture
-        from newsbot.demo import DemoSite
+        from sitegen import DemoSite
         from newsbot.pool import ExtractionPool
 
         async def main():

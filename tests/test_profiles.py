@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, run_newsbot
 
-from newsbot.demo import DemoServer
-from newsbot.demo.served import HTML, DemoResponse
+from newsbot.demo.responses import HTML, DemoResponse
 from newsbot.sites import (
     ProfileError,
     UnknownSiteError,
@@ -27,6 +26,7 @@ from newsbot.sites import (
     profile_for_url,
     use_profile_dirs,
 )
+from sitegen import DemoServer
 
 MINIMAL = """
 slug = "{slug}"

@@ -17,9 +17,9 @@ import pytest
 from conftest import run_newsbot
 
 from newsbot.archive import utc_now
-from newsbot.demo import DemoServer, DemoSite
 from newsbot.normalize import normalize_space
 from newsbot.report import human_bytes
+from sitegen import DemoServer, DemoSite
 
 
 def scalar(archive: Path, sql: str, *params: object) -> Any:

@@ -241,8 +241,8 @@ def test_selection_flags(archive: Path, tmp_path: Path) -> None:
 
 
 def test_every_capture_or_the_latest(tmp_path: Path) -> None:
-    from newsbot.demo import DemoServer as Server
-    from newsbot.demo import DemoSite
+    from sitegen import DemoServer as Server
+    from sitegen import DemoSite
 
     profiles = write_profile(tmp_path / "p")
     archive = tmp_path / "twice.db"
@@ -275,8 +275,8 @@ def test_every_capture_or_the_latest(tmp_path: Path) -> None:
 def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A larger archive (a generated site of 400 articles crawled with the user's profile),
     and the profile folder: long enough a re-extraction to be killed in the middle."""
-    from newsbot.demo import DemoServer as Server
-    from newsbot.demo import GeneratedSite
+    from sitegen import DemoServer as Server
+    from sitegen import GeneratedSite
 
     base = tmp_path_factory.mktemp("generated")
     profiles = write_profile(base / "profiles")

@@ -17,8 +17,8 @@ import pytest
 from conftest import REPO, run_newsbot
 
 from newsbot.archive import crawl_lock
-from newsbot.demo import DemoServer, DemoSite
 from newsbot.spiders.loader import spider_class
+from sitegen import DemoServer, DemoSite
 
 EDITIONS = "de,en,fr"
 

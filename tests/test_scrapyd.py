@@ -31,7 +31,7 @@ import pytest
 from conftest import REPO
 
 from newsbot.archive import crawl_lock
-from newsbot.demo import DemoServer, DemoSite
+from sitegen import DemoServer, DemoSite
 
 pytest.importorskip("scrapyd")
 pytest.importorskip("scrapyd_client")

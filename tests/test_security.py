@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from newsbot.demo import DemoServer
 from newsbot.listings import parse_feed, parse_sitemap
+from sitegen import DemoServer
 
 _LISTEN = "0A"  # TCP state LISTEN in /proc/net/tcp
 

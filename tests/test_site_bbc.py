@@ -17,10 +17,10 @@ import pytest
 from conftest import REPO, real_page, run_newsbot
 
 from newsbot.archive import Archive
-from newsbot.demo import DemoServer
-from newsbot.demo.served import FIXED_DATE, HTML, DemoResponse, Page, make_response
+from newsbot.demo.responses import FIXED_DATE, HTML, DemoResponse, Page, make_response
 from newsbot.extract import Article, extract_article
 from newsbot.sites import load_profile, profile_for_url, split_root
+from sitegen import DemoServer
 
 REAL = "uk-BBC_2024_08_01"
 SITES = REPO / "tests" / "fixtures" / "sites"

@@ -17,11 +17,11 @@ import pytest
 from conftest import REPO, real_page, run_newsbot
 
 from newsbot.archive import Archive
-from newsbot.demo import DemoServer
-from newsbot.demo.served import FIXED_DATE, HTML, XML, DemoResponse, Page, make_response
+from newsbot.demo.responses import FIXED_DATE, HTML, XML, DemoResponse, Page, make_response
 from newsbot.extract import Article, extract_article
 from newsbot.extract.urls import canonicalize_url
 from newsbot.sites import load_profile, profile_for_url, split_root
+from sitegen import DemoServer
 
 OLDER = "de-DW_2023_04_28"
 REACT = "de-DW_2023_06_13"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from newsbot.demo import DemoServer, GeneratedSite
+from sitegen import DemoServer, GeneratedSite
 
 PAGES = 300
 

@@ -20,8 +20,8 @@ from conftest import crawl_demo, run_newsbot
 from warcio.archiveiterator import ArchiveIterator
 
 from newsbot.archive import Archive
-from newsbot.demo import DemoServer
 from newsbot.items import Capture
+from sitegen import DemoServer
 
 WARCIO = str(Path(sys.executable).with_name("warcio"))
 IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from newsbot.demo import chrome, credits, footer, parts
-from newsbot.demo.filler import ICONS, consent_config
-from newsbot.demo.footer import PROGRAMMES
+from newsbot.demo.assets import ICONS
 from newsbot.demo.labels import LABELS, labels
 from newsbot.demo.model import (
     ArticleView,
@@ -16,7 +15,6 @@ from newsbot.demo.model import (
     esc,
     js_json,
     meta_date,
-    programme_label,
     secure_url,
     timestamp,
     url,
@@ -149,11 +147,6 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
             f'<a class="js-menu-program list-item__link" href="{c.path}">{esc(c.title)}</a>'
             for c in cards[:6]
         )
-        links += "".join(
-            f'<a class="js-menu-program list-item__link list-item__link--programme" '
-            f'href="{home}#programme-{p}">{esc(programme_label(p))}</a>'
-            for p in PROGRAMMES.get(v, ())
-        )
         programmes.append(
             '<div class="c-programs-menu__categories">'
             f'<a class="u-display-inline-block title" href="{chrome.section_path(ev.code, v)}">'
@@ -189,23 +182,6 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def _latest_swiper(v: ArticleView, ev: EditionView) -> str:
-    """The carousel of the edition's latest stories under the article."""
-    cards = [c for c in ev.latest if c.path != v.path][:12]
-    slides = "".join(
-        '<div class="swiper-slide c-latest-swiper__slide">'
-        f"{chrome.media_object(c, 'latest-swiper', i, 'h3')}</div>"
-        for i, c in enumerate(cards, 1)
-    )
-    return (
-        '<section class="c-latest-swiper js-latest-swiper helper-site-row">'
-        f'<h2 class="c-latest-swiper__title">{esc(labels(v.language).latest_stories)}</h2>'
-        f'<div class="swiper-container"><div class="swiper-wrapper">{slides}</div>'
-        '<button class="swiper-button-prev" type="button"></button>'
-        '<button class="swiper-button-next" type="button"></button></div></section>'
-    )
-
-
 def render(
     v: ArticleView, ev: EditionView, alternates: list[tuple[str, str]], dense_ads: bool = False
 ) -> str:
@@ -213,16 +189,7 @@ def render(
     every other paragraph."""
     s, ver, lab = v.story, v.version, labels(v.language)
     pub = s.published_at
-    head = "\n".join(
-        (
-            f"<title>{esc(ver.title)} | Euronews</title>",
-            parts.article_head_metas(v),
-            _json_ld(v),
-            chrome.head_assets(2024),
-            f"<script>window.__tcfConfig = {consent_config()};</script>",
-            chrome.head_data(ev, "Article", {"article": parts.article_entity(v)}),
-        )
-    )
+    head = parts.article_head(v, _json_ld(v))
     main = (
         '<header class="o-article-newsy__header u-article-grid">'
         f"{parts.breadcrumbs(v, absolute=True)}{_breadcrumb_ld(v)}"
@@ -248,7 +215,7 @@ def render(
         f'<article class="o-article-newsy"><div class="o-article-newsy__main">{main}</div>'
         f"{parts.comments_containers(v)}"
         f"{chrome.aside(ev, v.top_stories, v.most_read)}</article>"
-        f"</div></div></div>{_latest_swiper(v, ev)}</main>"
-        f"{footer.footer(ev)}{footer.hamburger(ev)}"
+        f"</div></div></div></main>"
+        f"{footer.footer(ev)}"
     )
     return chrome.document(v.language, head, "u-overflow-x-hidden is-template-article", body)

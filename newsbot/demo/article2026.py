@@ -87,14 +87,7 @@ def render(
     every other paragraph."""
     s, ver, lab = v.story, v.version, labels(v.language)
     pub = s.published_at
-    head = "\n".join(
-        (
-            f"<title>{esc(ver.title)} | Euronews</title>",
-            parts.article_head_metas(v),
-            chrome.head_assets(2026),
-            chrome.head_data(ev, "Article", {"article": parts.article_entity(v)}),
-        )
-    )
+    head = parts.article_head(v)
     main = (
         '<header class="h-grid o-article-newsy__main__header">'
         f"{parts.breadcrumbs(v, absolute=True)}"
@@ -126,6 +119,6 @@ def render(
         f'<div class="o-article-newsy__main">{main}{parts.comments_containers(v)}</div>'
         f"{chrome.aside(ev, v.top_stories, v.most_read)}</div></article>"
         "</div></div></div></main></div>"
-        f"{footer.footer(ev)}{footer.hamburger(ev)}"
+        f"{footer.footer(ev)}"
     )
     return chrome.document(v.language, head, "u-overflow-x-hidden is-template-article", body)

@@ -1,5 +1,5 @@
 """Shared page chrome: <head> blocks, site headers with mega menu and language switcher,
-the aside (top stories, most read), footer and hamburger menu.
+the aside (top stories, most read).
 
 Every link of the chrome points at a page the demo serves (edition homes, sections, tag pages,
 articles) or at a fragment of the edition home.
@@ -9,21 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newsbot.demo.filler import (
+from newsbot.demo.assets import (
     ICONS,
     PRECONNECT,
     SCRIPTS,
     STYLESHEETS_2024,
     STYLESHEETS_2026,
     asset,
-    breakpoints_config,
-    feature_store_b64,
-    sprite,
     srcset,
-    utility_css,
 )
 from newsbot.demo.labels import LABELS, labels
-from newsbot.demo.model import Card, EditionView, esc, js_json, url
+from newsbot.demo.model import Card, EditionView, esc, url
 
 EDITIONS = ("en", "de", "fr")
 _ICON_SIZES = ("57x57", "60x60", "72x72", "76x76", "114x114", "120x120", "144x144", "152x152")
@@ -42,17 +38,17 @@ RTL_LANGUAGES = ("ar", "fa")
 
 
 def document(language: str, head: str, body_class: str, body: str) -> str:
-    """A whole page: doctype, <html> with language and direction, head, the icon sprite, body."""
+    """A whole page: doctype, <html> with language and direction, head, body."""
     direction = "rtl" if language in RTL_LANGUAGES else "ltr"
     return (
         f'<!DOCTYPE html>\n<html lang="{language}" dir="{direction}">\n<head>\n'
-        f'<meta charset="UTF-8">\n{head}\n</head>\n<body class="{body_class}">\n{sprite()}\n'
+        f'<meta charset="UTF-8">\n{head}\n</head>\n<body class="{body_class}">\n'
         f"{body}\n</body>\n</html>\n"
     )
 
 
 def head_assets(template: int) -> str:
-    """Icons, app metas, preconnects, stylesheets, preloads and the inline critical CSS."""
+    """Icons, app metas, preconnects, stylesheets and preloads."""
     out = [
         f'<link rel="apple-touch-icon" sizes="{s}" href="/apple-touch-icon-{s}.png">'
         for s in _ICON_SIZES
@@ -70,60 +66,7 @@ def head_assets(template: int) -> str:
     out += [f'<link rel="preload" as="style" href="{asset(s)}">' for s in sheets[:4]]
     out += [f'<link rel="stylesheet" href="{asset(s)}">' for s in sheets]
     out += [f'<link rel="preload" as="script" href="{asset(s)}">' for s in SCRIPTS]
-    out.append(f'<style id="critical-css">\n{utility_css()}\n</style>')
     return "\n".join(out)
-
-
-def head_data(ev: EditionView, pagetype: str, entity: dict[str, object]) -> str:
-    """The global store meta and the large inline state and config scripts."""
-    lab = labels(ev.language)
-    menus = [
-        {
-            "vertical": v,
-            "label": label,
-            "url": url(section_path(ev.code, v)),
-            "items": [card_state(c) for c in ev.by_vertical.get(v, ())[:4]],
-        }
-        for v, label in lab.sections
-    ]
-    state = {
-        "context": {"website": "euronews", "pagetype": pagetype, "locale": ev.language},
-        "menus": menus,
-        "trending": [{"label": t, "url": url(p)} for t, p in ev.trending],
-        "latest": [card_state(c) for c in ev.latest],
-        "entities": entity,
-    }
-    config = {
-        "edition": ev.code,
-        "locale": lab.locale,
-        "home": url(f"/{ev.code}/"),
-        "editions": {e: url(p) for e, p in ev.home_paths.items()},
-        "assets": {s: asset(s) for s in SCRIPTS},
-        **breakpoints_config(),
-    }
-    return "\n".join(
-        (
-            f'<meta name="global-store-data" content="{feature_store_b64(ev.language)}">',
-            f'<script id="euronews-initial-server-data">window.getInitialServerData = () => '
-            f"({js_json(state)});</script>",
-            f"<script>window.euronewsConfig = {js_json(config)};</script>",
-        )
-    )
-
-
-def card_state(c: Card) -> dict[str, object]:
-    return {
-        "id": c.story,
-        "type": c.kind,
-        "title": c.title,
-        "leadin": c.teaser,
-        "url": url(c.path),
-        "image": c.image,
-        "program": c.program,
-        "vertical": c.vertical or "news",
-        "publishedAt": int(c.published.timestamp()),
-        "isVideo": c.video,
-    }
 
 
 def language_switcher(current: str, alternates: Sequence[tuple[str, str]]) -> str:
@@ -164,81 +107,17 @@ def media_object(c: Card, block: str, pos: int, title_tag: str = "div") -> str:
     )
 
 
-def _dropdown(ev: EditionView, vertical: str, n: int) -> str:
-    lab = labels(ev.language)
-    cards = list(ev.by_vertical.get(vertical, ()))
-    cards += [c for c in ev.latest if c not in cards]
-    cats = ev.vertical_tags.get(vertical) or ev.trending
-    cat_items = "".join(
-        f'<li id="adb-header-subnav-{n}_1_{i}"><a class="c-links-list__link" '
-        f'href="{url(p)}">{esc(t)}</a></li>'
-        for i, (t, p) in enumerate(cats[:8], 1)
-    )
-    prog_items = "".join(
-        f'<li id="adb-header-subnav-{n}_2_{i}"><a class="c-links-list__link" '
-        f'href="{url(f"/{ev.code}/")}#programme-{slug}">{esc(label)}</a></li>'
-        for i, (label, slug) in enumerate(ev.programmes, 1)
-    )
-    featured = "".join(
-        f'<li id="adb-header-subnav-featured-{n}_3_{i}" class="c-featured-nav__item">'
-        f'<a class="c-featured-nav__item__link" href="{url(c.path)}">'
-        f'<img class="c-featured-nav__item__image" src="{esc(c.image)}"{srcset(c.image)} alt="" '
-        'loading="lazy">'
-        f'<p class="c-featured-nav__item__title">{esc(c.title)}</p>'
-        f'<p class="c-featured-nav__item__content">{esc(c.teaser)}</p></a></li>'
-        for i, c in enumerate(cards[:2], 1)
-    )
-    stories = "".join(media_object(c, f"nav-{vertical}", i) for i, c in enumerate(cards[:4], 1))
-    return (
-        '<div class="helper-site-row o-site-hr__second-level__dropdown">'
-        '<div class="helper-site-container o-site-hr__second-level__dropdown__container">'
-        '<div class="c-navigation-bar__subitem c-links-list">'
-        f'<div class="c-navigation-bar__subitem__title">{esc(lab.categories)}</div>'
-        f'<ul class="c-links-list__items">{cat_items}</ul></div>'
-        '<hr class="c-navigation-bar__dropdown__separator">'
-        '<div class="c-navigation-bar__subitem c-links-list">'
-        f'<div class="c-navigation-bar__subitem__title">{esc(lab.programmes)}</div>'
-        f'<ul class="c-links-list__items">{prog_items}</ul></div>'
-        '<hr class="c-navigation-bar__dropdown__separator">'
-        '<div class="c-navigation-bar__subitem c-latest-stories">'
-        f'<div class="c-navigation-bar__subitem__title">{esc(lab.latest_stories)}</div>'
-        f'<div class="c-latest-stories__body">{stories}</div></div>'
-        '<div class="c-navigation-bar__subitem c-featured-nav">'
-        f'<ul class="c-featured-nav__list">{featured}</ul></div>'
-        '</div></div><div class="o-site-hr__second-level__dropdown-mask"></div>'
-    )
-
-
 def header_2026(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
     lab = labels(ev.language)
     home = url(f"/{ev.code}/")
-    trending = "".join(
-        f'<li><a id="adb-header-subnav-trending-tag-1_{i}" class="c-cta" href="{url(p)}">'
-        f"{esc(t)}</a></li>"
-        for i, (t, p) in enumerate(ev.trending[:6], 1)
-    )
-    latest = "".join(media_object(c, "c-latest-stories", i) for i, c in enumerate(ev.latest[:4], 1))
+    entries = [("latest", lab.latest, home)]
+    entries += [(v, label, url(section_path(ev.code, v))) for v, label in lab.sections]
     items = [
-        '<li id="adb-header-mainnav-1" '
-        'class="c-navigation-bar__item c-navigation-bar__item--latest">'
-        f'<a class="c-navigation-bar__link" href="{home}">{esc(lab.latest)}</a>'
-        '<div class="helper-site-row o-site-hr__second-level__dropdown">'
-        '<div class="helper-site-container o-site-hr__second-level__dropdown__container">'
-        '<div class="c-navigation-bar__subitem c-trending-tags">'
-        f'<div class="c-navigation-bar__subitem__title">{esc(lab.trending)}</div>'
-        f'<ul class="c-trending-tags__list">{trending}</ul></div>'
-        '<hr class="c-navigation-bar__dropdown__separator">'
-        '<div class="c-navigation-bar__subitem c-latest-stories">'
-        f'<div class="c-navigation-bar__subitem__title">{esc(lab.latest_stories)}</div>'
-        f'<div class="c-latest-stories__body">{latest}</div></div></div></div></li>'
+        f'<li id="adb-header-mainnav-{n}" class="c-navigation-bar__item '
+        f'c-navigation-bar__item--{vertical}"><a class="c-navigation-bar__link" '
+        f'href="{href}">{esc(label)}</a></li>'
+        for n, (vertical, label, href) in enumerate(entries, 1)
     ]
-    for n, (vertical, label) in enumerate(lab.sections, 2):
-        items.append(
-            f'<li id="adb-header-mainnav-{n}" class="c-navigation-bar__item '
-            f'c-navigation-bar__item--{vertical}"><a class="c-navigation-bar__link" '
-            f'href="{url(section_path(ev.code, vertical))}">{esc(label)}</a>'
-            f"{_dropdown(ev, vertical, n)}</li>"
-        )
     return (
         '<nav id="accessibility-bar"><ul id="accessibility-bar__menu">'
         f'<li><a class="accessibility-bar__link" href="#enw-navigation-bar">Navigation</a></li>'

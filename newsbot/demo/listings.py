@@ -13,7 +13,9 @@ from newsbot.demo.model import ArticleView, Card, EditionView, esc, url
 PAGE_SIZE = 8
 
 
-def _head(ev: EditionView, title: str, description: str, canonical: str | None, extra: str) -> str:
+def listing_head(
+    ev: EditionView, title: str, description: str, canonical: str | None, extra: str
+) -> str:
     lines = [
         f"<title>{esc(title)} | Euronews</title>",
         f'<meta name="description" content="{esc(description)}">',
@@ -30,21 +32,22 @@ def _head(ev: EditionView, title: str, description: str, canonical: str | None, 
     if extra:
         lines.append(extra)
     lines.append(chrome.head_assets(2026))
-    lines.append(chrome.head_data(ev, "Listing", {"listing": title}))
     return "\n".join(lines)
 
 
-def _page(ev: EditionView, head: str, content: str, body_class: str = "is-template-listing") -> str:
+def listing_page(
+    ev: EditionView, head: str, content: str, body_class: str = "is-template-listing"
+) -> str:
     alternates = list(ev.home_paths.items())
     body = (
         f"{chrome.header_2026(ev, alternates)}"
         f'<main id="enw-main-content" class="o-site-main">{content}</main>'
-        f"{footer.footer(ev)}{footer.hamburger(ev)}"
+        f"{footer.footer(ev)}"
     )
     return chrome.document(ev.language, head, body_class, body)
 
 
-def _cards(cards: Sequence[Card], block: str) -> str:
+def card_list(cards: Sequence[Card], block: str) -> str:
     items = "".join(
         f'<div class="c-listing__item">{chrome.media_object(c, block, i, "h3")}</div>'
         for i, c in enumerate(cards, 1)
@@ -79,13 +82,13 @@ def section_page(
             f'href="{url(href(page + 1))}">{esc(lab.next_page)}</a>'
         )
     shown = cards[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    head = _head(ev, title, f"{title} – {lab.edition_title}", href(page), "\n".join(links))
+    head = listing_head(ev, title, f"{title} – {lab.edition_title}", href(page), "\n".join(links))
     content = (
         f'<section class="o-section c-listing"><h1 class="c-listing__title">{esc(title)}</h1>'
-        f"{_cards(shown, 'c-listing')}"
+        f"{card_list(shown, 'c-listing')}"
         f'<nav class="c-pagination" aria-label="{esc(lab.page)}">{"".join(nav)}</nav></section>'
     )
-    return _page(ev, head, content, "is-template-section")
+    return listing_page(ev, head, content, "is-template-section")
 
 
 def home_page(ev: EditionView, cards: Sequence[Card]) -> str:
@@ -100,7 +103,7 @@ def home_page(ev: EditionView, cards: Sequence[Card]) -> str:
             f'<section id="section-{vertical}" class="o-section c-home-block">'
             '<h2 class="c-home-block__title">'
             f'<a href="{url(chrome.section_path(ev.code, vertical))}">'
-            f"{esc(label)}</a></h2>{_cards(vcards[:4], f'home-{vertical}')}</section>"
+            f"{esc(label)}</a></h2>{card_list(vcards[:4], f'home-{vertical}')}</section>"
         )
     sections = "".join(
         f'<li><a class="c-home-sections__link" href="{url(p)}">{esc(t)}</a></li>'
@@ -113,34 +116,34 @@ def home_page(ev: EditionView, cards: Sequence[Card]) -> str:
         f'<li id="programme-{slug}">{esc(label)}</li>' for label, slug in ev.programmes
     )
     title = f"Euronews – {lab.edition_title}"
-    head = _head(ev, title, lab.edition_title, f"/{ev.code}/", "")
+    head = listing_head(ev, title, lab.edition_title, f"/{ev.code}/", "")
     content = (
         f'<h1 class="u-visually-hidden">{esc(title)}</h1>'
         f'<nav class="c-home-sections"><ul>{sections}</ul></nav>'
         f'<section class="o-section c-home-latest"><h2>{esc(lab.latest_stories)}</h2>'
-        f"{_cards(cards[:12], 'home-latest')}</section>{''.join(blocks)}"
+        f"{card_list(cards[:12], 'home-latest')}</section>{''.join(blocks)}"
         f'<section id="newsletters" class="o-section"><h2>{esc(lab.newsletters)}</h2>'
         f'<ul class="c-home-programmes">{programmes}</ul></section>'
     )
-    return _page(ev, head, content, "is-template-home")
+    return listing_page(ev, head, content, "is-template-home")
 
 
 def tag_page(ev: EditionView, label: str, path: str, cards: Sequence[Card]) -> str:
     lab = labels(ev.language)
     title = f"{label}"
-    head = _head(ev, title, f"{lab.tag}: {label}", path, "")
+    head = listing_head(ev, title, f"{lab.tag}: {label}", path, "")
     content = (
         f'<section class="o-section c-listing c-listing--tag"><h1 class="c-listing__title">'
         f'<span class="c-listing__kicker">{esc(lab.tag)}</span> {esc(label)}</h1>'
-        f"{_cards(cards, 'tag')}</section>"
+        f"{card_list(cards, 'tag')}</section>"
     )
-    return _page(ev, head, content, "is-template-tag")
+    return listing_page(ev, head, content, "is-template-tag")
 
 
 def video_page(v: ArticleView, ev: EditionView, path: str) -> str:
     """A short video page: player, teaser, share bar."""
     ver, lab = v.version, labels(v.language)
-    head = _head(ev, ver.title, ver.teaser[:160], path, "")
+    head = listing_head(ev, ver.title, ver.teaser[:160], path, "")
     content = (
         '<article class="o-video-page"><header class="o-video-page__header">'
         f'<h1 class="c-video-title">{esc(ver.title)}</h1>{parts.lead_media(v)}</header>'
@@ -150,20 +153,20 @@ def video_page(v: ArticleView, ev: EditionView, path: str) -> str:
         f'<p class="c-video-article-link"><a href="{url(v.path)}">{esc(ver.title)}</a></p>'
         "</article>"
     )
-    return _page(ev, head, content, "is-template-video")
+    return listing_page(ev, head, content, "is-template-video")
 
 
 def not_found_page(ev: EditionView) -> str:
     lab = labels(ev.language)
-    head = _head(ev, lab.not_found_title, lab.not_found_text, None, "")
+    head = listing_head(ev, lab.not_found_title, lab.not_found_text, None, "")
     head = '<meta name="robots" content="noindex">\n' + head
     content = (
         f'<section class="o-section c-error-page"><h1 class="c-error-page__title">'
         f"{esc(lab.not_found_title)}</h1><p>{esc(lab.not_found_text)}</p>"
         f'<p><a class="c-cta" href="{url(f"/{ev.code}/")}">{esc(lab.back_home)}</a></p>'
-        f"{_cards(ev.latest[:4], 'error-latest')}</section>"
+        f"{card_list(ev.latest[:4], 'error-latest')}</section>"
     )
-    return _page(ev, head, content, "is-template-error")
+    return listing_page(ev, head, content, "is-template-error")
 
 
 def index_page() -> str:
@@ -175,27 +178,3 @@ def index_page() -> str:
     head = "<title>Euronews demo</title>\n" + '<meta name="robots" content="noindex">'
     body = f"<main><h1>Euronews demo</h1><ul>{links}</ul></main>"
     return chrome.document("en", head, "is-template-index", body)
-
-
-def video_hub_page(ev: EditionView, videos: Sequence[Card]) -> str:
-    """The edition's video hub: the newest video as a featured player, then a grid of videos."""
-    lab = labels(ev.language)
-    path = f"/{ev.code}/video"
-    head = _head(ev, lab.video, f"{lab.video} – {lab.edition_title}", path, "")
-    featured = ""
-    if videos:
-        first = videos[0]
-        featured = (
-            '<section class="o-section c-video-hub__featured">'
-            '<div class="c-video-player js-playercontrols" data-autoplay="false">'
-            f'<img class="c-video-player__poster" src="{esc(first.image)}" alt="" width="1200" '
-            'height="675"></div>'
-            f'<h2 class="c-video-hub__featured-title"><a href="{url(first.path)}">'
-            f"{esc(first.title)}</a></h2></section>"
-        )
-    content = (
-        f'<h1 class="c-listing__title c-video-hub__title">{esc(lab.video)}</h1>{featured}'
-        f'<section class="o-section c-listing c-listing--video">{_cards(videos, "video-hub")}'
-        "</section>"
-    )
-    return _page(ev, head, content, "is-template-video-hub")

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from newsbot.demo.chrome import section_path
-from newsbot.demo.filler import ICONS
+from newsbot.demo.assets import ICONS
+from newsbot.demo.chrome import head_assets
 from newsbot.demo.labels import CLOSE_BUTTON, COPY_BUTTON, Labels, labels
 from newsbot.demo.model import (
     ArticleView,
@@ -18,7 +18,6 @@ from newsbot.demo.model import (
     meta_date,
     qurl,
     secure_url,
-    timestamp,
     url,
 )
 
@@ -101,50 +100,18 @@ def article_head_metas(v: ArticleView) -> str:
         out.append(
             f'<link rel="alternate" type="application/rss+xml" href="{url(f"/{ed}/rss")}?{q}">'
         )
-    tags = [t.lower().replace(" ", "-") for t in ver.tags]
-    key_values = {
-        "lng": v.language,
-        "page": "article",
-        "tags": tags,
-        "nws_id": str(s.event_id),
-        "nwsctr_id": str(s.story_id),
-        "themes": s.theme,
-        "video": str(s.video).lower(),
-        "vertical": section,
-        "program": s.program,
-        "source": "euronews",
-    }
-    unit = f"{v.language}_euronews_demo/{section}/{s.theme}/{s.program}"
-    dfp = {"rootId": "6458", "adUnit": unit, "keyValues": key_values, "lazyLoadingOffset": 200}
-    adv = {"fullAdUnit": f"/6458/{unit}", "keyValues": key_values, "fetchMarginPercent": 30}
-    analytics = {
-        "site": {"language": v.language, "environment": "demo", "brand": "euronews"},
-        "page": {
-            "pagename": f"euronews.{section}.{s.theme}.{s.program}.{s.event_id}.{ver.slug}",
-            "pagetype": "article",
-            "vertical": section,
-            "theme": s.theme,
-            "program": s.program,
-            "contenttype": "vid" if s.video else "txt",
-        },
-        "article": {
-            "eventid": str(s.event_id),
-            "storyid": str(s.story_id),
-            "title": ver.title.lower(),
-            "author": ", ".join(ver.authors),
-            "tags": ",".join(ver.tags),
-            "updatedate": s.modified_at.strftime("%d/%m/%Y"),
-        },
-    }
     out += [
-        f'<meta name="dfp-data" content="{attr_json(dfp)}">',
-        f'<meta name="advertising-data" content="{attr_json(adv)}">',
-        f'<meta name="adobe-analytics-data" content="{attr_json(analytics)}">',
         f'<meta id="metaEventId" name="eventId" content="{s.event_id}">',
         f'<meta id="metaStoryId" name="storyId" content="{s.story_id}">',
         '<meta name="app-contexts" content="[&quot;main&quot;,&quot;article&quot;]">',
     ]
     return "\n".join(out)
+
+
+def article_head(v: ArticleView, *extra: str) -> str:
+    """What an article page's <head> holds: title, metas, ``extra`` (JSON-LD), assets."""
+    title = f"<title>{esc(v.version.title)} | Euronews</title>"
+    return "\n".join((title, article_head_metas(v), *extra, head_assets(v.story.template)))
 
 
 def breadcrumbs(v: ArticleView, absolute: bool) -> str:
@@ -310,25 +277,3 @@ def comments_containers(v: ArticleView) -> str:
         f'<div class="tp-vuukle"><div id="vuukle-comments-{e}" class="js-vuukle-container"></div>'
         f'<div id="vuukle-newsfeed-{e}"></div></div>'
     )
-
-
-def program_link(v: ArticleView, absolute: bool) -> str:
-    path = section_path(v.edition, v.story.vertical)
-    return url(path) if absolute else path
-
-
-def article_entity(v: ArticleView) -> dict[str, object]:
-    s, ver = v.story, v.version
-    return {
-        "id": s.event_id,
-        "cid": str(s.story_id),
-        "path": v.path,
-        "title": ver.title,
-        "leadin": ver.teaser,
-        "publishedAt": timestamp(s.published_at),
-        "lastModified": timestamp(s.modified_at),
-        "canonical": url(v.path),
-        "tags": list(ver.tags),
-        "authors": list(ver.authors),
-        "versions": [{"locale": lg, "url": url(p)} for lg, p in v.hreflang],
-    }

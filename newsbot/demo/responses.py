@@ -1,5 +1,5 @@
-"""What the demo sites serve and share: responses, the truth record of an article page, and the
-interface (:class:`ServedSite`) the server and the tests rely on.
+"""Responses of the demo site: a rendered page before its base URL is known, and the response
+:func:`make_response` makes of it.
 
 Pages are rendered with :data:`~newsbot.demo.model.BASE` standing for the server's base URL;
 :func:`make_response` substitutes it and adds the caching headers.
@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Protocol
 from urllib.parse import quote
 
-from newsbot.demo.build import article_path
-from newsbot.demo.model import BASE, BASE_QUOTED, SECURE_BASE, ArticleView, http_date, iso
-from newsbot.demo.stories import strip_links
+from newsbot.demo.model import BASE, BASE_QUOTED, SECURE_BASE, http_date
 
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
@@ -26,35 +23,6 @@ RSS = "application/rss+xml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 #: Last-Modified of the demo site's listings, sitemaps and feeds while no article changed.
 FIXED_DATE = datetime(2026, 3, 24, 6, 0, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class DemoArticle:
-    """The truth about one article page: what a correct crawl archives for it."""
-
-    story: str
-    edition: str
-    language: str
-    path: str
-    title: str
-    teaser: str
-    authors: tuple[str, ...]
-    tags: tuple[str, ...]
-    published_at: str
-    modified_at: str
-    section: str
-    template: int
-    video: bool
-    image_url: str
-    paragraphs: tuple[str, ...]
-    subheads: tuple[str, ...]
-    captions: tuple[str, ...]
-    sources: tuple[str, ...]
-    related: tuple[str, ...]
-    inline_related: tuple[str, ...]
-    inline_links: tuple[tuple[str, str], ...]
-    hreflang: tuple[tuple[str, str], ...]
-    translations: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -92,79 +60,6 @@ class Page:
     text: str
     last_modified: datetime
     location: str | None = None
-
-
-class ServedSite(Protocol):
-    """What :class:`~newsbot.demo.DemoServer` serves and what tests read as the truth:
-    :class:`~newsbot.demo.DemoSite` and :class:`~newsbot.demo.GeneratedSite` both offer it."""
-
-    @property
-    def editions(self) -> tuple[str, ...]: ...
-
-    @property
-    def articles(self) -> tuple[DemoArticle, ...]: ...
-
-    @property
-    def video_paths(self) -> tuple[str, ...]: ...
-
-    @property
-    def disallowed_paths(self) -> tuple[str, ...]: ...
-
-    @property
-    def missing_paths(self) -> tuple[str, ...]: ...
-
-    @property
-    def redirects(self) -> Mapping[str, str]: ...
-
-    def article(self, path: str) -> DemoArticle: ...
-
-    def furniture_strings(self, language: str) -> tuple[str, ...]: ...
-
-    def respond(self, path_and_query: str, base_url: str) -> DemoResponse: ...
-
-    def change_article(
-        self,
-        path: str,
-        *,
-        title: str | None = None,
-        add_paragraph: str | None = None,
-        modified_at: str | None = None,
-    ) -> DemoArticle: ...
-
-
-def article_truth(v: ArticleView) -> DemoArticle:
-    """The truth of the article page ``v`` renders."""
-    s, ver = v.story, v.version
-    links = tuple(
-        (seg.href, seg.text) for para in v.paragraphs for seg in para if seg.href is not None
-    )
-    return DemoArticle(
-        story=s.id,
-        edition=v.edition,
-        language=v.language,
-        path=v.path,
-        title=ver.title,
-        teaser=ver.teaser,
-        authors=ver.authors,
-        tags=ver.tags,
-        published_at=iso(s.published_at),
-        modified_at=iso(s.modified_at),
-        section=s.vertical or "news",
-        template=s.template,
-        video=s.video,
-        image_url=v.card.image,
-        paragraphs=tuple(strip_links(p) for p in ver.paragraphs),
-        subheads=tuple(text for _, text in ver.subheads),
-        captions=tuple(text for _, text in ver.captions),
-        sources=ver.credited_sources,
-        related=tuple(c.path for c in v.related),
-        inline_related=(v.inline_related[1].path,) if v.inline_related else (),
-        inline_links=links,
-        hreflang=v.hreflang,
-        translations=tuple(
-            (o.language, article_path(s, o)) for o in s.versions if o.language != v.language
-        ),
-    )
 
 
 def make_response(page: Page, base_url: str) -> DemoResponse:

@@ -1,10 +1,7 @@
-"""DemoServer: serves a :class:`DemoSite` or a :class:`GeneratedSite` over HTTP on a local address.
+"""DemoServer: serves a :class:`~newsbot.demo.site.DemoSite` over HTTP on a local address.
 
 GET and HEAD only; gzip when the client accepts it; ETag and Last-Modified with 304 answers to
 conditional requests. Nothing is logged and nothing but the listening socket touches the network.
-For crash and politeness tests a server can answer slowly (``latency``) and answer chosen paths
-429 or 503 with Retry-After a number of times (:meth:`DemoServer.throttle`); every request is
-recorded with its arrival time and status (:attr:`DemoServer.request_log`).
 """
 
 from __future__ import annotations
@@ -13,34 +10,23 @@ import gzip
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from typing import Any, Protocol
 
-from newsbot.demo.served import DemoResponse, ServedSite
+from newsbot.demo.responses import DemoResponse
 from newsbot.demo.site import DemoSite
 
-_THROTTLE_TEXT = {429: b"Too Many Requests\n", 503: b"Service Unavailable\n"}
 
+class Site(Protocol):
+    """What the server serves: its editions, and a response for each path with the server's
+    base URL in its links."""
 
-class ServedRequest(NamedTuple):
-    """One request as the server saw it: ``at`` is ``time.monotonic()`` on arrival, ``status``
-    what it answered (304 for a conditional hit, 429/503 when throttled)."""
+    @property
+    def editions(self) -> tuple[str, ...]: ...
 
-    method: str
-    path_and_query: str
-    at: float
-    status: int
-
-
-@dataclass
-class _Throttle:
-    status: int
-    retry_after: int
-    remaining: int
+    def respond(self, path_and_query: str, base_url: str) -> DemoResponse: ...
 
 
 def _etag_matches(header: str, etag: str) -> bool:
@@ -103,35 +89,28 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, head: bool) -> None:
         owner = self.server.owner
         arrived = time.monotonic()
-        throttled = owner._take_throttle(self.path)
-        if throttled is not None:
-            status, retry_after = throttled
-            owner.record(self.command, self.path, at=arrived, status=status)
-            owner._wait()
-            body = _THROTTLE_TEXT[status]
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-            self.send_header("Retry-After", str(retry_after))
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
+        early = owner.intercept(self.path)
+        if early is not None:
+            owner.served(self.command, self.path, arrived, early.status)
+            self.send_response(early.status)
+            for k, v in early.headers:
+                self.send_header(k, v)
             self.end_headers()
             if not head:
-                self.wfile.write(body)
+                self.wfile.write(early.body)
             return
         response = owner.site.respond(self.path, owner.base_url)
         status = response.status
         headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
         if status == 200 and _not_modified(self, response):
-            owner.record(self.command, self.path, at=arrived, status=304)
-            owner._wait()
+            owner.served(self.command, self.path, arrived, 304)
             self.send_response(304)
             for k, v in headers:
                 if k.lower() in ("etag", "last-modified", "cache-control", "vary"):
                     self.send_header(k, v)
             self.end_headers()
             return
-        owner.record(self.command, self.path, at=arrived, status=status)
-        owner._wait()
+        owner.served(self.command, self.path, arrived, status)
         if response.gzipped is not None and _accepts_gzip(self.headers.get("Accept-Encoding")):
             body = response.gzipped
             headers.append(("Content-Encoding", "gzip"))
@@ -166,77 +145,29 @@ class _Server(ThreadingHTTPServer):
 
 
 class DemoServer:
-    """A demo site served on ``host:port`` (port 0 picks a free one). A context manager.
+    """A site served on ``host:port`` (port 0 picks a free one). A context manager.
 
-    ``site`` is a :class:`DemoSite` (the default) or a :class:`GeneratedSite`; every response
-    waits ``latency`` seconds before it is sent (requests are served concurrently, so a crawl
-    slows down without queueing). :attr:`requests` lists ``(method, path_and_query)`` in order
-    of arrival; :attr:`request_log` the same requests as :class:`ServedRequest` records.
+    ``site`` is a :class:`~newsbot.demo.site.DemoSite` (the default) or anything that answers
+    :meth:`~newsbot.demo.site.DemoSite.respond`.
     """
 
-    def __init__(
-        self,
-        site: ServedSite | None = None,
-        host: str = "127.0.0.1",
-        port: int = 0,
-        *,
-        latency: float = 0.0,
-    ) -> None:
-        if latency < 0:
-            raise ValueError(f"latency must be >= 0, not {latency}")
-        self.site: ServedSite = site if site is not None else DemoSite()
-        self.latency = latency
+    def __init__(self, site: Site | None = None, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.site: Site = site if site is not None else DemoSite()
         self._httpd = _Server((host, port), self)
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self.base_url = f"http://{host}:{self.port}"
-        self.requests: list[tuple[str, str]] = []
-        self.request_log: list[ServedRequest] = []
-        self._requests_lock = threading.Lock()
-        self._throttles: dict[str, _Throttle] = {}
         self._thread: threading.Thread | None = None
         self._serving = threading.Event()
 
-    def record(
-        self, method: str, path_and_query: str, *, at: float | None = None, status: int = 0
-    ) -> None:
-        """Note a request (``at`` defaults to now)."""
-        when = time.monotonic() if at is None else at
-        with self._requests_lock:
-            self.requests.append((method, path_and_query))
-            self.request_log.append(ServedRequest(method, path_and_query, when, status))
+    def intercept(self, path_and_query: str) -> DemoResponse | None:
+        """A response that replaces the site's for this request (none here: a test server
+        answers some requests 429 or 503)."""
+        return None
 
-    def throttle(
-        self, path: str, *, status: int = 429, retry_after: int = 1, times: int = 1
-    ) -> None:
-        """Answer the next ``times`` requests for ``path`` with ``status`` (429 or 503) and
-        ``Retry-After: retry_after`` (seconds), then normally again. ``path`` with a ``?``
-        matches that exact path and query, without one the path whatever the query. A second
-        call for the same path replaces the first."""
-        if status not in _THROTTLE_TEXT:
-            raise ValueError(f"status must be 429 or 503, not {status}")
-        if retry_after < 0 or times < 1:
-            raise ValueError("retry_after must be >= 0 and times >= 1")
-        with self._requests_lock:
-            self._throttles[path] = _Throttle(status, retry_after, times)
-
-    def _take_throttle(self, path_and_query: str) -> tuple[int, int] | None:
-        """(status, retry_after) if this request is to be throttled; counts it."""
-        with self._requests_lock:
-            if not self._throttles:
-                return None
-            rule = self._throttles.get(path_and_query)
-            if rule is None and "?" in path_and_query:
-                rule = self._throttles.get(urlsplit(path_and_query).path)
-            if rule is None or rule.remaining <= 0:
-                return None
-            rule.remaining -= 1
-            return rule.status, rule.retry_after
-
-    def _wait(self) -> None:
-        """The configured latency, in the handler thread of one request."""
-        if self.latency > 0:
-            time.sleep(self.latency)
+    def served(self, method: str, path_and_query: str, at: float, status: int) -> None:
+        """Called for every request before its answer is sent (``at``: ``time.monotonic()`` on
+        arrival); nothing here: a test server records requests and answers slowly."""
 
     def start(self) -> DemoServer:
         """Serve in a daemon thread; returns self."""

@@ -1,170 +1,119 @@
-"""DemoSite: the demo site's route table and its known truth.
+"""DemoSite: the route table of the site ``newsbot demo`` serves.
 
 ``DemoSite()`` loads the story files and resolves every page; pages are rendered on first request
 with a placeholder for the base URL, then cached per base URL. Everything is deterministic.
-:meth:`DemoSite.change_article` edits one article between crawls.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from urllib.parse import parse_qs, urlsplit
 
-from newsbot.demo import article2024, article2026, builtin, feeds, listings
-from newsbot.demo.build import article_path, article_view, card, edition_view, tag_path
-from newsbot.demo.changes import revise
+from newsbot.demo import article2024, article2026, feeds, listings
 from newsbot.demo.chrome import EDITIONS
-from newsbot.demo.labels import furniture_strings as _furniture
 from newsbot.demo.labels import labels, section_label
 from newsbot.demo.model import BASE, ArticleView, Card, EditionView
-from newsbot.demo.served import (
+from newsbot.demo.responses import (
     FIXED_DATE,
     HTML,
     RSS,
     TEXT,
     XML,
-    DemoArticle,
     DemoResponse,
     Page,
-    article_truth,
     make_response,
     newest,
 )
-from newsbot.demo.stories import STORIES_DIR, Story, load_stories
+from newsbot.demo.stories import INTERNAL_ID, STORIES_DIR, Story, load_stories, load_story_file
+from newsbot.demo.views import article_path, article_view, edition_view, list_stories, tag_path
 
 _CACHE_LIMIT = 4096
 _Query = dict[str, list[str]]
 _Route = Callable[[_Query], Page | None]
+_CET = timezone(timedelta(hours=1))
+#: Listed in the en sitemap, answers 404.
+MISSING_PATH = "/en/2026/02/27/ferry-operators-announce-summer-timetable"
+_MISSING_LASTMOD = datetime(2026, 2, 27, 10, 5, tzinfo=_CET)
+#: The story version that moved: its address before the headline was reworked redirects.
+_MOVED = ("s05", "de")
+
+
+def _old_slug(slug: str) -> str:
+    words = slug.split("-")
+    return "-".join(words[:-1]) if len(words) >= 4 else slug + "-1"
 
 
 class DemoSite:
-    """The demo site: three editions (en, de, fr) of a small Euronews-style news site."""
+    """The demo site: three editions (en, de, fr) of a small Euronews-style news site, with a
+    page robots.txt disallows, a URL its sitemap lists that answers 404, and a redirect."""
 
     editions: tuple[str, ...] = tuple(sorted(EDITIONS))
 
     def __init__(self, stories_dir: Path | None = None) -> None:
-        self.stories: tuple[Story, ...] = load_stories(stories_dir or STORIES_DIR)
-        self._by_id = by_id = {s.id: s for s in self.stories}
-        newest_first = sorted(self.stories, key=lambda s: (s.published_at, s.id), reverse=True)
-        self._cards: dict[str, list[Card]] = {e: [] for e in EDITIONS}
-        self._videos: dict[str, list[Card]] = {e: [] for e in EDITIONS}
-        tags: dict[str, list[str]] = {}
-        for s in newest_first:
-            for ver in s.versions:
-                c = card(s, ver)
-                self._cards[ver.language].append(c)
-                tags[c.path] = list(ver.tags)
-                if s.video:
-                    self._videos[ver.language].append(card(s, ver, video=True))
-        self._editions = {e: edition_view(e, self._cards[e], tags) for e in EDITIONS}
+        folder = stories_dir or STORIES_DIR
+        self.stories: tuple[Story, ...] = load_stories(folder)
+        self._by_id = {s.id: s for s in self.stories}
+        listed = list_stories(self.stories, EDITIONS)
+        self._cards, self._videos = listed.cards, listed.videos
+        self._editions = {e: edition_view(e, self._cards[e], listed.tags) for e in EDITIONS}
         self._views: dict[str, ArticleView] = {}
         for s in self.stories:
             for ver in s.versions:
-                v = article_view(s, ver, by_id, self._cards[ver.language])
+                v = article_view(s, ver, self._by_id, self._cards[ver.language])
                 self._views[v.path] = v
-        internal = builtin.INTERNAL_STORY
-        iv = article_view(internal, internal.versions[0], by_id, self._cards["en"])
-        # The disallowed page is on no listing, but its own tag page and feeds exist.
-        self._unlisted: dict[str, list[Card]] = {e: [] for e in EDITIONS}
-        self._unlisted["en"].append(iv.card)
+        internal = load_story_file(folder / f"{INTERNAL_ID}.toml")
+        iv = article_view(internal, internal.versions[0], self._by_id, self._cards["en"])
         self._views[iv.path] = iv
-        self._internal_path = iv.path
+        #: The staff notice robots.txt disallows: on no listing, but its tag page and feeds exist.
+        self.internal_path = iv.path
+        self._unlisted: dict[str, list[Card]] = {
+            e: [iv.card] if e == "en" else [] for e in EDITIONS
+        }
         self._video_views = {v.video_path: v for v in self._views.values() if v.video_path}
-        self._truth = {p: article_truth(v) for p, v in self._views.items()}
-        self.articles: tuple[DemoArticle, ...] = self._listed_truth()
-        self.video_paths: tuple[str, ...] = tuple(
-            sorted(c.path for e in EDITIONS for c in self._videos[e])
-        )
-        self.disallowed_paths: tuple[str, ...] = (iv.path,)
-        self.missing_paths: tuple[str, ...] = (builtin.MISSING_PATH,)
-        moved = by_id[builtin.REDIRECT_STORY]
-        moved_ver = moved.version(builtin.REDIRECT_LANGUAGE) or moved.versions[0]
-        new_path = article_path(moved, moved_ver)
-        old_path = new_path.rsplit("/", 1)[0] + "/" + builtin.redirect_old_slug(moved_ver.slug)
+        moved = self._by_id[_MOVED[0]]
+        new_path = article_path(moved, moved.version(_MOVED[1]) or moved.versions[0])
+        old_path = new_path.rsplit("/", 1)[0] + "/" + _old_slug(new_path.rsplit("/", 1)[1])
         self.redirects: Mapping[str, str] = MappingProxyType({old_path: new_path})
         self._routes: dict[str, _Route] = {}
         self._sitemap_paths: dict[str, set[str]] = {e: set() for e in EDITIONS}
         self._add_routes()
-        self._pages: dict[str, Page] = {}
         self._responses: dict[tuple[str, str], DemoResponse] = {}
         self._lock = threading.Lock()
         # Bumped by every change: a page rendered before a change is never cached after it.
         self._generation = 0
 
-    # --- truth ---------------------------------------------------------------------------
+    def view(self, path: str) -> ArticleView:
+        """The article view served at ``path`` (KeyError for a path that is no article)."""
+        if path not in self._views:
+            raise KeyError(f"no article at {path!r}")
+        return self._views[path]
 
-    def article(self, path: str) -> DemoArticle:
-        """The truth of the article page at ``path`` (the disallowed page included)."""
-        return self._truth[path]
+    @property
+    def article_paths(self) -> tuple[str, ...]:
+        """Every article page's path, the disallowed one included."""
+        return tuple(self._views)
 
-    def furniture_strings(self, language: str) -> tuple[str, ...]:
-        return _furniture(language)
-
-    def edition(self, code: str) -> EditionView:
-        return self._editions[code]
-
-    def _listed_truth(self) -> tuple[DemoArticle, ...]:
-        return tuple(
-            sorted(
-                (t for p, t in self._truth.items() if p != self._internal_path),
-                key=lambda t: (t.edition, t.published_at, t.path),
-            )
-        )
-
-    # --- changes -------------------------------------------------------------------------
-
-    def change_article(
-        self,
-        path: str,
-        *,
-        title: str | None = None,
-        add_paragraph: str | None = None,
-        modified_at: str | None = None,
-    ) -> DemoArticle:
-        """Edit the article at ``path`` and return its new truth.
-
-        From then on the page serves the new title and/or the added last paragraph with the new
-        modified date (metas, JSON-LD, ETag, Last-Modified); its edition's sitemaps give the new
-        <lastmod>, and its news sitemap entry and feed items the new title. Every other page,
-        other language versions of the story included, stays byte-identical. ``modified_at`` is
-        ISO 8601 with an offset, no earlier than the publication; without it the date moves one
-        hour on. Raises KeyError for a path that is no article, ValueError for a bad value.
-        Safe while the server is serving.
-        """
+    def replace_article(self, v: ArticleView) -> None:
+        """Serve ``v`` at its path from now on (a test edits an article between crawls): its
+        edition's sitemaps give its new date, its news sitemap entry and feed items its new
+        title; every other page stays byte-identical. Safe while the server is serving."""
         with self._lock:
-            old = self._views.get(path)
-            if old is None or path in self._video_views:
-                raise KeyError(f"no article at {path!r}")
-            story, version = revise(
-                old.story, old.version,
-                title=title, add_paragraph=add_paragraph, modified_at=modified_at,
-            )  # fmt: skip
-            v = article_view(story, version, self._by_id, self._cards[old.edition])
-            self._views[path] = v
-            self._routes[path] = self._article_route(v)
-            self._truth[path] = article_truth(v)
-            self.articles = self._listed_truth()
-            self._add_sitemap_routes(old.edition)
+            self._views[v.path] = v
+            self._routes[v.path] = self._article_route(v)
+            self._add_sitemap_routes(v.edition)
             self._generation += 1
-            self._forget(old.edition, path)
-            return self._truth[path]
 
-    def _forget(self, edition: str, path: str) -> None:
-        """Drop cached pages the change of ``path`` touches (called with the lock held)."""
+            def touched(key: str) -> bool:
+                p = urlsplit(key).path
+                return p in (v.path, f"/{v.edition}/rss") or p.startswith(f"/{v.edition}/sitemaps/")
 
-        def touched(key: str) -> bool:
-            p = urlsplit(key).path
-            return p in (path, f"/{edition}/rss") or p.startswith(f"/{edition}/sitemaps/")
-
-        for pq in [k for k in self._pages if touched(k)]:
-            del self._pages[pq]
-        for key in [k for k in self._responses if touched(k[0])]:
-            del self._responses[key]
+            for key in [k for k in self._responses if touched(k[0])]:
+                del self._responses[key]
 
     # --- routes --------------------------------------------------------------------------
 
@@ -211,9 +160,9 @@ class DemoSite:
         entries = [(c.path, self._views[c.path].story.modified_at) for c in cards]
         entries += [(c.path, self._video_views[c.path].story.modified_at) for c in videos]
         if e == "en":
-            internal = self._internal_path
+            internal = self.internal_path
             entries.append((internal, self._views[internal].story.modified_at))
-            entries.append((builtin.MISSING_PATH, builtin.MISSING_LASTMOD))
+            entries.append((MISSING_PATH, _MISSING_LASTMOD))
         entries.sort(key=lambda pe: (pe[1], pe[0]), reverse=True)
         routes: dict[str, _Route] = {}
         index = feeds.sitemap_index(e, e, entries)
@@ -264,7 +213,9 @@ class DemoSite:
     def _article_route(self, v: ArticleView) -> Callable[[_Query], Page]:
         def render(q: _Query) -> Page:
             mod = article2024 if v.story.template == 2024 else article2026
-            text = mod.render(v, self._editions[v.edition], self._alternates(v))
+            listed = dict(v.hreflang)
+            alternates = [(e, listed.get(e, f"/{e}/")) for e in EDITIONS]
+            text = mod.render(v, self._editions[v.edition], alternates)
             return Page(200, HTML, text, v.story.modified_at)
 
         return render
@@ -286,18 +237,13 @@ class DemoSite:
 
         return render
 
-    def _alternates(self, v: ArticleView) -> list[tuple[str, str]]:
-        listed = dict(v.hreflang)
-        return [(e, listed.get(e, f"/{e}/")) for e in EDITIONS]
-
     # --- responses -----------------------------------------------------------------------
 
     def _page(self, path_and_query: str) -> Page:
         parts = urlsplit(path_and_query)
         path = parts.path or "/"
-        query = parse_qs(parts.query)
         route = self._routes.get(path)
-        page = route(query) if route else None
+        page = route(parse_qs(parts.query)) if route else None
         if page is None:
             seg = path.split("/")[1] if path.count("/") >= 1 else ""
             ev = self._editions.get(seg, self._editions["en"])
@@ -311,13 +257,9 @@ class DemoSite:
         if cached is not None:
             return cached
         generation = self._generation
-        page = self._pages.get(path_and_query)
-        if page is None:
-            page = self._page(path_and_query)
-        response = make_response(page, base_url)
+        response = make_response(self._page(path_and_query), base_url)
         with self._lock:
             if generation == self._generation and len(self._responses) < _CACHE_LIMIT:
-                self._pages.setdefault(path_and_query, page)
                 self._responses.setdefault(key, response)
         return response
 
@@ -342,6 +284,3 @@ def _moved(path: str) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="UTF-8"><title>Moved</title></head>'
         f'<body><p>Moved to <a href="{BASE}{path}">{BASE}{path}</a>.</p></body></html>\n'
     )
-
-
-__all__ = ["DemoArticle", "DemoResponse", "DemoSite"]

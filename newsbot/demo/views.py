@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from newsbot.demo.chrome import EDITIONS, section_path
 from newsbot.demo.labels import section_label
@@ -75,6 +76,29 @@ def segments(text: str, language: str, by_id: dict[str, Story]) -> tuple[Segment
     if pos < len(text):
         out.append(Segment(text[pos:]))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class Listings:
+    """What the listings of a site show of its stories, per language: article cards newest
+    first, the cards of the video pages of video stories, and each article path's tags."""
+
+    cards: dict[str, list[Card]]
+    videos: dict[str, list[Card]]
+    tags: dict[str, list[str]]
+
+
+def list_stories(stories: Iterable[Story], languages: Sequence[str]) -> Listings:
+    """The cards every site (demo, fixtures, benchmarks) builds its listings and chrome from."""
+    out = Listings({lang: [] for lang in languages}, {lang: [] for lang in languages}, {})
+    for s in sorted(stories, key=lambda s: (s.published_at, s.id), reverse=True):
+        for ver in s.versions:
+            c = card(s, ver)
+            out.cards[ver.language].append(c)
+            out.tags[c.path] = list(ver.tags)
+            if s.video:
+                out.videos[ver.language].append(card(s, ver, video=True))
+    return out
 
 
 def _rank(path: str) -> str:
