@@ -44,6 +44,14 @@ redis.call('ZADD', KEYS[3], now + tonumber(ARGV[1]), id)
 return {id, popped[1]}
 """
 
+# Queues a request unless its fingerprint is in the duplicate filter, both at once (a process
+# killed in between would leave a request marked seen and never queued): 1 if queued.
+_PUSH_NEW = """
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]), ARGV[3])
+return 1
+"""
+
 # Moves the deadlines of the leases still held (ARGV[2..]) to now + ARGV[1].
 _RENEW = """
 local t = redis.call('TIME')
@@ -78,6 +86,7 @@ class Channel:
         self.lease_seconds = lease_seconds
         self.redis = redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
         self._pop = self.redis.register_script(_POP)
+        self._push_new = self.redis.register_script(_PUSH_NEW)
         self._renew = self.redis.register_script(_RENEW)
         self._pace = self.redis.register_script(_PACE)
         #: Leases this process holds.
@@ -88,6 +97,11 @@ class Channel:
 
     def push(self, data: str, priority: int) -> None:
         self.redis.zadd(self.keys.requests, {data: -priority})
+
+    def push_new(self, fingerprint: str, data: str, priority: int) -> bool:
+        """Queue a request not seen in this run (by ``fingerprint``); False: seen before."""
+        keys = [self.keys.requests, self.keys.dupefilter]
+        return bool(self._push_new(keys=keys, args=[fingerprint, -priority, data]))
 
     def pop(self) -> tuple[str, bytes] | None:
         """Lease the first queued request: (lease id, its JSON), or None when none is queued."""

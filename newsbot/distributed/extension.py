@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Seconds between two looks at the queue and the stream (Scrapy's own is 5 s).
 TICK = 0.2
+#: Seconds the writer spends writing a backlog before the event loop gets its turn.
+DRAIN_SLICE = 0.5
 
 
 class DistributedExtension:
@@ -69,17 +71,23 @@ class DistributedExtension:
 
     def tick(self) -> None:
         try:
+            self._renew()
             if self.writer is not None:
-                self.writer.drain()
-            now = time.monotonic()
-            if now - self.renewed_at >= self.renew_every:
-                self.renewed_at = now
-                channel = channel_of(self.crawler)
-                channel.renew()
-                self.publish()
+                # A backlog (nodes worked while the writer was down) is written a slice at a
+                # time, renewing between: this process's own leases must not run out meanwhile.
+                until = time.monotonic() + DRAIN_SLICE
+                while self.writer.drain() and time.monotonic() < until:
+                    self._renew()
         except Exception:
             # (A Redis that stops answering: said, and tried again next tick.)
             logger.exception("distributed crawl: Redis")
+
+    def _renew(self) -> None:
+        now = time.monotonic()
+        if now - self.renewed_at >= self.renew_every:
+            self.renewed_at = now
+            channel_of(self.crawler).renew()
+            self.publish()
 
     def publish(self) -> None:
         """This process's counts, under its name (the coordinator's as ``coordinator``)."""

@@ -45,6 +45,10 @@ class LeasedQueue(Base):  # type: ignore[misc]
     def push(self, request: Request) -> None:
         self.channel.push(self._encode_request(request), request.priority)
 
+    def push_new(self, fingerprint: str, request: Request) -> bool:
+        """Queue ``request`` unless ``fingerprint`` is in the duplicate filter (one step)."""
+        return self.channel.push_new(fingerprint, self._encode_request(request), request.priority)
+
     def pop(self, timeout: int = 0) -> Request | None:
         while (taken := self.channel.pop()) is not None:
             lease, data = taken
@@ -99,12 +103,13 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]
             assert self.crawler is not None
             discovered(self.crawler, request)
             return True
-        if not request.dont_filter and self.df.request_seen(request):
+        if request.dont_filter:
+            self.queue.push(request)
+        elif not self.queue.push_new(self.df.request_fingerprint(request), request):
             self.df.log(request, self.spider)
             return False
         if self.stats is not None:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:

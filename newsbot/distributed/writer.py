@@ -24,8 +24,8 @@ from newsbot.items import Capture
 
 logger = logging.getLogger(__name__)
 
-#: Messages written per look at the stream.
-BATCH = 200
+#: Messages read from the stream at a time (each written before the next are read).
+BATCH = 50
 
 
 class Writer:
