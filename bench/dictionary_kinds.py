@@ -12,6 +12,9 @@ record of it. What is compared, on the same pages in the same run:
   pages, followed by those pages as raw content (what "trained + raw" can give);
 - the other pages of the site plus one page of each other publisher, up to 3 MiB (what an
   archive-wide dictionary could add; not what the issue measures);
+- at zstd's ceiling, the raw dictionary with the pages' volatile parts removed (nonces, long
+  hex or base64 runs, timestamps), the other pages ordered by likeness to the page (most alike
+  last, nearest), and trained tables of other COVER parameters (k=2048, d=8) before them;
 - brotli and (with --slow) xz conditioned on the other pages: each compresses the other pages
   followed by the page, and only the bytes after the other pages count. Python's bindings take
   no dictionary, so a body would cost compressing its whole dictionary again: this is a floor
@@ -29,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import lzma
+import re
 import sys
 import time
 from collections import defaultdict
@@ -76,20 +80,64 @@ def zstd_raw(level: int, **params: int) -> Method:
     return method
 
 
-def zstd_full(level: int) -> Method:
+def zstd_full(level: int, k: int = 1024, **params: int) -> Method:
     def method(page: bytes, others: list[bytes]) -> tuple[int, Callable[[], bytes]]:
         pieces = [other[i : i + 4096] for other in others for i in range(0, len(other), 4096)]
-        tables = zstandard.train_dictionary(16384, pieces, k=1024, d=8, level=level, steps=1)
+        tables = zstandard.train_dictionary(16384, pieces, k=k, d=8, level=level, steps=1)
         header = tables.as_bytes()
         end = header.find(_REPEATS) + len(_REPEATS)
         dictionary = zstandard.ZstdCompressionDict(
             header[:end] + b"".join(others), dict_type=zstandard.DICT_TYPE_FULLDICT
         )
-        dictionary.precompute_compress(level=level)
-        compressor = zstandard.ZstdCompressor(dict_data=dictionary, level=level)
+        if params:
+            chosen = zstandard.ZstdCompressionParameters.from_level(level, **params)
+            dictionary.precompute_compress(compression_params=chosen)
+            compressor = zstandard.ZstdCompressor(dict_data=dictionary, compression_params=chosen)
+        else:
+            dictionary.precompute_compress(level=level)
+            compressor = zstandard.ZstdCompressor(dict_data=dictionary, level=level)
         return _zstd_run(compressor, dictionary, page)
 
     return method
+
+
+_VOLATILE = [
+    re.compile(pattern)
+    for pattern in (
+        rb'nonce="[^"]*"',
+        rb"[0-9a-f]{16,}",
+        rb"[A-Za-z0-9+/_-]{40,}={0,2}",
+        rb"\d{10,13}",
+    )
+]
+
+
+def without_volatile(method: Method) -> Method:
+    """``method`` with the other pages' volatile parts taken out of the dictionary."""
+
+    def stripped(page: bytes, others: list[bytes]) -> tuple[int, Callable[[], bytes]]:
+        cleaned = []
+        for other in others:
+            for pattern in _VOLATILE:
+                other = pattern.sub(b"", other)
+            cleaned.append(other)
+        return method(page, cleaned)
+
+    return stripped
+
+
+def most_alike_last(method: Method) -> Method:
+    """``method`` with the other pages ordered by the 8-byte runs they share with the page."""
+
+    def ordered(page: bytes, others: list[bytes]) -> tuple[int, Callable[[], bytes]]:
+        runs = _runs(page)
+        return method(page, sorted(others, key=lambda other: len(runs & _runs(other))))
+
+    return ordered
+
+
+def _runs(data: bytes) -> set[bytes]:
+    return {data[i : i + 8] for i in range(0, len(data) - 8, 4)}
 
 
 def _zstd_run(
@@ -215,6 +263,9 @@ def measure(slow: bool = False) -> list[Row]:
         "raw dictionary, level 16": zstd_raw(16),
         "raw dictionary, level 19": zstd_raw(19),
         "raw dictionary, zstd's ceiling": zstd_raw(19, **ceiling),
+        "ceiling, volatile parts removed": without_volatile(zstd_raw(19, **ceiling)),
+        "ceiling, most alike page last": most_alike_last(zstd_raw(19, **ceiling)),
+        "ceiling, trained k=2048 + raw": zstd_full(19, k=2048, **ceiling),
         "trained tables + raw, level 9": zstd_full(9),
         "trained tables + raw, level 19": zstd_full(19),
         "+ 3 MiB of other sites, level 9": cross_site(9),
