@@ -53,13 +53,13 @@ class ArchiveExtension(CrawlSink):
     run's end when the spider closes (or when the reactor stops first: ``interrupted``).
 
     Each item is one transaction: the capture, its body (stored once per sha256), the article
-    and its links, its frontier row and any error rows land together or not at all. The crawl
-    holds the archive's crawl lock (a second crawl closes at once with ``archive_locked``); the
-    run is recorded when the spider opens and finished, with its counts and Scrapy's stats,
-    when it closes. ``NEWSBOT_RECRAWL_SCHEDULE`` ("1h,1d,7d") fetches young articles again.
-    ``NEWSBOT_DICTIONARY_AFTER`` (default 10; 0: never): when the crawl ends, a site with at
-    least that many stored bodies and no body dictionary gets one, so that the next crawls
-    store its pages several times smaller (``newsbot compress`` rewrites the older ones).
+    and its links, its frontier row and any error rows land together or not at all. A second
+    crawl of the same archive closes at once (``archive_locked``); the run's end is recorded
+    with its counts and Scrapy's stats. ``NEWSBOT_RECRAWL_SCHEDULE`` ("1h,1d,7d") fetches
+    young articles again. ``NEWSBOT_DICTIONARY_AFTER`` (default 10; 0: never): when the crawl
+    ends, a site with at least that many stored bodies and no body dictionary gets one, so
+    that the next crawls store its pages several times smaller (``newsbot compress`` rewrites
+    the older ones).
 
     A write the disk refuses (:class:`~newsbot.archive.StorageError`: full, failing) stops
     the crawl, and no page or error row is saved after it: the run is recorded as
