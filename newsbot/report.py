@@ -89,7 +89,21 @@ def format_stats(path: str, stats: ArchiveStats) -> str:
             f"last run:  #{run.get('id')} {run.get('spider')} {run.get('status')}, "
             f"started {run.get('started_at')}, finished {run.get('finished_at') or '-'}"
         )
+        lines.extend(_nodes_lines(run.get("stats") or {}))
     return "\n".join(lines)
+
+
+def _nodes_lines(stats: Mapping[str, Any]) -> list[str]:
+    """The processes of a distributed run and what each did, and what its queue held at the
+    end (nothing for a local run)."""
+    nodes = stats.get("newsbot/redis/nodes")
+    if not isinstance(nodes, dict):
+        return []
+    lines = [f"  queue:   {plural(int(stats.get('newsbot/redis/queued') or 0), 'request')} left"]
+    for name, counts in sorted(nodes.items()):
+        done = ", ".join(f"{what} {counts.get(what, 0)}" for what in ("seen", "fetched", "failed"))
+        lines.append(f"  node:    {name}: {done}")
+    return lines
 
 
 def stats_document(path: str, stats: ArchiveStats) -> dict[str, Any]:
@@ -220,7 +234,8 @@ def run_summary(run: Mapping[str, Any]) -> dict[str, Any]:
     ``seconds`` (None while running), ``fetched`` (None for runs that fetch nothing:
     reextract, import), ``articles_new``, ``articles_changed``, ``errors``, ``captures``,
     ``failure`` (why a failed crawl failed, e.g. ``cannot write archive/x.db: database or
-    disk is full``; else None) and the run's own ``counts`` as recorded."""
+    disk is full``; else None), the run's own ``counts`` as recorded, and ``nodes``: each
+    process of a distributed run and its counts (None for a local run)."""
     counts: Mapping[str, Any] = run.get("counts") or {}
     stats: Mapping[str, Any] = run.get("stats") or {}
     return {
@@ -239,6 +254,8 @@ def run_summary(run: Mapping[str, Any]) -> dict[str, Any]:
         "captures": run.get("capture_count", 0),
         "failure": stats.get("newsbot/run/failure"),
         "counts": dict(counts),
+        # A distributed run's processes (name -> seen, fetched, failed, refused); None: local.
+        "nodes": stats.get("newsbot/redis/nodes"),
     }
 
 

@@ -49,6 +49,12 @@ class ArchiveBusyError(CrawlSetupError):
     exit_code = 1
 
 
+class RedisUnreachableError(CrawlSetupError):
+    """A distributed crawl's Redis does not answer (or its package is not installed)."""
+
+    exit_code = 1
+
+
 class ArchiveUnwritableError(CrawlSetupError):
     """The disk refused to write the archive (full, failing): not the user's input."""
 
@@ -191,6 +197,8 @@ def run_crawl(
     except ProfileError as exc:
         raise CrawlSetupError(str(exc)) from None
     check_crawl(site, archive=archive, editions=editions, base_url=base_url, urls=urls)
+    if merged.get("NEWSBOT_REDIS_URL"):
+        _coordinate(merged, site, editions, base_url, urls)
     process = _CrawlerProcess(merged)
     crawler = process.create_crawler(site)
     if progress is not None:
@@ -207,6 +215,30 @@ def run_crawl(
         started_at=started_at,
         stopped_by=process.stopped_by,
     )
+
+
+def _coordinate(
+    settings: Settings,
+    site: str,
+    editions: Sequence[str],
+    base_url: str | None,
+    urls: Sequence[str],
+) -> None:
+    """Make ``settings`` those of the coordinator of a distributed crawl (``NEWSBOT_REDIS_URL``:
+    :mod:`newsbot.distributed`, imported only then)."""
+    try:
+        from newsbot.distributed.run import RedisSetupError, coordinator_settings
+    except ImportError as exc:
+        raise RedisUnreachableError(
+            f"a crawl with Redis needs the redis extra (pip install 'newsbot[redis]'): {exc}"
+        ) from None
+    url = str(settings.get("NEWSBOT_REDIS_URL"))
+    try:
+        coordinator_settings(
+            settings, url, site=site, editions=editions, base_url=base_url, urls=urls
+        )
+    except RedisSetupError as exc:
+        raise RedisUnreachableError(str(exc)) from None
 
 
 def _report_progress(manager: Any, progress: Progress) -> None:

@@ -108,6 +108,12 @@ NEWSBOT_MAX_FAILURES = 3
 NEWSBOT_DICTIONARY_AFTER = 10
 # The longest Retry-After (seconds) a crawl waits for; longer ones wait this long.
 NEWSBOT_RETRY_AFTER_MAX = 300
+# A crawl spread over processes and machines (`newsbot crawl --redis`, `newsbot node`): the Redis
+# of its queue, redis://HOST:PORT/DB; empty: a local crawl, which loads nothing of Redis.
+NEWSBOT_REDIS_URL = ""
+# Seconds a request taken by a process that stopped answering (killed, cut off) waits in its
+# lease before it is queued again; its process renews it every quarter of that while it works.
+NEWSBOT_REDIS_LEASE = 60
 # The most URLs read from one sitemap (the protocol's own limit); the rest is one error row.
 NEWSBOT_SITEMAP_MAX_URLS = 50_000
 # How deep sitemap indexes may nest below a start listing; deeper ones are error rows, unread.

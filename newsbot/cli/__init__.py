@@ -23,6 +23,7 @@ from newsbot.cli import (  # noqa: F401  (they register their commands)
     history,
     importing,
     links,
+    node,
     reextract,
     warc,
 )

@@ -69,6 +69,16 @@ from newsbot.cli.common import (
     help="Write the full log (Scrapy's LOG_FILE, at LOG_LEVEL INFO unless set) to PATH, "
     "appended to.",
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    default=None,
+    envvar="NEWSBOT_REDIS_URL",
+    metavar="URL",
+    help="Coordinate a crawl spread over `newsbot node` processes through the Redis at URL "
+    "(redis://HOST:PORT/DB; default: the NEWSBOT_REDIS_URL environment variable): queue there "
+    "what is due, fetch like any node, and write everything the nodes send into the archive.",
+)
 @json_option
 def crawl(
     site: str,
@@ -80,6 +90,7 @@ def crawl(
     quiet: bool,
     verbose: bool,
     log_file: str | None,
+    redis_url: str | None,
     as_json: bool,
 ) -> None:
     """Crawl SITE (a profile such as euronews) into the archive.
@@ -108,6 +119,8 @@ def crawl(
         settings["LOG_ENABLED"] = False  # Scrapy writes nothing; one_line_per_kind does
     else:
         settings.setdefault("LOG_LEVEL", "INFO")
+    if redis_url:
+        settings["NEWSBOT_REDIS_URL"] = redis_url
     with (
         contextlib.nullcontext() if verbose else one_line_per_kind(),
         crawl_progress("crawl", shown=not quiet) as progress,
