@@ -78,13 +78,15 @@ def build_archive(path: Path, articles: int, *, extract: bool = True) -> Path:
         Archive.open(building) as archive,
         context.Pool(os.cpu_count() or 1, maxtasksperchild=1) as pool,
     ):
-        run_id = archive.start_run(
+        run_id = archive.crawl_runs.start(
             spider="euronews", site="euronews", settings={"USER_AGENT": USER_AGENT}
         )
         for chunk in pool.imap(_render, chunks):
             for capture, article in chunk:
                 archive.save_capture(capture, run_id=run_id, article=article)
-        archive.finish_run(run_id, status="finished", stats={}, counts={"fetched": len(paths)})
+        archive.crawl_runs.finish(
+            run_id, status="finished", stats={}, counts={"fetched": len(paths)}
+        )
     _site = None
     building.replace(path)
     return path

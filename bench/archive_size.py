@@ -220,7 +220,7 @@ def demo_crawl() -> list[Row]:
         on_dictionary = 0
         reader = Archive.open(archive, readonly=True)
         for url, status, headers, sha, codec, stored_size in rows:
-            body = reader.body(sha)
+            body = reader.captures.body(sha)
             record = warc_gz(url, status, [tuple(pair) for pair in json.loads(headers)], body)
             warc += record
             stored += stored_size

@@ -229,7 +229,7 @@ def history_document(url: str, versions: Sequence[ArticleVersion]) -> dict[str, 
 
 
 def run_summary(run: Mapping[str, Any]) -> dict[str, Any]:
-    """One crawl run (as :meth:`~newsbot.archive.Archive.runs` gives it) for people and
+    """One crawl run (as ``archive.crawl_runs.all()`` gives it) for people and
     scripts: ``id``, ``spider``, ``site``, ``status``, ``started_at``, ``finished_at``,
     ``seconds`` (None while running), ``fetched`` (None for runs that fetch nothing:
     reextract, import), ``articles_new``, ``articles_changed``, ``errors``, ``captures``,

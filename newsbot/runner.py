@@ -270,7 +270,7 @@ def crawl_report(archive: str | Path, outcome: CrawlOutcome) -> dict[str, Any]:
             run = next(
                 (
                     r
-                    for r in db.runs()
+                    for r in db.crawl_runs.all()
                     if r["spider"] == outcome.spider and r["started_at"] >= outcome.started_at
                 ),
                 {},
@@ -378,5 +378,5 @@ def run_demo(
     crawl = crawl_report(archive, outcome)
     with Archive.open(archive, readonly=True) as db:
         stats = db.stats()
-        found = db.search_page(DEMO_QUERY, limit=3)
+        found = db.search.page(DEMO_QUERY, limit=3)
     return DemoSummary(server.base_url, archive, crawl, stats, found)

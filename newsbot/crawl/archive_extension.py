@@ -108,12 +108,14 @@ class ArchiveExtension(CrawlSink):
         try:
             # Checkpoints off the event loop: fetching and the workers never wait for an fsync.
             self.archive = Archive.open(self.path, background_checkpoints=True)
-            self.archive.max_failures = self.crawler.settings.getint("NEWSBOT_MAX_FAILURES", 3)
+            self.archive.frontier.max_failures = self.crawler.settings.getint(
+                "NEWSBOT_MAX_FAILURES", 3
+            )
             settings = {name: self.crawler.settings.get(name) for name in RUN_SETTINGS}
             settings["roots"] = getattr(spider, "roots", {})
             # A run whose end could not be written (disk full, killed) ended before this one.
-            self.archive.end_unfinished_runs(spider.name)
-            self.run_id = self.archive.start_run(
+            self.archive.crawl_runs.end_unfinished(spider.name)
+            self.run_id = self.archive.crawl_runs.start(
                 spider=spider.name, site=getattr(spider, "site", spider.name), settings=settings
             )
         except ArchiveError as exc:
@@ -141,7 +143,7 @@ class ArchiveExtension(CrawlSink):
         try:
             if refusal.block:
                 error = (self.run_id, refusal.kind, refusal.message)
-                if not self.archive.block(
+                if not self.archive.frontier.block(
                     refusal.url, refusal.site, refusal.page_kind, error=error
                 ):
                     return
@@ -295,7 +297,7 @@ class ArchiveExtension(CrawlSink):
                 self.counts["discovered"] = stats.get_value("newsbot/frontier/discovered", 0)
                 self.counts["not_due"] = stats.get_value("newsbot/frontier/not_due", 0)
                 try:
-                    self.archive.finish_run(
+                    self.archive.crawl_runs.finish(
                         self.run_id,
                         status=status,
                         stats=stats.get_stats(),
@@ -322,9 +324,9 @@ class ArchiveExtension(CrawlSink):
         if self.archive is None or self.dictionary_after <= 0:
             return
         try:
-            if site in self.archive.dictionary_ids():
+            if site in self.archive.dictionaries.ids():
                 return
-            made = self.archive.train_dictionary(site, min_bodies=self.dictionary_after)
+            made = self.archive.dictionaries.train(site, min_bodies=self.dictionary_after)
         except StorageError as exc:  # every page is saved: only the dictionary waits
             logger.warning("no body dictionary for %s yet (%s): a later crawl makes it", site, exc)
             return

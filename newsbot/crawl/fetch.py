@@ -60,7 +60,7 @@ class ConditionalRequestMiddleware:
         archive = archive_of(self.crawler)
         if archive is not None:
             try:
-                request.meta["newsbot_stored_body"] = archive.body(sha)
+                request.meta["newsbot_stored_body"] = archive.captures.body(sha)
             except KeyError:
                 logger.warning("no stored body %s for %s", sha, request.url)
         return response

@@ -131,7 +131,10 @@ class FrontierMiddleware:
             return requests
         site = getattr(spider, "site", spider.name)
         try:
-            due = {d.url: d for d in archive.discover([entry_for(r, site) for r in requests])}
+            due = {
+                d.url: d
+                for d in archive.frontier.record_listed([entry_for(r, site) for r in requests])
+            }
         except ArchiveError as exc:
             # Not recorded, so not fetched: the listing that named them lists them again.
             sink = sink_of(self.crawler)
@@ -169,7 +172,7 @@ class FrontierMiddleware:
             return
         if getattr(spider, "urls", None):
             return  # a crawl of named articles fetches those, not the backlog
-        for due in archive.due(getattr(spider, "site", spider.name)):
+        for due in archive.frontier.due(getattr(spider, "site", spider.name)):
             if due.url in self.requested:
                 continue
             request = make(due.url, due.kind)
@@ -236,7 +239,7 @@ class FrontierMiddleware:
                 return
             if self.held and self._queued() < FEED_BELOW:
                 batch = []
-                for due in archive.due(site):
+                for due in archive.frontier.due(site):
                     if due.url in self.requested or due.kind != "article":
                         continue
                     self.requested.add(due.url)
