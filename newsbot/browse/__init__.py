@@ -13,69 +13,36 @@ written, and what a running crawl commits (WAL mode) shows on the next page load
 
 from __future__ import annotations
 
-import json
 import socket
-import sqlite3
-from collections.abc import Callable, Iterable
-from contextlib import closing, suppress
-from functools import cache
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from newsbot.archive.migrations import ARCHIVE_MIGRATIONS, MIGRATION_SET
+from newsbot.browse.archives import INSTALL_HINT, BrowseUnavailable, is_archive, metadata
 
-#: The metadata newsbot ships: its ``archive`` block describes any database that is an archive.
-METADATA_PATH = Path(__file__).with_name("metadata.yaml")
+__all__ = [
+    "INSTALL_HINT",
+    "SETTINGS",
+    "BrowseUnavailable",
+    "database_name",
+    "datasette_command",
+    "is_archive",
+    "listen",
+    "metadata",
+    "register_plugin",
+    "serve",
+    "url_of",
+]
 
 #: Datasette settings newsbot browses with: a cell of a table shows the first 200 characters of
 #: its text (an article's row page shows all of it).
 SETTINGS: dict[str, Any] = {"truncate_cells_html": 200}
 
-#: What a user without the browse extra is told.
-INSTALL_HINT = "browse needs Datasette: pip install 'newsbot[browse]'"
-
-
-class BrowseUnavailable(RuntimeError):
-    """Datasette (or a library it brings) is not installed; ``str()`` says how to install it."""
-
 
 def database_name(archive: str | Path) -> str:
     """The name Datasette gives the database of ``archive`` (its file name without suffix)."""
     return Path(archive).stem
-
-
-def metadata(databases: Iterable[str]) -> dict[str, Any]:
-    """Datasette metadata describing each database named in ``databases`` as a newsbot
-    archive; a new dictionary on every call, the caller may change it."""
-    shipped = json.loads(_shipped_json())
-    archive = shipped.pop("archive")
-    shipped["databases"] = {name: json.loads(json.dumps(archive)) for name in databases}
-    return dict(shipped)
-
-
-@cache
-def _shipped_json() -> str:
-    try:
-        import yaml
-    except ImportError:
-        raise BrowseUnavailable(INSTALL_HINT) from None
-    return json.dumps(yaml.safe_load(METADATA_PATH.read_text(encoding="utf-8")))
-
-
-def is_archive(path: str | Path) -> bool:
-    """Whether the SQLite file at ``path`` is a newsbot archive (it records newsbot's
-    migrations); read-only, False for anything that cannot be read as one."""
-    try:
-        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
-            found = conn.execute(
-                f"SELECT 1 FROM {ARCHIVE_MIGRATIONS.migrations_table}"
-                " WHERE migration_set = ? LIMIT 1",
-                (MIGRATION_SET,),
-            ).fetchone()
-    except (sqlite3.Error, OSError, ValueError):
-        return False
-    return found is not None
 
 
 def url_of(host: str, port: int, archive: str | Path) -> str:

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from newsbot.archive.captures import read_body
 from newsbot.archive.graph import Graph
-from newsbot.browse import is_archive, metadata
+from newsbot.browse.archives import is_archive, metadata
 
 #: A query column shown in full as preformatted text (the canned queries' page text).
 PAGE_COLUMN = "page_text"
