@@ -1,4 +1,4 @@
-"""Crawl runs (``archive.runs``): one ``crawl_runs`` row per crawl, import or re-extraction.
+"""Crawl runs (``archive.crawl_runs``): one ``crawl_runs`` row per crawl, import or re-extraction.
 
 A run is recorded ``running`` when it starts and closed with its status, Scrapy stats and
 counts when it ends; captures and errors name the run they belong to. A run still ``running``
@@ -18,7 +18,7 @@ _RUN_JSON = ("settings", "stats", "counts")
 
 
 class Runs:
-    """The crawl runs of one archive (``archive.runs``)."""
+    """The crawl runs of one archive (``archive.crawl_runs``)."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
