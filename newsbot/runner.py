@@ -227,7 +227,7 @@ def _coordinate(
     """Make ``settings`` those of the coordinator of a distributed crawl (``NEWSBOT_REDIS_URL``:
     :mod:`newsbot.distributed`, imported only then)."""
     try:
-        from newsbot.distributed.run import RedisSetupError, coordinator_settings
+        from newsbot.distributed.settings import RedisSetupError, coordinator_settings
     except ImportError as exc:
         raise RedisUnreachableError(
             f"a crawl with Redis needs the redis extra (pip install 'newsbot[redis]'): {exc}"

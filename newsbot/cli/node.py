@@ -41,7 +41,8 @@ def node(redis_url: str, exit_when_idle: float, name: str, pairs: tuple[str, ...
     60 s) runs out.
     """
     try:
-        from newsbot.distributed.run import RedisSetupError, run_node
+        from newsbot.distributed.run import run_node
+        from newsbot.distributed.settings import RedisSetupError
     except ImportError as exc:
         fail(f"newsbot node needs the redis extra (pip install 'newsbot[redis]'): {exc}")
     settings = parse_settings(pairs)

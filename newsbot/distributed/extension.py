@@ -91,7 +91,7 @@ class DistributedExtension:
 
     def publish(self) -> None:
         """This process's counts, under its name (the coordinator's as ``coordinator``)."""
-        from newsbot.distributed.node import counts_of, node_name
+        from newsbot.distributed.leases import counts_of, node_name
 
         counts: dict[str, Any] = dict(counts_of(self.crawler))
         name = node_name(self.crawler) if self.role == "node" else "coordinator"

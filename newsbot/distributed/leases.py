@@ -9,6 +9,9 @@ last releases the lease, in the same Redis transaction as the message on a node.
 
 from __future__ import annotations
 
+import os
+import socket
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -17,8 +20,25 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from newsbot.crawl.outcomes import Refusal
 from newsbot.distributed.channel import channel_of
 from newsbot.distributed.keys import LEASE_META
+from newsbot.items import Capture
+
+#: Counts of each node (``newsbot stats``): requests it discovered (``seen``), pages it fetched,
+#: fetches that got no answer (``failed``), URLs it refused; published with every message.
+_counts: dict[str, Counter[str]] = {}
+
+
+def node_name(crawler: Crawler) -> str:
+    """``NEWSBOT_REDIS_NODE``, else host name and process id."""
+    return str(
+        crawler.settings.get("NEWSBOT_REDIS_NODE") or f"{socket.gethostname()}:{os.getpid()}"
+    )
+
+
+def counts_of(crawler: Crawler) -> Counter[str]:
+    return _counts.setdefault(node_name(crawler), Counter())
 
 
 class LeaseBook:
@@ -144,10 +164,6 @@ class LeasePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        from newsbot.crawl.outcomes import Refusal
-        from newsbot.distributed.node import counts_of
-        from newsbot.items import Capture
-
         counts = counts_of(self.crawler)
         if isinstance(item, Capture):
             counts["fetched" if item.status else "failed"] += 1

@@ -7,9 +7,6 @@ discovers goes to the writer (:func:`discovered`), whose frontier decides what i
 
 from __future__ import annotations
 
-import os
-import socket
-from collections import Counter
 from typing import Any
 
 from scrapy import Request
@@ -20,24 +17,9 @@ from newsbot.crawl.outcomes import Refusal
 from newsbot.crawl.sink import CrawlSink
 from newsbot.distributed import serializer
 from newsbot.distributed.channel import channel_of
-from newsbot.distributed.leases import book_of
+from newsbot.distributed.leases import book_of, counts_of, node_name
 from newsbot.distributed.messages import capture_message, refusal_message
 from newsbot.items import Capture
-
-#: Counts of each node (``newsbot stats``): requests it discovered (``seen``), pages it fetched,
-#: fetches that got no answer (``failed``), URLs it refused; published with every message.
-_counts: dict[str, Counter[str]] = {}
-
-
-def node_name(crawler: Crawler) -> str:
-    """``NEWSBOT_REDIS_NODE``, else host name and process id."""
-    return str(
-        crawler.settings.get("NEWSBOT_REDIS_NODE") or f"{socket.gethostname()}:{os.getpid()}"
-    )
-
-
-def counts_of(crawler: Crawler) -> Counter[str]:
-    return _counts.setdefault(node_name(crawler), Counter())
 
 
 def discovered(crawler: Crawler, request: Request) -> None:

@@ -1,59 +1,21 @@
-"""Starting the two roles from Python: the coordinator's settings for
-:func:`newsbot.runner.run_crawl`, and a node's whole run (:func:`run_node`)."""
+"""A node's whole run from Python (:func:`run_node`); the coordinator's settings are
+:func:`newsbot.distributed.settings.coordinator_settings`, applied by
+:func:`newsbot.runner.run_crawl`."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
 from newsbot.distributed.channel import read_spec
-from newsbot.distributed.settings import distributed_settings
+from newsbot.distributed.settings import RedisSetupError, check_redis, distributed_settings
 
 #: Seconds between two looks for a coordinator's crawl when a node starts first.
 SPEC_POLL = 0.5
-
-
-class RedisSetupError(ValueError):
-    """A distributed crawl or node cannot start (no Redis there, an unknown site): one line."""
-
-
-def check_redis(url: str) -> None:
-    """Raise :class:`RedisSetupError` unless a Redis answers at ``url``."""
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10).ping()
-    except ValueError as exc:  # (a URL redis-py cannot read)
-        raise RedisSetupError(f"--redis: {exc}") from None
-    except redis.RedisError as exc:
-        raise RedisSetupError(f"no Redis answers at {url}: {exc}") from None
-
-
-def coordinator_settings(
-    settings: Settings,
-    url: str,
-    *,
-    site: str,
-    editions: Sequence[str] = (),
-    base_url: str | None = None,
-    urls: Sequence[str] = (),
-) -> Settings:
-    """``settings`` made the coordinator's of a distributed crawl of ``site``: what the nodes
-    need to run the same spider is published with the run."""
-    check_redis(url)
-    spec = {
-        "site": site,
-        "editions": list(editions),
-        "base_url": base_url or "",
-        "urls": list(urls),
-    }
-    distributed_settings(settings, url, "coordinator", spec=spec)
-    return settings
 
 
 @dataclass(frozen=True)

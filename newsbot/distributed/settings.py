@@ -7,6 +7,7 @@ runs as always.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from scrapy.settings import BaseSettings
@@ -63,3 +64,41 @@ def distributed_settings(
         merged = dict(settings.getdict(name))
         merged.update(added)
         settings.set(name, merged, priority=priority)
+
+
+class RedisSetupError(ValueError):
+    """A distributed crawl or node cannot start (no Redis there, an unknown site): one line."""
+
+
+def check_redis(url: str) -> None:
+    """Raise :class:`RedisSetupError` unless a Redis answers at ``url``."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10).ping()
+    except ValueError as exc:  # (a URL redis-py cannot read)
+        raise RedisSetupError(f"--redis: {exc}") from None
+    except redis.RedisError as exc:
+        raise RedisSetupError(f"no Redis answers at {url}: {exc}") from None
+
+
+def coordinator_settings(
+    settings: BaseSettings,
+    url: str,
+    *,
+    site: str,
+    editions: Sequence[str] = (),
+    base_url: str | None = None,
+    urls: Sequence[str] = (),
+) -> BaseSettings:
+    """``settings`` made the coordinator's of a distributed crawl of ``site``: what the nodes
+    need to run the same spider is published with the run."""
+    check_redis(url)
+    spec = {
+        "site": site,
+        "editions": list(editions),
+        "base_url": base_url or "",
+        "urls": list(urls),
+    }
+    distributed_settings(settings, url, "coordinator", spec=spec)
+    return settings
