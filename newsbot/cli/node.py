@@ -51,8 +51,8 @@ def node(redis_url: str, exit_when_idle: float, name: str, pairs: tuple[str, ...
         outcome = run_node(redis_url, exit_when_idle=exit_when_idle, node=name, settings=settings)
     except RedisSetupError as exc:
         fail(str(exc), 1)
-    if not outcome.site:
+    if not outcome.spider:
         click.echo(f"no crawl to help with at {redis_url}")
         return
     fetched = outcome.stats.get("response_received_count", 0)
-    click.echo(f"node done: {outcome.site}, {fetched} responses ({outcome.finish_reason})")
+    click.echo(f"node done: {outcome.spider}, {fetched} responses ({outcome.finish_reason})")

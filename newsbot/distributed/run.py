@@ -6,23 +6,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import CrawlerProcess
 
 from newsbot.distributed.channel import read_spec
 from newsbot.distributed.settings import RedisSetupError, check_redis, distributed_settings
 
+if TYPE_CHECKING:
+    from newsbot.runner import CrawlOutcome
+
 #: Seconds between two looks for a coordinator's crawl when a node starts first.
 SPEC_POLL = 0.5
-
-
-@dataclass(frozen=True)
-class NodeOutcome:
-    site: str
-    finish_reason: str
-    stats: dict[str, Any]
 
 
 def wait_for_spec(url: str, patience: float) -> dict[str, Any] | None:
@@ -44,14 +39,16 @@ def run_node(
     exit_when_idle: float = 0.0,
     node: str = "",
     settings: Mapping[str, Any] | None = None,
-) -> NodeOutcome:
+) -> CrawlOutcome:
     """Fetch and extract from the queue at ``url`` until stopped (or, with
     ``exit_when_idle``, until the queue stayed empty that many seconds). Starts and stops the
-    reactor: once per process."""
-    from newsbot.runner import build_settings
+    reactor: once per process. The outcome's ``spider`` is the site it crawled ("" when no
+    crawl came)."""
+    from newsbot.runner import CrawlOutcome, build_settings
     from newsbot.sites import ProfileError, load_profile
     from newsbot.spiders.loader import apply_profile_setting
 
+    started = time.monotonic()
     check_redis(url)
     merged = build_settings(settings)
     try:
@@ -60,7 +57,7 @@ def run_node(
         raise RedisSetupError(str(exc)) from None
     spec = wait_for_spec(url, exit_when_idle)
     if spec is None:
-        return NodeOutcome("", "idle", {})
+        return CrawlOutcome("idle", time.monotonic() - started, {})
     site = str(spec.get("site", ""))
     try:
         load_profile(site)
@@ -77,4 +74,6 @@ def run_node(
     )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
-    return NodeOutcome(site, str(stats.get("finish_reason", "failed")), stats)
+    return CrawlOutcome(
+        str(stats.get("finish_reason", "failed")), time.monotonic() - started, stats, site
+    )
