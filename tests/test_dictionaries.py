@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, crawl_demo, real_page, run_newsbot
-from newsbot.archive.compression import KILL_HOOK
 
 from newsbot.archive import Archive
 from newsbot.archive.bodies import (
@@ -28,6 +27,7 @@ from newsbot.archive.bodies import (
     raw_dictionary,
     sha256_hex,
 )
+from newsbot.archive.compression import KILL_HOOK
 from newsbot.items import Capture
 from sitegen import DemoServer, DemoSite
 

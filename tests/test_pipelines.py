@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newsbot.crawl.archive_extension import ArchiveExtension
-from newsbot.crawl.extraction import ExtractMiddleware
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from newsbot.archive import Archive
+from newsbot.crawl.archive_extension import ArchiveExtension
+from newsbot.crawl.extraction import ExtractMiddleware
 from newsbot.crawl.pipelines import LinkKindsPipeline, SinkPipeline
 from newsbot.extract import Article, extract_article
 from newsbot.items import Capture
