@@ -151,7 +151,7 @@ def in_memory(archive: Path, workers: int) -> float:
     """Seconds two processes take to extract every page, bodies already in memory."""
     _PAGES.clear()
     with Archive.open(archive, readonly=True) as db:
-        for capture in db.iter_captures(kind="article"):
+        for capture in db.captures.iter(kind="article"):
             _PAGES.append((capture.body, capture.final_url, capture.fetched_at))
     context = multiprocessing.get_context("fork")  # the workers inherit the pages
     with context.Pool(workers) as pool:
@@ -173,7 +173,7 @@ def measure(pages: int = 2000, large: int = 20000) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
         scratch = Path(tmp)
         with Archive.open(archive, readonly=True) as db:
-            first = next(db.iter_captures(kind="article")).url
+            first = next(db.captures.iter(kind="article")).url
         rates: dict[str, tuple[float, float]] = {}
         for workers in (1, 2):
             seconds, _ = reextract(archive, workers, scratch)

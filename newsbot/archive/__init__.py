@@ -46,9 +46,8 @@ The parts of an open ``archive``
     ============================  ==============================================================
 
     ``archive.stats()`` counts everything in one snapshot. ``CaptureExport(archive)``
-    (:mod:`.exporting`) is what a WARC or file export reads. Of the flat names of older
-    releases only ``archive.iter_captures`` is left, for one benchmark (:mod:`.legacy`); new
-    code calls the parts.
+    (:mod:`.exporting`) is what a WARC or file export reads. The flat names of older releases
+    (``archive.due``, ``archive.iter_captures`` …) are gone: callers use the parts.
 
 Writing, and transactions
     ``archive.save_capture(capture, run_id=, article=, errors=, next_due_at=)`` is the crawl's

@@ -22,7 +22,6 @@ from newsbot.archive.frontier import Frontier, load_row, revisit_of
 from newsbot.archive.graph import Graph
 from newsbot.archive.history import History
 from newsbot.archive.index import has_pending
-from newsbot.archive.legacy import LegacyCalls
 from newsbot.archive.lock import CrawlLock, crawl_lock
 from newsbot.archive.records import (
     INSERT_ERROR,
@@ -42,7 +41,7 @@ from newsbot.content_coding import BodyError, decoded
 from newsbot.items import Article, Capture
 
 
-class Archive(LegacyCalls):
+class Archive:
     """One newsbot archive file, open for reading (and writing unless opened ``readonly``).
 
     Its parts share one connection and one transaction helper (:attr:`session`):
