@@ -1,9 +1,10 @@
 """Checks of story files as they are written: what the demo's loader
 (:func:`newsbot.demo.stories.load_story_file`) does not check because the bundled files pass.
 
-Unknown keys, ids, slugs, templates, dates, inline boxes, the links inside paragraphs, and the
-stories a story names. Every problem is a :class:`~newsbot.demo.stories.StoryError` naming the
-file and the dotted key. :func:`load_checked` is how the test sites load stories.
+Each key's presence and type, unknown keys, ids, slugs, templates, dates, paragraph indexes,
+inline boxes, the links inside paragraphs, and the stories a story names. Every problem is a
+:class:`~newsbot.demo.stories.StoryError` naming the file and the dotted key.
+:func:`load_checked` is how the test sites load stories.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +30,49 @@ from newsbot.demo.stories import (
 #: Template generations: 2015 is the older class-less markup (fixtures only).
 TEMPLATES = (2015, 2024, 2026)
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_TOP_KEYS = {
-    "id", "published_at", "modified_at", "vertical", "theme", "program", "video", "template",
-    "related", "inline_related", "story_id", "event_id", "short", *LANGUAGES,
+#: Each key of a story file and of its language tables, with the type of its value.
+_TOP_KEYS: dict[str, type] = {
+    "id": str, "published_at": str, "modified_at": str, "vertical": str, "theme": str,
+    "program": str, "video": bool, "template": int, "related": list, "inline_related": dict,
+    "story_id": int, "event_id": int, "short": bool, **dict.fromkeys(LANGUAGES, dict),
 }  # fmt: skip
-_VERSION_KEYS = {
-    "slug", "title", "social_title", "teaser", "authors", "tags", "image_caption",
-    "image_credit", "sources", "byline_agencies", "paragraphs", "subheads", "captions",
+_VERSION_KEYS: dict[str, type] = {
+    "slug": str, "title": str, "social_title": str, "teaser": str, "authors": list, "tags": list,
+    "image_caption": str, "image_credit": str, "sources": list, "byline_agencies": list,
+    "paragraphs": list, "subheads": dict, "captions": dict,
 }  # fmt: skip
+#: Keys a file may leave out (``social_title`` only in a 2024 or older story, and all language
+#: tables but one); lists of these may also be empty. A story of no vertical has vertical "".
+_OPTIONAL = {"related", "inline_related", "short", "social_title", "sources", "byline_agencies"}
+_OPTIONAL |= {"subheads", "captions", *LANGUAGES}
 
 
 def _fail(file: str, key: str, message: str) -> StoryError:
     return StoryError(f"{file}: key '{key}' {message}")
+
+
+def _check_table(
+    file: str, table: Mapping[str, Any], kinds: Mapping[str, type], prefix: str = ""
+) -> None:
+    """Every key of ``table`` known, present unless optional, of its type, never empty."""
+    unknown = sorted(set(table) - set(kinds))
+    if unknown:
+        raise _fail(file, prefix + unknown[0], "is not a known key")
+    for key, kind in kinds.items():
+        where, value = prefix + key, table.get(key)
+        if key not in table:
+            if key in _OPTIONAL:
+                continue
+            raise _fail(file, where, "is missing")
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise _fail(file, where, f"must be {kind.__name__}, not {value!r}")
+        if isinstance(value, str) and not value.strip() and key != "vertical":
+            raise _fail(file, where, "must not be empty")
+        if isinstance(value, list):
+            if not all(isinstance(v, str) and v.strip() for v in value):
+                raise _fail(file, where, "must be a list of non-empty strings")
+            if not value and key not in _OPTIONAL:
+                raise _fail(file, where, "must not be empty")
 
 
 def _slug(file: str, key: str, value: Any, what: str) -> None:
@@ -47,12 +80,21 @@ def _slug(file: str, key: str, value: Any, what: str) -> None:
         raise _fail(file, key, f"must be {what}: {value!r}")
 
 
-def _check_version(file: str, language: str, data: Mapping[str, Any]) -> None:
-    unknown = sorted(set(data) - _VERSION_KEYS)
-    if unknown:
-        raise _fail(file, f"{language}.{unknown[0]}", "is not a known key")
-    _slug(file, f"{language}.slug", data.get("slug"), "lowercase ascii words joined by hyphens")
-    for i, p in enumerate(data.get("paragraphs", ())):
+def _check_version(file: str, language: str, data: Mapping[str, Any], template: int) -> None:
+    _check_table(file, data, _VERSION_KEYS, f"{language}.")
+    if template == 2026 and "social_title" not in data:
+        raise _fail(file, f"{language}.social_title", "is missing (a 2026 story shares its own)")
+    _slug(file, f"{language}.slug", data["slug"], "lowercase ascii words joined by hyphens")
+    count = len(data["paragraphs"])
+    for table in ("subheads", "captions"):
+        for k, v in data.get(table, {}).items():
+            if not k.isdigit() or not 0 <= int(k) < count:
+                raise _fail(
+                    file, f"{language}.{table}.{k}", f"must be a paragraph index 0..{count - 1}"
+                )
+            if not isinstance(v, str) or not v.strip():
+                raise _fail(file, f"{language}.{table}.{k}", "must be a non-empty string")
+    for i, p in enumerate(data["paragraphs"]):
         key = f"{language}.paragraphs[{i}]"
         for m in LINK_RE.finditer(p):
             target = m.group(2)
@@ -62,30 +104,49 @@ def _check_version(file: str, language: str, data: Mapping[str, Any]) -> None:
             raise _fail(file, key, "has a malformed Markdown link")
 
 
-def check_story_file(path: Path, story: Story) -> None:
-    """What ``story``, loaded from ``path``, must also be."""
-    file, data = path.name, tomllib.loads(path.read_text(encoding="utf-8"))
-    unknown = sorted(set(data) - _TOP_KEYS)
-    if unknown:
-        raise _fail(file, unknown[0], "is not a known key")
-    if not (STORY_ID_RE.fullmatch(story.id) or story.id == INTERNAL_ID) or story.id != path.stem:
+def _when(file: str, key: str, raw: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise _fail(file, key, f"is not an ISO 8601 date-time: {raw!r}") from None
+    if value.tzinfo is None:
+        raise _fail(file, key, f"needs a UTC offset: {raw!r}")
+    return value
+
+
+def check_story_file(path: Path) -> None:
+    """What the story file ``path`` must be beyond what the loader reads: every key of its
+    type, its id, slugs, template, dates and inline box as the pages need them."""
+    file = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StoryError(f"{file}: cannot read a story from it ({exc})") from None
+    _check_table(file, data, _TOP_KEYS)
+    story_id = data["id"]
+    if not (STORY_ID_RE.fullmatch(story_id) or story_id == INTERNAL_ID) or story_id != path.stem:
         raise _fail(
-            file, "id", f"must be sNN, fNN or xNN and match the file name, not {story.id!r}"
+            file, "id", f"must be sNN, fNN or xNN and match the file name, not {story_id!r}"
         )
-    if story.template not in TEMPLATES:
-        raise _fail(file, "template", f"must be one of {TEMPLATES}, not {story.template}")
-    _slug(file, "vertical", story.vertical, "empty or a lowercase slug")
-    _slug(file, "program", story.program, "a lowercase slug")
-    if story.modified_at < story.published_at:
+    if data["template"] not in TEMPLATES:
+        raise _fail(file, "template", f"must be one of {TEMPLATES}, not {data['template']}")
+    _slug(file, "vertical", data["vertical"], "empty or a lowercase slug")
+    _slug(file, "program", data["program"], "a lowercase slug")
+    published = _when(file, "published_at", data["published_at"])
+    if _when(file, "modified_at", data["modified_at"]) < published:
         raise _fail(file, "modified_at", "is earlier than published_at")
-    if story.inline_related:
-        after = story.inline_related[0]
-        if after < 1:
+    languages = [lang for lang in data if lang in LANGUAGES]
+    if not languages:
+        raise StoryError(f"{file}: no language table (want one of {', '.join(LANGUAGES)})")
+    for lang in languages:
+        _check_version(file, lang, data[lang], data["template"])
+    if "inline_related" in data:
+        inline = data["inline_related"]
+        _check_table(file, inline, {"after": int, "story": str}, "inline_related.")
+        if inline["after"] < 1:
             raise _fail(file, "inline_related.after", "must be a paragraph number >= 1")
-        if any(after > len(v.paragraphs) for v in story.versions):
+        if any(inline["after"] > len(data[lang]["paragraphs"]) for lang in languages):
             raise _fail(file, "inline_related.after", "is past the last paragraph of a version")
-    for v in story.versions:
-        _check_version(file, v.language, data[v.language])
 
 
 def check_references(stories: Sequence[Story], known: Sequence[Story] = ()) -> None:
@@ -119,8 +180,8 @@ def load_checked(
     directory: Path, pattern: str = "s*.toml", known: Sequence[Story] = ()
 ) -> tuple[Story, ...]:
     """:func:`~newsbot.demo.stories.load_stories` with every check of this module."""
+    for path in sorted(directory.glob(pattern)):
+        check_story_file(path)
     stories = load_stories(directory, pattern)
-    for s in stories:
-        check_story_file(directory / s.source, s)
     check_references(stories, known)
     return stories

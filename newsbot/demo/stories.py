@@ -1,10 +1,10 @@
-"""Story files of the demo site: load ``stories/*.toml`` and validate them into frozen records.
+"""Story files of the demo site: ``stories/*.toml`` loaded into frozen records.
 
 One file holds one story in one or more languages. The demo site serves the ``sNN`` stories
 (en, de, fr) and ``internal.toml``; the extraction fixtures (outside the package) also render
 ``fNN`` stories (other editions) and ``xNN`` stories (pages of other kinds: class-less older
-articles, a live blog, other sites). A problem is reported as :class:`StoryError` naming the file
-and the dotted key.
+articles, a live blog, other sites). A file that is no story is a :class:`StoryError` naming the
+file; ``sitegen.story_check`` names the dotted key of a value written wrong.
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ class StoryVersion:
     tags: tuple[str, ...]
     image_caption: str
     image_credit: str
-    sources: tuple[str, ...]
     paragraphs: tuple[str, ...]
-    subheads: tuple[tuple[int, str], ...]  # (index of the paragraph it precedes, text)
-    captions: tuple[tuple[int, str], ...]  # (index of the paragraph it follows, caption)
+    sources: tuple[str, ...] = ()
+    subheads: tuple[tuple[int, str], ...] = ()  # (index of the paragraph it precedes, text)
+    captions: tuple[tuple[int, str], ...] = ()  # (index of the paragraph it follows, caption)
     #: Agencies the byline names after the authors, as it writes them ("Von Euronews mit AP",
     #: "By Euronews with Agencies"); ``sources`` are the ones the footer names ("Weitere
     #: Quellen • AP, dpa"). Both are sources of the article.
@@ -67,12 +67,12 @@ class Story:
     program: str
     video: bool
     template: int
-    related: tuple[str, ...]  # story ids; "sNN:video" names the video page of story sNN
-    inline_related: tuple[int, str] | None  # (after paragraph N, 1-based; target story)
     story_id: int
     event_id: int
     versions: tuple[StoryVersion, ...]
-    source: str = ""
+    related: tuple[str, ...] = ()  # story ids; "sNN:video" names the video page of story sNN
+    inline_related: tuple[int, str] | None = None  # (after paragraph N, 1-based; target story)
+    source: str = ""  # the file's name
     short: bool = False
 
     @property
@@ -91,123 +91,41 @@ def strip_links(text: str) -> str:
     return LINK_RE.sub(lambda m: m.group(1), text)
 
 
-class _Reader:
-    """Typed access to one TOML table; errors name the file and the dotted key."""
-
-    def __init__(self, file: str, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.file, self.data, self.prefix = file, data, prefix
-
-    def where(self, key: str) -> str:
-        return f"{self.file}: key '{self.prefix}{key}'"
-
-    def fail(self, key: str, message: str) -> StoryError:
-        return StoryError(f"{self.where(key)} {message}")
-
-    def get(self, key: str, kind: type, default: Any = ...) -> Any:
-        if key not in self.data:
-            if default is ...:
-                raise self.fail(key, "is missing")
-            return default
-        value = self.data[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise self.fail(key, f"must be {kind.__name__}, not {value!r}")
-        return value
-
-    def text(self, key: str, default: Any = ..., allow_empty: bool = False) -> str:
-        value: str = self.get(key, str, default)
-        if not allow_empty and not value.strip():
-            raise self.fail(key, "must not be empty")
-        return value
-
-    def strings(self, key: str, default: Any = ..., non_empty: bool = True) -> tuple[str, ...]:
-        value = self.get(key, list, default)
-        if not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail(key, "must be a list of non-empty strings")
-        if non_empty and not value:
-            raise self.fail(key, "must not be empty")
-        return tuple(value)
-
-    def when(self, key: str) -> datetime:
-        raw = self.text(key)
-        try:
-            value = datetime.fromisoformat(raw)
-        except ValueError:
-            raise self.fail(key, f"is not an ISO 8601 date-time: {raw!r}") from None
-        if value.tzinfo is None:
-            raise self.fail(key, f"needs a UTC offset: {raw!r}")
-        return value
-
-    def indexed(self, key: str, count: int) -> tuple[tuple[int, str], ...]:
-        table = self.get(key, dict, {})
-        out = []
-        for k, v in table.items():
-            if not k.isdigit() or not 0 <= int(k) < count:
-                raise self.fail(f"{key}.{k}", f"must be a paragraph index 0..{count - 1}")
-            if not isinstance(v, str) or not v.strip():
-                raise self.fail(f"{key}.{k}", "must be a non-empty string")
-            out.append((int(k), v))
-        return tuple(sorted(out))
+def _record(table: Mapping[str, Any]) -> dict[str, Any]:
+    """The keys of a TOML table as record fields: lists become tuples, and the tables of
+    paragraph indexes (``subheads``, ``captions``) sorted (index, text) pairs."""
+    out = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+    for key in ("subheads", "captions"):
+        if key in table:
+            out[key] = tuple(sorted((int(i), text) for i, text in table[key].items()))
+    return out
 
 
-def _version(top: _Reader, language: str, template: int) -> StoryVersion:
-    r = _Reader(top.file, top.get(language, dict), f"{language}.")
-    title = r.text("title")
-    social = r.text("social_title") if template == 2026 else r.text("social_title", title)
-    paragraphs = r.strings("paragraphs")
-    return StoryVersion(
-        language=language,
-        slug=r.text("slug"),
-        title=title,
-        social_title=social,
-        teaser=r.text("teaser"),
-        authors=r.strings("authors"),
-        tags=r.strings("tags"),
-        image_caption=r.text("image_caption"),
-        image_credit=r.text("image_credit"),
-        sources=r.strings("sources", [], non_empty=False),
-        paragraphs=paragraphs,
-        subheads=r.indexed("subheads", len(paragraphs)),
-        captions=r.indexed("captions", len(paragraphs)),
-        byline_agencies=r.strings("byline_agencies", [], non_empty=False),
-    )
+def _version(language: str, table: Mapping[str, Any]) -> StoryVersion:
+    # A 2024 story may leave its social title out: the headline is shared as it is.
+    defaults: dict[str, Any] = {"social_title": table.get("title")}
+    return StoryVersion(language=language, **defaults | _record(table))
 
 
 def load_story_file(path: Path) -> Story:
-    """Load one story file; a missing key or a value of the wrong type is a :class:`StoryError`
-    naming the file and the key (``sitegen.story_check`` checks the rest when stories are
-    written)."""
+    """Load one story file; a file that cannot be read, is no TOML or lacks a key (or has one
+    no record knows) is a :class:`StoryError` naming the file. Values are taken as written:
+    ``sitegen.story_check`` checks each key's type and value when stories are written."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+        top = _record({k: v for k, v in data.items() if k not in LANGUAGES})
+        for key in ("published_at", "modified_at"):
+            top[key] = datetime.fromisoformat(top[key])
+        if "inline_related" in top:
+            top["inline_related"] = (top["inline_related"]["after"], top["inline_related"]["story"])
+        versions = tuple(_version(lang, data[lang]) for lang in data if lang in LANGUAGES)
+        return Story(**top, versions=versions, source=path.name)
     except OSError as exc:
         raise StoryError(f"{path}: cannot read ({exc.strerror})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise StoryError(f"{path.name}: not valid TOML ({exc})") from None
-    top = _Reader(path.name, data)
-    template = top.get("template", int)
-    inline = None
-    if "inline_related" in data:
-        ir = _Reader(path.name, top.get("inline_related", dict), "inline_related.")
-        inline = (ir.get("after", int), ir.text("story"))
-    versions = tuple(_version(top, lang, template) for lang in data if lang in LANGUAGES)
-    if not versions:
-        raise StoryError(f"{path.name}: no language table (want one of {', '.join(LANGUAGES)})")
-    return Story(
-        id=top.text("id"),
-        published_at=top.when("published_at"),
-        modified_at=top.when("modified_at"),
-        vertical=top.text("vertical", allow_empty=True),
-        theme=top.text("theme"),
-        program=top.text("program"),
-        video=top.get("video", bool),
-        template=template,
-        related=top.strings("related", [], non_empty=False),
-        inline_related=inline,
-        story_id=top.get("story_id", int),
-        event_id=top.get("event_id", int),
-        versions=versions,
-        source=path.name,
-        short=top.get("short", bool, False),
-    )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoryError(f"{path.name}: not a story file ({exc!r})") from None
 
 
 def load_stories(directory: Path = STORIES_DIR, pattern: str = "s*.toml") -> tuple[Story, ...]:
