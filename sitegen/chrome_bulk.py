@@ -292,6 +292,33 @@ def programmes_footer(ev: EditionView) -> str:
     )
 
 
+def with_menus_2024(page: str, ev: EditionView) -> str:
+    """``page`` (2024 template) with its header's programmes menu (each vertical's six latest
+    stories) and its "just in" list (the edition's twelve latest)."""
+    programmes = "".join(
+        '<div class="c-programs-menu__categories">'
+        f'<a class="u-display-inline-block title" href="{section_path(ev.code, v)}">'
+        f"{esc(label)}</a>"
+        + "".join(
+            f'<a class="js-menu-program list-item__link" href="{c.path}">{esc(c.title)}</a>'
+            for c in ev.by_vertical.get(v, ())[:6]
+        )
+        + "</div>"
+        for v, label in labels(ev.language).sections
+    )
+    just_in = "".join(
+        f'<div class="c-just-in__item">{media_object(c, "just-in", i)}</div>'
+        for i, c in enumerate(ev.latest[:12], 1)
+    )
+    menus = (
+        '</ul><div class="js-programs-menu c-programs-menu c-header-sub-menu u-hide-for-all">'
+        f"{programmes}</div></nav></section>"
+        '<div class="c-breaking-news helper-site-row js-breaking-news">'
+        f'<div class="c-just-in__list">{just_in}</div></div></header>'
+    )
+    return page.replace("</ul></nav></section></header>", menus, 1)
+
+
 def with_dropdowns(page: str, edition: EditionView) -> str:
     """``page`` with the mega menus under the vertical entries of its 2026 header."""
 
@@ -313,9 +340,9 @@ def pad(
     """``page`` with the bulk of a real page: the critical CSS and the feature-flag store before
     ``</head>`` (for the 2024 template also the consent manager's configuration), the icon
     sprite at the top of ``<body>``; given the page's ``edition``, the inline state scripts
-    (``pagetype``: Article when a ``view`` is given, else Listing), the header's mega menus, the
-    hamburger menu and (2024 articles) the carousel of latest stories; given
-    the article's ``view``, the ad and analytics metas."""
+    (``pagetype``: Article when a ``view`` is given, else Listing), the header's mega menus (of
+    the 2024 header: programmes and "just in"), the hamburger menu and (2024 articles) the
+    carousel of latest stories; given the article's ``view``, the ad and analytics metas."""
     language = page[page.index('lang="') + 6 :].split('"', 1)[0]
     head = (
         f'<style id="critical-css">\n{utility_css()}\n</style>\n'
@@ -334,6 +361,8 @@ def pad(
         page = with_dropdowns(page, edition)
         copyright = '<div class="c-footer-sitemap__copyright">'
         page = page.replace(copyright, programmes_footer(edition) + copyright, 1)
+        if template == 2024:
+            page = with_menus_2024(page, edition)
         if template == 2024 and view is not None:
             page = page.replace("</main>", latest_swiper(view, edition) + "</main>", 1)
         end = page.rindex("</body>")

@@ -140,22 +140,6 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
         f'href="{chrome.section_path(ev.code, v)}">{esc(label)}</a></div>'
         for v, label in lab.sections
     )
-    programmes = []
-    for v, label in lab.sections:
-        cards = ev.by_vertical.get(v, ())
-        links = "".join(
-            f'<a class="js-menu-program list-item__link" href="{c.path}">{esc(c.title)}</a>'
-            for c in cards[:6]
-        )
-        programmes.append(
-            '<div class="c-programs-menu__categories">'
-            f'<a class="u-display-inline-block title" href="{chrome.section_path(ev.code, v)}">'
-            f"{esc(label)}</a>{links}</div>"
-        )
-    just_in = "".join(
-        f'<div class="c-just-in__item">{chrome.media_object(c, "just-in", i)}</div>'
-        for i, c in enumerate(ev.latest[:12], 1)
-    )
     return (
         '<div class="c-site-leaderboard-and-header"><div id="js-leaderboard-top" '
         'class="base-leaderboard base-leaderboard--top"><div class="advertising js-adzone">'
@@ -174,11 +158,7 @@ def header(ev: EditionView, alternates: Sequence[tuple[str, str]]) -> str:
         f'<a class="o-site-header__logo" href="{home}">{ICONS["logo"]}</a>'
         '<section class="o-header-menu"><nav class="o-header-menu__nav">'
         f'<ul class="o-header-menu__list"><li class="o-header-menu__first-list">{first}</li>'
-        "</ul>"
-        '<div class="js-programs-menu c-programs-menu c-header-sub-menu u-hide-for-all">'
-        f"{''.join(programmes)}</div></nav></section>"
-        '<div class="c-breaking-news helper-site-row js-breaking-news">'
-        f'<div class="c-just-in__list">{just_in}</div></div></header></div></div>'
+        "</ul></nav></section></header></div></div>"
     )
 
 
