@@ -29,6 +29,7 @@ from newsbot.archive.records import (
     ArchiveStats,
     ArticleOutcome,
     SavedCapture,
+    article_content_hash,
     utc_now,
 )
 from newsbot.archive.reextraction import Reextraction
@@ -231,10 +232,16 @@ class Archive:
                     conn, article, capture_id, final_url=capture.final_url, site=capture.site
                 )
                 article, refused = placed.article, placed.refused
+                # Hashed once for the article row and the extraction note.
+                content_hash = article_content_hash(article)
                 outcome = self._upsert_article(
-                    conn, article, capture_id, capture.fetched_at, None, placed.own
+                    conn, article, capture_id, capture.fetched_at, content_hash, placed.own
                 )
-            extractions.note_capture(conn, capture_id, capture, article, run_id, clock())
+                extractions.note_article(
+                    conn, capture_id, article, at=clock(), run_id=run_id, content_hash=content_hash
+                )
+            else:
+                extractions.note_capture(conn, capture_id, capture, None, run_id, clock())
             if refused:
                 owners.note_refused(conn, capture_id, refused)
                 errors = [*errors, ("archive", owners.REFUSED_KIND, refused)]
