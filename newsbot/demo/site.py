@@ -1,12 +1,11 @@
 """DemoSite: the route table of the site ``newsbot demo`` serves.
 
-``DemoSite()`` loads the story files and resolves every page; pages are rendered on first request
-with a placeholder for the base URL, then cached per base URL. Everything is deterministic.
+``DemoSite()`` loads the story files and resolves every page; a page is rendered on each request
+(a fraction of a millisecond) with a placeholder for the base URL. Everything is deterministic.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import partial
@@ -32,7 +31,6 @@ from newsbot.demo.responses import (
 from newsbot.demo.stories import INTERNAL_ID, STORIES_DIR, Story, load_stories, load_story_file
 from newsbot.demo.views import article_path, article_view, edition_view, list_stories, tag_path
 
-_CACHE_LIMIT = 4096
 _Query = dict[str, list[str]]
 _Route = Callable[[_Query], Page | None]
 _CET = timezone(timedelta(hours=1))
@@ -80,40 +78,7 @@ class DemoSite:
         old_path = new_path.rsplit("/", 1)[0] + "/" + _old_slug(new_path.rsplit("/", 1)[1])
         self.redirects: Mapping[str, str] = MappingProxyType({old_path: new_path})
         self._routes: dict[str, _Route] = {}
-        self._sitemap_paths: dict[str, set[str]] = {e: set() for e in EDITIONS}
         self._add_routes()
-        self._responses: dict[tuple[str, str], DemoResponse] = {}
-        self._lock = threading.Lock()
-        # Bumped by every change: a page rendered before a change is never cached after it.
-        self._generation = 0
-
-    def view(self, path: str) -> ArticleView:
-        """The article view served at ``path`` (KeyError for a path that is no article)."""
-        if path not in self._views:
-            raise KeyError(f"no article at {path!r}")
-        return self._views[path]
-
-    @property
-    def article_paths(self) -> tuple[str, ...]:
-        """Every article page's path, the disallowed one included."""
-        return tuple(self._views)
-
-    def replace_article(self, v: ArticleView) -> None:
-        """Serve ``v`` at its path from now on (a test edits an article between crawls): its
-        edition's sitemaps give its new date, its news sitemap entry and feed items its new
-        title; every other page stays byte-identical. Safe while the server is serving."""
-        with self._lock:
-            self._views[v.path] = v
-            self._routes[v.path] = self._article_route(v)
-            self._add_sitemap_routes(v.edition)
-            self._generation += 1
-
-            def touched(key: str) -> bool:
-                p = urlsplit(key).path
-                return p in (v.path, f"/{v.edition}/rss") or p.startswith(f"/{v.edition}/sitemaps/")
-
-            for key in [k for k in self._responses if touched(k[0])]:
-                del self._responses[key]
 
     # --- routes --------------------------------------------------------------------------
 
@@ -129,7 +94,7 @@ class DemoSite:
             r[old] = _lazy(partial(_moved, new), location=new, status=301)
         for e in EDITIONS:
             self._add_edition_routes(e)
-            self._add_sitemap_routes(e)
+            r.update(self._sitemap_routes(e))
 
     def _add_edition_routes(self, e: str) -> None:
         r, ev = self._routes, self._editions[e]
@@ -153,9 +118,9 @@ class DemoSite:
             r[path] = _lazy(partial(listings.tag_page, ev, label, path, items))
         r[f"/{e}/rss"] = partial(self._feed, e)
 
-    def _add_sitemap_routes(self, e: str) -> None:
-        """(Re)build the edition's sitemap index, monthly children and news sitemap from the
-        articles' current dates and titles; a month left empty by a change stops being served."""
+    def _sitemap_routes(self, e: str) -> dict[str, _Route]:
+        """The edition's sitemap index, monthly children and news sitemap, from the articles'
+        current dates and titles."""
         cards, videos = self._cards[e], self._videos[e]
         entries = [(c.path, self._views[c.path].story.modified_at) for c in cards]
         entries += [(c.path, self._video_views[c.path].story.modified_at) for c in videos]
@@ -183,10 +148,7 @@ class DemoSite:
             XML,
             last=newest(v.story.modified_at for v in news),
         )
-        for gone in self._sitemap_paths[e] - routes.keys():
-            del self._routes[gone]
-        self._routes.update(routes)
-        self._sitemap_paths[e] = set(routes)
+        return routes
 
     def _feed(self, e: str, q: _Query) -> Page | None:
         level, name = q.get("level", [""])[0], q.get("name", [""])[0]
@@ -252,16 +214,7 @@ class DemoSite:
 
     def respond(self, path_and_query: str, base_url: str) -> DemoResponse:
         """The response to a GET of ``path_and_query`` on a server at ``base_url``."""
-        key = (path_and_query, base_url.rstrip("/"))
-        cached = self._responses.get(key)
-        if cached is not None:
-            return cached
-        generation = self._generation
-        response = make_response(self._page(path_and_query), base_url)
-        with self._lock:
-            if generation == self._generation and len(self._responses) < _CACHE_LIMIT:
-                self._responses.setdefault(key, response)
-        return response
+        return make_response(self._page(path_and_query), base_url)
 
 
 def _lazy(
