@@ -16,11 +16,11 @@ Run from the repository root (pytest's ``pythonpath`` setting puts it on the pat
 
 from pathlib import Path
 
-from newsbot.demo.labels import add_labels
+from newsbot.demo.labels import LABELS, load_labels
 from newsbot.demo.responses import DemoResponse
 
 # The fixture editions' words (it, es, pt, el, pl, ru, tr, hu, ar), beside the demo's en, de, fr.
-add_labels(Path(__file__).with_name("labels.toml"))
+LABELS.update(load_labels(Path(__file__).with_name("labels.toml")))
 
 from sitegen.demo_site import DemoSite  # noqa: E402
 from sitegen.large_site import GeneratedSite  # noqa: E402

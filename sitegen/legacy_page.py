@@ -18,7 +18,6 @@ from newsbot.demo.model import (
     Card,
     EditionView,
     esc,
-    iso,
     programme_label,
     url,
 )
@@ -64,8 +63,8 @@ def _head(v: ArticleView, description: str) -> str:
         f'<meta property="og:title" content="{esc(ver.title)}">',
         f'<meta property="og:description" content="{esc(description)}">',
         f'<meta property="og:image" content="{esc(v.card.image)}">',
-        f'<meta property="article:published_time" content="{iso(s.published_at)}">',
-        f'<meta property="article:modified_time" content="{iso(s.modified_at)}">',
+        f'<meta property="article:published_time" content="{s.published_at.isoformat()}">',
+        f'<meta property="article:modified_time" content="{s.modified_at.isoformat()}">',
         f'<meta property="article:section" content="{esc(s.vertical or "news")}">',
     ]
     return "\n".join(out)
@@ -209,7 +208,7 @@ def render(
         f'<div><div><img src="{esc(v.card.image)}" alt="" width="640" height="360"></div>'
         f"<span>{esc(lab.copyright)} </span><span>{esc(ver.image_credit)}</span></div>"
         f"<div>{esc(lab.by)} {author}</div>"
-        f'<div><time datetime="{iso(s.published_at)}">{s.published_at:%d/%m/%Y}</time></div>'
+        f'<div><time datetime="{s.published_at.isoformat()}">{s.published_at:%d/%m/%Y}</time></div>'
         f"{_share(v, lab.share_2024)}{_popup(v, lab.share_2024)}{video}{lead}{_ad(v)}"
         f"<div>{''.join(body)}</div>{_share(v, lab.share_2024)}{related}<div>{tags}</div></div>"
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsbot.demo.assets import srcset
-from newsbot.demo.model import ArticleView, esc, iso, js_json, slugify
+from newsbot.demo.model import ArticleView, esc, js_json, slugify
 from sitegen.padding import (
     ad_config,
     consent_config,
@@ -150,8 +150,8 @@ def _head(site: OtherSite, v: ArticleView, here: str) -> str:
         "@type": kind,
         "headline": ver.title,
         "description": ver.teaser,
-        "datePublished": iso(s.published_at),
-        "dateModified": iso(s.modified_at),
+        "datePublished": s.published_at.isoformat(),
+        "dateModified": s.modified_at.isoformat(),
         "author": [{"@type": "Person", "name": a} for a in ver.authors],
         "image": [image(site, v, "lead")],
         "keywords": ", ".join(ver.tags),
@@ -170,8 +170,8 @@ def _head(site: OtherSite, v: ArticleView, here: str) -> str:
         f'<meta property="og:title" content="{esc(ver.social_title)}">',
         f'<meta property="og:description" content="{esc(ver.teaser)}">',
         f'<meta property="og:image" content="{image(site, v, "lead")}">',
-        f'<meta property="article:published_time" content="{iso(s.published_at)}">',
-        f'<meta property="article:modified_time" content="{iso(s.modified_at)}">',
+        f'<meta property="article:published_time" content="{s.published_at.isoformat()}">',
+        f'<meta property="article:modified_time" content="{s.modified_at.isoformat()}">',
         f'<meta property="article:section" content="{esc(site.section)}">',
         *(f'<meta property="article:tag" content="{esc(t)}">' for t in ver.tags),
         f'<script type="application/ld+json">{js_json(ld)}</script>',
@@ -261,7 +261,7 @@ def render(v: ArticleView) -> str:
         f'<p class="story__kicker"><a href="{home}{s.vertical}/">{esc(site.section)}</a></p>'
         f'<h1 class="story__headline">{esc(ver.title)}</h1>{standfirst}'
         f'<div class="story__meta"><p class="byline">{esc(site.by)} {authors}</p>'
-        f'<p class="dateline"><time datetime="{iso(s.published_at)}">'
+        f'<p class="dateline"><time datetime="{s.published_at.isoformat()}">'
         f"{s.published_at:%d.%m.%Y %H:%M}</time></p>"
         f'<a class="comments-link" href="#comments">{esc(count)}</a></div>'
         f"{_share(site, here)}</header>"

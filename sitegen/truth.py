@@ -10,7 +10,7 @@ from itertools import takewhile
 from typing import Protocol
 
 from newsbot.demo.labels import CLOSE_BUTTON, COPY_BUTTON, Labels, labels
-from newsbot.demo.model import ArticleView, iso
+from newsbot.demo.model import ArticleView
 from newsbot.demo.responses import DemoResponse
 from newsbot.demo.stories import StoryVersion, strip_links
 from newsbot.demo.views import article_path
@@ -102,8 +102,8 @@ def article_truth(v: ArticleView) -> DemoArticle:
         teaser=ver.teaser,
         authors=ver.authors,
         tags=ver.tags,
-        published_at=iso(s.published_at),
-        modified_at=iso(s.modified_at),
+        published_at=s.published_at.isoformat(),
+        modified_at=s.modified_at.isoformat(),
         section=s.vertical or "news",
         template=s.template,
         video=s.video,

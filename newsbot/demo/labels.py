@@ -1,8 +1,8 @@
 """Per-language labels of the demo pages: page furniture and the words of the site chrome.
 
 The words live in ``labels.toml`` (en, de, fr), each furniture label with the real page it was
-read from; the fixture renderer outside the package adds the other editions with
-:func:`add_labels`.
+read from; the fixture renderer outside the package adds the other editions' words to
+:data:`LABELS`.
 """
 
 from __future__ import annotations
@@ -82,11 +82,6 @@ def load_labels(path: Path) -> dict[str, Labels]:
 
 
 LABELS: dict[str, Labels] = load_labels(Path(__file__).with_name("labels.toml"))
-
-
-def add_labels(path: Path) -> None:
-    """Make the languages of ``path`` known to every page renderer (fixture editions)."""
-    LABELS.update(load_labels(path))
 
 
 def labels(language: str) -> Labels:

@@ -89,10 +89,6 @@ def meta_date(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S ") + f"{off[:3]}:{off[3:]}"
 
 
-def iso(when: datetime) -> str:
-    return when.isoformat()
-
-
 def timestamp(when: datetime) -> int:
     return int(when.timestamp())
 
