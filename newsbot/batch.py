@@ -2,7 +2,7 @@
 chunks of pages out through pipes, what the workers made of them back, with no pickle and no
 helper threads.
 
-Each worker is ``python -c 'newsbot.batch.main()'`` (without Scrapy), given the archive it
+Each worker is ``python -c 'newsbot.batch_worker.main()'`` (without Scrapy), given the archive it
 reads stored bodies from (read-only): chunks in on its stdin and answers out on its stdout, as
 frames of :mod:`newsbot.frames` (a JSON document and raw bytes), in order. This process is not
 on an event loop: :class:`BatchPool` writes the chunks and reads the answers (with ``select``,
@@ -30,9 +30,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO
+from typing import Any
 
-from newsbot.frames import HEADER, ChunkDone, FrameError, decode
+from newsbot.frames import HEADER, FrameError, decode
 from newsbot.pool import describe_exit
 from newsbot.worker import TIMEOUT_REASON
 
@@ -44,7 +44,9 @@ _READ = 1 << 20
 # Extraction has no Scrapy in it; hiding it keeps itemadapter from importing it just in case.
 # (Not niced, unlike the crawl's workers: here the workers are the command's work, and this
 # process only writes what they make.)
-_WORKER_MAIN = "import sys; sys.modules['scrapy'] = None; import newsbot.batch as b; b.main()"
+_WORKER_MAIN = (
+    "import sys; sys.modules['scrapy'] = None; import newsbot.batch_worker as b; b.main()"
+)
 
 
 class WorkerError(Exception):
@@ -312,52 +314,3 @@ class BatchPool:
     def _fail_pending(self, reason: str) -> None:
         while self.pending:
             self.pending.popleft().error = reason
-
-
-# -- in a worker ---------------------------------------------------------------------------------
-
-
-def main() -> None:
-    """A batch worker: ``python -c ... PARENT_PID [ARCHIVE]`` (see :class:`BatchPool`)."""
-    from newsbot.worker import init_worker, own_pipes
-
-    init_worker(int(sys.argv[1]))
-    serve(*own_pipes(), sys.argv[2] if len(sys.argv) > 2 else "")
-
-
-def serve(jobs: BinaryIO, results: BinaryIO, path: str) -> None:
-    """Answer each chunk with what was made of its pages (or why it failed), in order, until
-    the chunks end. ``path``: the archive whose stored captures a ``reextract`` chunk names."""
-    from newsbot.archive import Archive
-    from newsbot.frames import (
-        READY_FRAME,
-        chunk_frame,
-        error_frame,
-        read_reextract_job,
-        read_warc_job,
-    )
-    from newsbot.importing import piece_answer, read_range
-    from newsbot.reextract import extract_chunk
-    from newsbot.worker import read_frame, send
-
-    send(results, READY_FRAME)
-    archive = None
-    while (frame := read_frame(jobs)) is not None:
-        document, _ = frame
-        try:
-            if archive is None and path:
-                archive = Archive.open(path, readonly=True)
-            if "reextract" in document:
-                ids, seconds = read_reextract_job(document)
-                assert archive is not None
-                done: list[ChunkDone] = [(None, r) for r in extract_chunk(archive, ids, seconds)]
-                answer = chunk_frame(done)
-            else:
-                job, seconds = read_warc_job(document)
-                answer = piece_answer(read_range(job, archive, seconds))
-        except FrameError as exc:
-            print(f"newsbot worker: {exc}", file=sys.stderr)
-            return
-        except Exception as exc:  # the chunk fails, the worker goes on
-            answer = error_frame(f"extraction failed: {type(exc).__name__}: {exc}")
-        send(results, answer)
