@@ -76,6 +76,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 # Never cache: conditional requests with the archive's ETag/Last-Modified do that job.
 HTTPCACHE_ENABLED = False
+# Requests seen kept as 8-byte numbers, not Scrapy's 20-byte fingerprints (memory per URL).
+DUPEFILTER_CLASS = "newsbot.crawl.dupefilter.CompactDupeFilter"
 
 ITEM_PIPELINES = {
     # Only the link kinds of NEWSBOT_LINK_KINDS are kept.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,3 +60,33 @@ def test_the_listed_urls_waited_in_the_frontier_not_in_the_queue(
     assert json.loads(stats).get("newsbot/frontier/held", 0) >= URLS - 2_000 - 1_000
     # Nothing is left due: the run fed them all before it ended.
     assert states.get("gone") == URLS and "due" not in states, states
+
+
+def test_without_an_archive_no_article_is_held_back() -> None:
+    # A node of a distributed crawl has no archive, so no frontier for articles to wait in:
+    # every article a listing names goes on, however many (issue 15).
+    import asyncio
+
+    from scrapy import Request, Spider
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from newsbot.crawl.frontier import FrontierMiddleware
+
+    crawler = get_crawler(Spider, {"NEWSBOT_INCREMENTAL": True})
+    crawler.spider = Spider("generic")
+    crawler.engine = crawler._create_engine()  # (not started: an empty queue)
+    middleware = FrontierMiddleware.from_crawler(crawler)
+    listing = Request("https://example.org/news", meta={"newsbot_kind": "section"})
+    urls = [f"https://example.org/news/{n}" for n in range(URLS)]
+
+    async def listed() -> AsyncIterator[Request]:
+        for url in urls:
+            yield Request(url, meta={"newsbot_kind": "article"})
+
+    async def passed() -> list[str]:
+        response = Response(listing.url, request=listing)
+        out = middleware.process_spider_output(response, listed())
+        return [r.url async for r in out]
+
+    assert asyncio.run(passed()) == urls

@@ -19,6 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newsbot.archive import Archive, ArchiveError, DueURL, FrontierEntry
+from newsbot.crawl.dupefilter import url_key
 from newsbot.crawl.outcomes import Refusal
 from newsbot.crawl.sink import archive_of, refuse, sink_of
 from newsbot.sitemap_bounds import (
@@ -86,8 +87,10 @@ class FrontierMiddleware:
     def __init__(self, crawler: Crawler, enabled: bool) -> None:
         self.crawler = crawler
         self.enabled = enabled
-        self.seen: set[str] = set()  # distinct URLs discovered in this run
-        self.requested: set[str] = set()  # URLs this run has requested (so fed once each)
+        # The archive's frontier holds the URLs themselves: here only a number per URL
+        # (:func:`url_key`), some 60 bytes rather than a few hundred.
+        self.seen: set[int] = set()  # distinct URLs discovered in this run
+        self.requested: set[int] = set()  # URLs this run has requested (so fed once each)
         self.held = False  # due articles were left in the frontier, to be fed from it
         self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         self.sitemap_bounds = SitemapBounds.from_settings(crawler.settings)
@@ -141,7 +144,7 @@ class FrontierMiddleware:
             if sink is not None:
                 sink.not_saved(exc, "discovered_urls", len(requests))
             return []
-        self.seen.update(r.url for r in requests)
+        self.seen.update(url_key(r.url) for r in requests)
         stats.set_value("newsbot/frontier/discovered", len(self.seen))
         out = [
             with_due(r, due[r.url]) if r.url in due else r
@@ -149,7 +152,7 @@ class FrontierMiddleware:
             if r.url in due or r.meta.get("newsbot_force")
         ]
         stats.inc_value("newsbot/frontier/not_due", len(requests) - len(out))
-        self.requested.update(r.url for r in out)
+        self.requested.update(url_key(r.url) for r in out)
         return out
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -173,14 +176,14 @@ class FrontierMiddleware:
         if getattr(spider, "urls", None):
             return  # a crawl of named articles fetches those, not the backlog
         for due in archive.frontier.due(getattr(spider, "site", spider.name)):
-            if due.url in self.requested:
+            if url_key(due.url) in self.requested:
                 continue
             request = make(due.url, due.kind)
             if request is not None:
                 if due.kind == "sitemap":
                     set_depth(request, resumed_depth(due.priority))
                 stats.inc_value("newsbot/frontier/resumed")
-                self.requested.add(due.url)
+                self.requested.add(url_key(due.url))
                 yield with_due(request, due)
 
     def _queued(self) -> int:
@@ -194,10 +197,12 @@ class FrontierMiddleware:
     def _let_through(self, requests: list[Request], room: list[int]) -> Iterator[Request]:
         """``requests`` as the gate lets them through, but for the articles past ``room[0]``
         (the room left in the queue, counted down): those wait in the frontier, due, and
-        :meth:`_fed` feeds them as the queue drains."""
+        :meth:`_fed` feeds them as the queue drains. With no archive (a node of a distributed
+        crawl) there is no frontier to wait in: every request goes on."""
+        holds = self.enabled and self._archive() is not None
         for request in self.gate(requests):
             if (
-                not self.enabled
+                not holds
                 or request.meta.get("newsbot_kind") != "article"
                 or request.meta.get("newsbot_force")
             ):
@@ -207,7 +212,7 @@ class FrontierMiddleware:
                 yield request
             else:
                 self.held = True
-                self.requested.discard(request.url)
+                self.requested.discard(url_key(request.url))
                 if self.crawler.stats is not None:
                     self.crawler.stats.inc_value("newsbot/frontier/held")
 
@@ -240,9 +245,10 @@ class FrontierMiddleware:
             if self.held and self._queued() < FEED_BELOW:
                 batch = []
                 for due in archive.frontier.due(site):
-                    if due.url in self.requested or due.kind != "article":
+                    key = url_key(due.url)
+                    if key in self.requested or due.kind != "article":
                         continue
-                    self.requested.add(due.url)
+                    self.requested.add(key)
                     if (request := make(due.url, due.kind, due.found_in)) is not None:
                         batch.append(with_due(request, due))
                         if len(batch) >= GATE_BATCH:
