@@ -27,6 +27,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from newsbot.evaluate_floor import (
+    FLOOR_FILE,
+    LOWER_IS_BETTER,
+    below_floor,
+    raised_floor,
+    read_floor,
+    write_floor,
+)
 from newsbot.evaluate_real import RealEvaluation, evaluate_real, load_real_pages
 from newsbot.evaluate_runs import (
     EXTRACTORS,
@@ -44,6 +52,8 @@ from newsbot.extract import Article, extract_article
 
 __all__ = [
     "COMPARED",
+    "FLOOR_FILE",
+    "LOWER_IS_BETTER",
     "Case",
     "EvalError",
     "FolderEvaluation",
@@ -60,9 +70,6 @@ __all__ = [
 #: Fields compared exactly, in expected.json's order: every field of an Article but the text
 #: (judged by precision/recall and snippets) and the extractor version (names the code).
 COMPARED = tuple(f.name for f in fields(Article) if f.name not in ("text", "extractor_version"))
-FLOOR_FILE = "floor.json"
-#: Floor scores where lower is better.
-LOWER_IS_BETTER = frozenset({"leaks", "real:refused"})
 
 
 #: The project's two corpora, in a checkout of its repository: what ``newsbot eval`` scores
@@ -334,57 +341,6 @@ def evaluate(
         evaluate_cases(cases, advance) if cases else None,
         evaluate_real(folder, pages, advance) if pages else None,
     )
-
-
-# --- the floor ------------------------------------------------------------------------------
-
-
-def below_floor(scores: dict[str, float], floor: dict[str, float]) -> list[str]:
-    """The scores that fell below the floor (counts of failures: rose above it), and those the
-    floor names but the evaluation no longer gives (a renamed field must not drop its floor
-    silently), as readable lines."""
-    out = []
-    for key, minimum in floor.items():
-        value = scores.get(key)
-        if value is None:
-            out.append(f"{key}: not scored any more (floor {minimum})")
-            continue
-        worse = value > minimum if key in LOWER_IS_BETTER else value < minimum
-        if worse:
-            out.append(f"{key}: {value} (floor {minimum})")
-    return out
-
-
-def raised_floor(scores: dict[str, float], floor: dict[str, float]) -> dict[str, float]:
-    """The floor raised to ``scores`` wherever they are better; never lowered."""
-    out = dict(floor)
-    for key, value in scores.items():
-        if key not in out:
-            out[key] = value
-        elif key in LOWER_IS_BETTER:
-            out[key] = min(out[key], value)
-        else:
-            out[key] = max(out[key], value)
-    return out
-
-
-def read_floor(folder: Path) -> dict[str, float]:
-    """The folder's recorded floor ({} when none is recorded)."""
-    path = folder / FLOOR_FILE
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise EvalError(f"{path}: unreadable ({exc})") from None
-    if not isinstance(data, dict) or not all(isinstance(v, int | float) for v in data.values()):
-        raise EvalError(f"{path}: not an object of scores")
-    return data
-
-
-def write_floor(folder: Path, floor: dict[str, float]) -> None:
-    text = json.dumps(dict(sorted(floor.items())), indent=2, ensure_ascii=False)
-    (folder / FLOOR_FILE).write_text(text + "\n", encoding="utf-8")
 
 
 # --- reviewed updates of expected output ----------------------------------------------------
