@@ -13,12 +13,6 @@ from scrapy import Request
 from scrapy.dupefilters import _SIZE_BYTES, RFPDupeFilter
 
 
-def url_key(url: str) -> int:
-    """A number standing for ``url`` within this process (Python's own string hash: 64 bits,
-    cached in the string, salted per process, so never stored)."""
-    return hash(url)
-
-
 class CompactDupeFilter(RFPDupeFilter):
     """``RFPDupeFilter`` (same fingerprints, same ``JOBDIR`` file, same logging and stats)
     holding each fingerprint seen as an 8-byte number rather than a 20-byte ``bytes``."""

@@ -19,7 +19,6 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from newsbot.archive import Archive, ArchiveError, DueURL, FrontierEntry
-from newsbot.crawl.dupefilter import url_key
 from newsbot.crawl.outcomes import Refusal
 from newsbot.crawl.sink import archive_of, refuse, sink_of
 from newsbot.sitemap_bounds import (
@@ -72,6 +71,12 @@ def with_due(request: Request, due: DueURL) -> Request:
     for name, value in due.conditional_headers().items():
         request.headers.setdefault(name, value)
     return request
+
+
+def url_key(url: str) -> int:
+    """A number standing for ``url`` within this process (Python's own string hash: 64 bits,
+    cached in the string, salted per process, so never stored)."""
+    return hash(url)
 
 
 class FrontierMiddleware:
