@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -40,6 +40,8 @@ HOLD_AT = 2 * GATE_BATCH
 FEED_BELOW = GATE_BATCH // 2
 #: Seconds between two looks at the queue while articles wait in the frontier.
 FEED_POLL = 0.1
+#: Meta key of an article let through against the queue's room, until the scheduler has it.
+RESERVED = "newsbot_reserved"
 #: Where a spider's request came from → the frontier's found_in.
 FOUND_IN = {"listing": "sitemap", "sitemap": "sitemap", "feed": "feed", "section": "section"}
 
@@ -84,7 +86,7 @@ class FrontierMiddleware:
     only the requests that are due; adds what earlier runs left due to the start requests.
     A listing's due articles beyond what the queue has room for (:data:`HOLD_AT`) wait in the
     frontier and are fed from it, a batch at a time, as the queue drains: a sitemap of 50,000
-    URLs is never 50,000 queued requests.
+    URLs is never 50,000 queued requests, nor are fifty sitemaps of 1,000 read at once.
 
     Off (``NEWSBOT_INCREMENTAL = False``): every discovered URL is fetched, as in a first run.
     """
@@ -97,6 +99,10 @@ class FrontierMiddleware:
         self.seen: set[int] = set()  # distinct URLs discovered in this run
         self.requested: set[int] = set()  # URLs this run has requested (so fed once each)
         self.held = False  # due articles were left in the frontier, to be fed from it
+        # Articles let through (the queue's room they took) that the scheduler has not had yet:
+        # the listings read at the same time share one room rather than each see it empty.
+        self.reserved = 0
+        crawler.signals.connect(self._scheduled, signal=signals.request_scheduled)
         self.max_url_length = crawler.settings.getint("URLLENGTH_LIMIT", 2083)
         self.sitemap_bounds = SitemapBounds.from_settings(crawler.settings)
 
@@ -199,27 +205,58 @@ class FrontierMiddleware:
         except TypeError:
             return 0
 
-    def _let_through(self, requests: list[Request], room: list[int]) -> Iterator[Request]:
-        """``requests`` as the gate lets them through, but for the articles past ``room[0]``
-        (the room left in the queue, counted down): those wait in the frontier, due, and
-        :meth:`_fed` feeds them as the queue drains. With no archive (a node of a distributed
-        crawl) there is no frontier to wait in: every request goes on."""
+    def _scheduled(self, request: Request) -> None:
+        """(``request_scheduled``) An article let through reached the scheduler: its room is
+        now counted by the queue itself."""
+        if request.meta.pop(RESERVED, False):
+            self.reserved -= 1
+
+    def unreserve(self, requests: Iterable[Request]) -> None:
+        """Give back the room of ``requests`` let through but never handed to the scheduler."""
+        for request in requests:
+            self._scheduled(request)
+
+    def let_through(self, requests: list[Request], queued: int | None = None) -> list[Request]:
+        """``requests`` as the gate lets them through, but for the articles past the room left
+        in the queue (:data:`HOLD_AT` less the ``queued`` requests, by default the scheduler's
+        count, and less the articles let through that it has not had yet): those wait in the
+        frontier, due, and :meth:`_fed` feeds them as the queue drains. With no archive (a node
+        of a distributed crawl) there is no frontier to wait in: every request goes on.
+        Each article let through holds its room until the scheduler has it (or
+        :meth:`unreserve` gives it back)."""
         holds = self.enabled and self._archive() is not None
+        room = HOLD_AT - (self._queued() if queued is None else queued) - self.reserved
+        out = []
         for request in self.gate(requests):
             if (
                 not holds
                 or request.meta.get("newsbot_kind") != "article"
                 or request.meta.get("newsbot_force")
             ):
-                yield request
-            elif room[0] > 0:
-                room[0] -= 1
-                yield request
+                out.append(request)
+            elif room > 0:
+                room -= 1
+                self.reserved += 1
+                request.meta[RESERVED] = True
+                out.append(request)
             else:
                 self.held = True
                 self.requested.discard(url_key(request.url))
                 if self.crawler.stats is not None:
                     self.crawler.stats.inc_value("newsbot/frontier/held")
+        return out
+
+    async def _handed_on(self, requests: list[Request]) -> AsyncIterator[Request]:
+        """:meth:`let_through` of ``requests``, yielded; what is never yielded (the crawl
+        stopped reading this output) gives its room back."""
+        out = self.let_through(requests)
+        sent = 0
+        try:
+            for request in out:
+                yield request
+                sent += 1
+        finally:
+            self.unreserve(out[sent:])
 
     def _idle(self) -> bool:
         """Whether the crawl has nothing left to do but what waits in the frontier."""
@@ -234,7 +271,7 @@ class FrontierMiddleware:
         )
 
     async def _fed(self) -> AsyncIterator[Request]:
-        """Due articles left in the frontier by :meth:`_let_through`, fed as the queue drains.
+        """Due articles left in the frontier by :meth:`let_through`, fed as the queue drains.
         They are start requests (Scrapy reads those only when it has room), so the crawl does
         not end while some wait."""
         archive, spider = self._archive(), self.crawler.spider
@@ -287,22 +324,19 @@ class FrontierMiddleware:
         requests: list[Request] = []
         items: list[Any] = []
         reading = self._sitemap_reading(response)
-        # Scrapy reads this output ahead of scheduling it, so the queue cannot tell how much of
-        # it waits: what one response may add to the queue is counted here.
-        room = [HOLD_AT - self._queued()]
         async for out in result:
             if not isinstance(out, Request):
                 items.append(out)
             elif reading is None or reading.admit(out):
                 requests.append(out)
                 if len(requests) >= GATE_BATCH:
-                    for request in self._let_through(requests, room):
+                    async for request in self._handed_on(requests):
                         yield request
                     requests = []
         if reading is not None:
             for refusal in reading.refusals():
                 refuse(self.crawler, refusal)
-        for request in self._let_through(requests, room):
+        async for request in self._handed_on(requests):
             yield request
         for item in items:
             yield item

@@ -13,7 +13,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from newsbot.crawl.frontier import HOLD_AT, FrontierMiddleware
+from newsbot.crawl.frontier import FrontierMiddleware
 from newsbot.crawl.outcomes import Refusal
 from newsbot.crawl.sink import sink_of
 from newsbot.distributed import serializer
@@ -100,7 +100,6 @@ class Writer:
         if gate is None:
             out: list[Request] = requests
         else:
-            room = [HOLD_AT - self.channel.queued()]
-            out = list(gate._let_through(requests, room))
+            out = gate.let_through(requests, self.channel.queued())
         for request in out:
             engine.crawl(request)
