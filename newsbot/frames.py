@@ -107,7 +107,7 @@ def decode(document: bytes) -> dict[str, Any]:
 
 
 def job_frame(capture: Capture, seconds: float, dictionary: DictionaryRef | None) -> bytes:
-    document = {"capture": _capture_fields(capture), "seconds": seconds, "dictionary": dictionary}
+    document = {"capture": capture_fields(capture), "seconds": seconds, "dictionary": dictionary}
     return encode(document, capture.body)
 
 
@@ -115,13 +115,14 @@ def read_job(
     document: dict[str, Any], payload: bytes
 ) -> tuple[Capture, float, DictionaryRef | None]:
     try:
-        capture = _capture(document["capture"], payload)
+        capture = capture_from_fields(document["capture"], payload)
         return capture, float(document["seconds"]), _dictionary(document["dictionary"])
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise FrameError(f"not a job: {exc!r}") from None
 
 
-def _capture_fields(capture: Capture) -> dict[str, Any]:
+def capture_fields(capture: Capture) -> dict[str, Any]:
+    """A capture's fields as plain values (its body travels beside them, as bytes)."""
     fields: dict[str, Any] = {name: getattr(capture, name) for name in _CAPTURE_FIELDS}
     fields["headers"] = [list(pair) for pair in capture.headers]
     # What the crawl noted about the fetch (depth, the body fetched last time, the size cap):
@@ -132,7 +133,8 @@ def _capture_fields(capture: Capture) -> dict[str, Any]:
     return fields
 
 
-def _capture(fields: dict[str, Any], body: bytes) -> Capture:
+def capture_from_fields(fields: dict[str, Any], body: bytes) -> Capture:
+    """The capture :func:`capture_fields` gave ``fields`` of, with ``body``."""
     return Capture(
         **{name: fields[name] for name in _CAPTURE_FIELDS},
         headers=[(str(name), str(value)) for name, value in fields["headers"]],
@@ -196,7 +198,7 @@ def piece_frame(
     stopped reading, what it read (plain values) and the captures to save."""
     captures = [
         {
-            "capture": _capture_fields(capture),
+            "capture": capture_fields(capture),
             "stored": None if stored is None else _stored_fields(stored),
             "new": None if new is None else _reextracted_fields(new),
         }
@@ -221,7 +223,7 @@ def read_piece(
         at = 0
         for entry in piece["captures"]:
             stored, new, at = _made(entry, payload, at)
-            entries.append((_capture(entry["capture"], b""), stored, new))
+            entries.append((capture_from_fields(entry["capture"], b""), stored, new))
         read = piece["read"]
         if not isinstance(read, dict):
             raise TypeError("read is not an object")
@@ -284,13 +286,13 @@ def read_chunk(document: dict[str, Any], payload: bytes) -> list[ChunkDone] | st
 
 def _reextracted_fields(new: Reextracted) -> dict[str, Any]:
     fields = {name: getattr(new, name) for name in _REEXTRACTED_FIELDS}
-    fields["article"] = None if new.article is None else _article_fields(new.article)
+    fields["article"] = None if new.article is None else article_fields(new.article)
     return fields
 
 
 def _reextracted(fields: dict[str, Any]) -> Reextracted:
     found = fields["article"]
-    article = None if found is None else _article(found)
+    article = None if found is None else article_from_fields(found)
     return Reextracted(**{name: fields[name] for name in _REEXTRACTED_FIELDS}, article=article)
 
 
@@ -347,7 +349,7 @@ def _extraction_fields(extraction: Extraction) -> dict[str, Any]:
     result = extraction.result
     fields: dict[str, Any]
     if isinstance(result, Article):
-        fields = {"article": _article_fields(result)}
+        fields = {"article": article_fields(result)}
     else:
         fields = {"not_article": {name: getattr(result, name) for name in _NOT_ARTICLE_FIELDS}}
     fields["dropped_links"] = extraction.dropped_links
@@ -358,21 +360,23 @@ def _extraction_fields(extraction: Extraction) -> dict[str, Any]:
 def _extraction(fields: dict[str, Any]) -> Extraction:
     result: Article | NotArticle
     if "article" in fields:
-        result = _article(fields["article"])
+        result = article_from_fields(fields["article"])
     else:
         result = NotArticle(**fields["not_article"])
     dropped = {str(reason): int(count) for reason, count in fields["dropped_links"].items()}
     return Extraction(result, dropped, int(fields["spared"]))
 
 
-def _article_fields(article: Article) -> dict[str, Any]:
+def article_fields(article: Article) -> dict[str, Any]:
+    """An article as plain values."""
     # (Not dataclasses.asdict: its deep copies cost more than the rest of the frame.)
     fields = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
     fields["links"] = [[getattr(link, n) for n in _LINK_FIELDS] for link in article.links]
     return fields
 
 
-def _article(fields: dict[str, Any]) -> Article:
+def article_from_fields(fields: dict[str, Any]) -> Article:
+    """The article :func:`article_fields` gave ``fields`` of."""
     article = dict(fields)
     article["links"] = [Link(*link) for link in article["links"]]
     return Article(**article)
@@ -385,6 +389,10 @@ __all__ = [
     "DictionaryRef",
     "FrameError",
     "WarcJob",
+    "article_fields",
+    "article_from_fields",
+    "capture_fields",
+    "capture_from_fields",
     "chunk_frame",
     "decode",
     "done_frame",

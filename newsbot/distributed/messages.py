@@ -22,8 +22,8 @@ from newsbot.items import Capture, StoredBody
 def capture_message(capture: Capture) -> bytes:
     stored = capture.stored_body
     document: dict[str, Any] = {
-        "capture": frames._capture_fields(capture),
-        "article": None if capture.article is None else frames._article_fields(capture.article),
+        "capture": frames.capture_fields(capture),
+        "article": None if capture.article is None else frames.article_fields(capture.article),
         "not_article": capture.not_article,
         "live_blog": capture.live_blog,
         "stored": None
@@ -37,13 +37,15 @@ def read_capture(data: bytes) -> Capture:
     document, payload = _split(data)
     try:
         kept = document["stored"]
-        capture = frames._capture(document["capture"], b"" if kept is not None else payload)
+        capture = frames.capture_from_fields(
+            document["capture"], b"" if kept is not None else payload
+        )
         if kept is not None:
             capture.stored_body = StoredBody(
                 str(kept["sha256"]), str(kept["codec"]), payload, int(kept["size"])
             )
         found = document["article"]
-        capture.article = None if found is None else frames._article(found)
+        capture.article = None if found is None else frames.article_from_fields(found)
         reason = document["not_article"]
         capture.not_article = None if reason is None else str(reason)
         capture.live_blog = bool(document["live_blog"])
