@@ -284,6 +284,11 @@ class FrontierMiddleware:
             slot = getattr(engine, "_slot", None)
             if engine is None or not engine.running or getattr(slot, "closing", None):
                 return
+            scraper = engine.scraper.slot
+            if self.reserved and scraper is not None and scraper.is_idle():
+                # No spider output is being read, so nothing let through is on its way to the
+                # scheduler: what a later middleware dropped (a depth limit) holds no room.
+                self.reserved = 0
             if self.held and self._queued() < FEED_BELOW:
                 batch = []
                 for due in archive.frontier.due(site):
