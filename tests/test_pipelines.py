@@ -149,3 +149,30 @@ def test_archive_refusal_keeps_the_capture_or_drops_with_a_reason(
     with pytest.raises(DropItem, match="read-only"):
         pipeline.save(capture(demo_site, demo_site.missing_paths[0]))
     pipeline.archive.close()
+
+
+def test_a_request_fetched_again_after_its_page_was_saved_is_not_archived_twice(
+    tmp_path: Path, demo_site: DemoSite
+) -> None:
+    # In a distributed crawl a lease can come back to the queue while the page it gave is
+    # being written, and another process fetches the URL again: the same request (the
+    # frontier's count of fetches when it let it through) reaches the archive twice.
+    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
+    sink = crawler.get_extension(ArchiveExtension)
+    assert sink is not None and crawler.spider is not None
+    sink.spider_opened(crawler.spider)
+    path = demo_site.articles[0].path
+    first, again = (capture(demo_site, path) for _ in range(2))
+    for item in (first, again):
+        item.crawl_meta["newsbot_fetch_count"] = 0  # a URL never fetched before this run
+    sink.save(first)
+    with pytest.raises(DropItem, match="saved since it was queued"):
+        sink.save(again)
+    # A later run's request (the frontier's count has moved on) is saved as usual.
+    later = capture(demo_site, path)
+    later.crawl_meta["newsbot_fetch_count"] = 1
+    sink.save(later)
+    assert sink.archive is not None
+    sink.archive.close()
+    with Archive.open(tmp_path / "a.db", readonly=True) as archive:
+        assert archive.stats().captures == 2

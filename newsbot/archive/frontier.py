@@ -151,6 +151,12 @@ class Frontier:
                 after = (last.due_at or "", last.url)
             priority = self._conn.execute(_NEXT_PRIORITY, (site, priority)).fetchone()[0]
 
+    def fetch_count(self, url: str) -> int | None:
+        """How many times ``url`` has been fetched and saved (None: not in the frontier)."""
+        row = self._conn.execute("SELECT fetch_count FROM frontier WHERE url = ?", (url,))
+        found = row.fetchone()
+        return None if found is None else int(found[0])
+
     def stats(self, site: str | None = None, *, now: str | None = None) -> FrontierStats:
         """URLs of ``site`` (or every site) by state and kind, and how many are due at ``now``
         (default: the archive's clock)."""

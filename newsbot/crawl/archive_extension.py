@@ -24,6 +24,7 @@ from newsbot.archive import Archive, ArchiveError, CrawlLock, StorageError, craw
 from newsbot.archive.dictionaries import MIN_BODIES, current_ids_at
 from newsbot.content_coding import decode
 from newsbot.crawl.error_rows import capture_errors
+from newsbot.crawl.frontier import FETCH_COUNT_META
 from newsbot.crawl.outcomes import Refusal
 from newsbot.crawl.reactor import at_forced_stop
 from newsbot.crawl.sink import CrawlSink
@@ -176,6 +177,9 @@ class ArchiveExtension(CrawlSink):
             raise DropItem(f"not saved ({self.failure})", log_level="INFO")
         stats = self.crawler.stats
         assert stats is not None
+        if self._saved_since_queued(item):
+            stats.inc_value("newsbot/archive/fetched_again")
+            raise DropItem(f"{item.url} was saved since it was queued: not again", log_level="INFO")
         if item.content_encoding and item.stored_body is None:
             decode(item)  # left for a worker that never saw it: decoded here
         errors = capture_errors(item)
@@ -204,6 +208,19 @@ class ArchiveExtension(CrawlSink):
         if saved.article:
             stats.inc_value(f"newsbot/archive/articles_{saved.article}")
         return item
+
+    def _saved_since_queued(self, item: Capture) -> bool:
+        """Whether the archive saved a fetch of ``item``'s URL after the frontier let the
+        request through: a request fetched twice (in a distributed crawl, a lease that came back
+        to the queue while the page it had given was being written) is archived once."""
+        queued_at = item.crawl_meta.get(FETCH_COUNT_META)
+        if self.archive is None or not isinstance(queued_at, int):
+            return False
+        try:
+            now = self.archive.frontier.fetch_count(item.url)
+        except ArchiveError:
+            return False
+        return now is not None and now > queued_at
 
     def not_saved(self, exc: Exception, what: str, count: int = 1) -> None:
         """``count`` of ``what`` (``pages``, ``discovered_urls``, ``error_rows``) were not

@@ -42,6 +42,9 @@ FEED_BELOW = GATE_BATCH // 2
 FEED_POLL = 0.1
 #: Meta key of an article let through against the queue's room, until the scheduler has it.
 RESERVED = "newsbot_reserved"
+#: Meta key: how many times the URL had been fetched and saved when the frontier let it through
+#: (compared when the page is saved: a fetch saved since is not saved again).
+FETCH_COUNT_META = "newsbot_fetch_count"
 #: Where a spider's request came from → the frontier's found_in.
 FOUND_IN = {"listing": "sitemap", "sitemap": "sitemap", "feed": "feed", "section": "section"}
 
@@ -68,6 +71,7 @@ def with_due(request: Request, due: DueURL) -> Request:
             **request.meta,
             "newsbot_previous_sha256": due.sha256,
             "newsbot_previous_capture": due.last_capture_id,
+            FETCH_COUNT_META: due.fetch_count,
         }
     )
     for name, value in due.conditional_headers().items():
@@ -289,7 +293,8 @@ class FrontierMiddleware:
                 # No spider output is being read, so nothing let through is on its way to the
                 # scheduler: what a later middleware dropped (a depth limit) holds no room.
                 self.reserved = 0
-            if self.held and self._queued() < FEED_BELOW:
+            # (Articles let through that the scheduler has not had yet count as queued.)
+            if self.held and self._queued() + self.reserved < FEED_BELOW:
                 batch = []
                 for due in archive.frontier.due(site):
                     key = url_key(due.url)

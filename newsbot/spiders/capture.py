@@ -10,6 +10,7 @@ from scrapy import Request
 from scrapy.http import Response
 
 from newsbot.content_coding import CODING_META, MAX_SIZE_META
+from newsbot.crawl.frontier import FETCH_COUNT_META
 from newsbot.items import Capture, CaptureKind
 from newsbot.listings import parse_xml_root
 
@@ -20,6 +21,7 @@ CRAWL_META = (
     "newsbot_edition",
     "newsbot_found_in",
     "newsbot_previous_sha256",
+    FETCH_COUNT_META,
     # Scrapy's count of retries: an error row says how many times the URL was asked for.
     "retry_times",
     MAX_SIZE_META,
