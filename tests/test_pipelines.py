@@ -54,6 +54,15 @@ def capture(site: DemoSite, path: str, kind: str = "article") -> Capture:
     )
 
 
+def opened_sink(tmp_path: Path) -> ArchiveExtension:
+    """The archive extension of a crawler whose spider has opened (its archive open)."""
+    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
+    sink = crawler.get_extension(ArchiveExtension)
+    assert sink is not None and crawler.spider is not None
+    sink.spider_opened(crawler.spider)
+    return sink
+
+
 def run_pipelines(crawler: Crawler, items: list[Capture]) -> list[Capture]:
     """``items`` through the extraction and the pipelines, between the spider's opening and
     its closing, as a crawl runs them."""
@@ -130,10 +139,7 @@ def test_non_articles_are_kept_as_captures_with_the_reason(
 def test_archive_refusal_keeps_the_capture_or_drops_with_a_reason(
     tmp_path: Path, demo_site: DemoSite
 ) -> None:
-    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
-    pipeline = crawler.get_extension(ArchiveExtension)
-    assert pipeline is not None and crawler.spider is not None
-    pipeline.spider_opened(crawler.spider)
+    pipeline = opened_sink(tmp_path)
     item = capture(demo_site, demo_site.articles[0].path)
     article = extract_article(item.body, item.url, "euronews")
     assert isinstance(article, Article)
@@ -157,10 +163,7 @@ def test_a_request_fetched_again_after_its_page_was_saved_is_not_archived_twice(
     # In a distributed crawl a lease can come back to the queue while the page it gave is
     # being written, and another process fetches the URL again: the same request (the
     # frontier's count of fetches when it let it through) reaches the archive twice.
-    crawler = make_crawler(tmp_path, NEWSBOT_EXTRACT_WORKERS=-1)
-    sink = crawler.get_extension(ArchiveExtension)
-    assert sink is not None and crawler.spider is not None
-    sink.spider_opened(crawler.spider)
+    sink = opened_sink(tmp_path)
     path = demo_site.articles[0].path
     first, again = (capture(demo_site, path) for _ in range(2))
     for item in (first, again):
