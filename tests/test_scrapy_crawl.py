@@ -55,8 +55,13 @@ ARCHIVED = {
 
 def archived(archive: Path) -> dict[str, list[tuple[object, ...]]]:
     found = {name: rows(archive, sql) for name, sql in ARCHIVED.items()}
-    # A run's counts are a JSON object: the same counts may come in another order.
-    found["runs"] = [(*row[:-1], json.loads(str(row[-1]))) for row in found["runs"]]
+    # A run's counts are a JSON object: the same counts may come in another order. Left out:
+    # how many listed URLs were not due when a listing named them again, which depends on
+    # whether the page had been fetched by then (the order of the answers, not the archive).
+    found["runs"] = [
+        (*row[:-1], {k: v for k, v in json.loads(str(row[-1])).items() if k != "not_due"})
+        for row in found["runs"]
+    ]
     return {name: sorted(found_rows, key=repr) for name, found_rows in found.items()}
 
 
