@@ -215,19 +215,13 @@ class FrontierMiddleware:
         if request.meta.pop(RESERVED, False):
             self.reserved -= 1
 
-    def unreserve(self, requests: Iterable[Request]) -> None:
-        """Give back the room of ``requests`` let through but never handed to the scheduler."""
-        for request in requests:
-            self._scheduled(request)
-
     def let_through(self, requests: list[Request], queued: int | None = None) -> list[Request]:
         """``requests`` as the gate lets them through, but for the articles past the room left
         in the queue (:data:`HOLD_AT` less the ``queued`` requests, by default the scheduler's
         count, and less the articles let through that it has not had yet): those wait in the
         frontier, due, and :meth:`_fed` feeds them as the queue drains. With no archive (a node
         of a distributed crawl) there is no frontier to wait in: every request goes on.
-        Each article let through holds its room until the scheduler has it (or
-        :meth:`unreserve` gives it back)."""
+        Each article let through holds its room until the scheduler has it."""
         holds = self.enabled and self._archive() is not None
         room = HOLD_AT - (self._queued() if queued is None else queued) - self.reserved
         out = []
@@ -260,7 +254,8 @@ class FrontierMiddleware:
                 yield request
                 sent += 1
         finally:
-            self.unreserve(out[sent:])
+            for request in out[sent:]:
+                self._scheduled(request)
 
     def _idle(self) -> bool:
         """Whether the crawl has nothing left to do but what waits in the frontier."""
